@@ -1,0 +1,214 @@
+package transport
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Authenticator puts credentials on one attempt of a request. It is called
+// again on every retry, so a refreshed token is picked up.
+type Authenticator interface {
+	Authenticate(ctx context.Context, req *http.Request) error
+}
+
+// Invalidator is an Authenticator whose credential can go stale (an OAuth
+// token). When an attempt comes back 401, the transport calls Invalidate with
+// that attempt's request and, if it returns true, repeats the call once with a
+// fresh credential.
+type Invalidator interface {
+	Authenticator
+	Invalidate(req *http.Request) bool
+}
+
+type noAuth struct{}
+
+func (noAuth) Authenticate(context.Context, *http.Request) error { return nil }
+
+// NoAuth, set as Request.Auth, sends a request without the client's
+// credentials (for example a token endpoint that authenticates in its body).
+var NoAuth Authenticator = noAuth{}
+
+type staticHeader struct{ name, value string }
+
+func (s staticHeader) Authenticate(_ context.Context, req *http.Request) error {
+	req.Header.Set(s.name, s.value)
+	return nil
+}
+
+func (s staticHeader) String() string   { return "transport.Authenticator(" + s.name + ": [redacted])" }
+func (s staticHeader) GoString() string { return s.String() }
+
+// Bearer authenticates with a fixed "Authorization: Bearer <token>".
+func Bearer(token string) Authenticator {
+	return staticHeader{name: "Authorization", value: "Bearer " + token}
+}
+
+// BearerIn is Bearer in another header, e.g. Proxy-Authorization.
+func BearerIn(header, token string) Authenticator {
+	return staticHeader{name: header, value: "Bearer " + token}
+}
+
+// Basic authenticates with HTTP basic credentials.
+func Basic(user, password string) Authenticator {
+	return staticHeader{name: "Authorization", value: "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))}
+}
+
+// Token is an access token and the moment it stops being valid. A zero
+// Expiry means the token does not expire on its own.
+type Token struct {
+	Value  string
+	Expiry time.Time
+}
+
+// String keeps the token value out of fmt output.
+func (t Token) String() string { return fmt.Sprintf("Token{[redacted], expiry %s}", t.Expiry.Format(time.RFC3339)) }
+
+// GoString keeps the token value out of %#v output.
+func (t Token) GoString() string { return t.String() }
+
+// LogValue keeps the token value out of slog records.
+func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// FetchFunc obtains a new token, for example with a client-credentials call.
+type FetchFunc func(ctx context.Context) (Token, error)
+
+// TokenSource caches a token, refreshes it Skew before it expires, runs one
+// refresh however many goroutines wait for it, and drops it when the API
+// answers 401. It implements Invalidator for the Authorization header.
+type TokenSource struct {
+	fetch FetchFunc
+	skew  time.Duration
+	clock func() time.Time
+
+	mu    sync.Mutex
+	tok   Token
+	valid bool
+	group singleflight.Group
+}
+
+// DefaultTokenSkew is how long before expiry a cached token is replaced.
+const DefaultTokenSkew = 60 * time.Second
+
+// NewTokenSource returns a source that calls fetch when it has no fresh token.
+// skew <= 0 means DefaultTokenSkew; clock nil means time.Now.
+func NewTokenSource(fetch FetchFunc, skew time.Duration, clock func() time.Time) *TokenSource {
+	if skew <= 0 {
+		skew = DefaultTokenSkew
+	}
+	if clock == nil {
+		clock = time.Now
+	}
+	return &TokenSource{fetch: fetch, skew: skew, clock: clock}
+}
+
+func (s *TokenSource) cached() (Token, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.valid {
+		return Token{}, false
+	}
+	if !s.tok.Expiry.IsZero() && !s.clock().Add(s.skew).Before(s.tok.Expiry) {
+		return Token{}, false
+	}
+	return s.tok, true
+}
+
+// Token returns a fresh token, fetching one if needed. Waiting ends when ctx
+// does; the fetch itself carries on for the other waiters.
+func (s *TokenSource) Token(ctx context.Context) (Token, error) {
+	if t, ok := s.cached(); ok {
+		return t, nil
+	}
+	ch := s.group.DoChan("token", func() (any, error) {
+		// Another flight may have finished between our cache check and now.
+		if t, ok := s.cached(); ok {
+			return t, nil
+		}
+		t, err := s.fetch(context.WithoutCancel(ctx))
+		if err != nil {
+			return Token{}, err
+		}
+		if t.Value == "" {
+			return Token{}, errors.New("token endpoint returned an empty token")
+		}
+		s.mu.Lock()
+		s.tok, s.valid = t, true
+		s.mu.Unlock()
+		return t, nil
+	})
+	select {
+	case <-ctx.Done():
+		return Token{}, ctx.Err()
+	case r := <-ch:
+		if r.Err != nil {
+			return Token{}, fmt.Errorf("obtaining access token: %w", r.Err)
+		}
+		return r.Val.(Token), nil
+	}
+}
+
+// Authenticate sets "Authorization: Bearer <token>".
+func (s *TokenSource) Authenticate(ctx context.Context, req *http.Request) error {
+	t, err := s.Token(ctx)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+t.Value)
+	return nil
+}
+
+// Invalidate drops the cached token if it is the one req carried, so the next
+// call fetches a new one. It reports whether a retry can expect another token.
+func (s *TokenSource) Invalidate(req *http.Request) bool {
+	return s.invalidate(req.Header.Get("Authorization"))
+}
+
+func (s *TokenSource) invalidate(header string) bool {
+	used, ok := strings.CutPrefix(header, "Bearer ")
+	if !ok {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.valid && s.tok.Value == used {
+		s.valid = false
+	}
+	return true
+}
+
+// In returns an Invalidator that puts the same cached token in another
+// header as "Bearer <token>" (e.g. Proxy-Authorization).
+func (s *TokenSource) In(header string) Invalidator {
+	return tokenIn{s: s, header: header}
+}
+
+type tokenIn struct {
+	s      *TokenSource
+	header string
+}
+
+func (t tokenIn) Authenticate(ctx context.Context, req *http.Request) error {
+	tok, err := t.s.Token(ctx)
+	if err != nil {
+		return err
+	}
+	req.Header.Set(t.header, "Bearer "+tok.Value)
+	return nil
+}
+
+func (t tokenIn) Invalidate(req *http.Request) bool { return t.s.invalidate(req.Header.Get(t.header)) }
+
+// String keeps cached credentials out of fmt output.
+func (s *TokenSource) String() string { return "transport.TokenSource{[redacted]}" }
+
+// GoString keeps cached credentials out of %#v output.
+func (s *TokenSource) GoString() string { return s.String() }

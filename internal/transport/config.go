@@ -1,0 +1,199 @@
+// Package transport is the one HTTP engine every paykit client shares: it builds
+// requests (JSON kept as exact bytes, forms, query strings, escaped paths),
+// authenticates and signs every attempt, retries only what a repeat cannot
+// double, carries idempotency keys, caps bodies, turns failures into typed
+// errors and logs each attempt without secrets.
+//
+// Nothing here knows a provider's name: each provider package fills a Config
+// and wraps the errors with what its API adds.
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Version is the paykit release sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Defaults used when a Config leaves a field at its zero value.
+const (
+	DefaultMaxRetries     = 2
+	DefaultBackoffBase    = 250 * time.Millisecond
+	DefaultBackoffCap     = 5 * time.Second
+	DefaultRetryAfterCap  = 30 * time.Second
+	DefaultMaxBody        = 10 << 20 // 10 MiB
+	DefaultErrorExcerpt   = 512
+	defaultErrorBodyLimit = 64 << 10
+)
+
+// Config is what a provider package hands to New. The zero value of each field
+// means "use the default"; MaxRetries is the exception and must be set
+// explicitly (providers start from DefaultMaxRetries), because 0 turns retries off.
+type Config struct {
+	// Provider is the short product name shown in the User-Agent and in log
+	// records, e.g. "acme". It is only a label.
+	Provider string
+	// BaseURL is the API root, absolute http or https; a path prefix is kept.
+	BaseURL string
+	// HTTPClient sends the requests; nil means a client with a 60 s timeout.
+	HTTPClient *http.Client
+	// MaxRetries is how many times a failed call may be repeated (0 = never).
+	MaxRetries int
+	// BackoffBase and BackoffCap shape the exponential backoff with full jitter:
+	// wait n is uniform in [0, min(cap, base·2ⁿ)].
+	BackoffBase, BackoffCap time.Duration
+	// RetryAfterCap bounds how long a Retry-After header may make us wait.
+	RetryAfterCap time.Duration
+	// Auth authenticates every attempt; nil sends no credentials.
+	Auth Authenticator
+	// Signer, when set, signs every attempt after the body and headers are final.
+	Signer Signer
+	// IdempotencyHeader names the header that carries idempotency keys; empty
+	// means the API has none, and then unsafe requests are never repeated once
+	// they may have reached the server.
+	IdempotencyHeader string
+	// RequestIDHeaders lists response headers that carry the provider's request
+	// id, tried in order. Empty means X-Request-Id.
+	RequestIDHeaders []string
+	// MaxBodyBytes caps every response body (default 10 MiB).
+	MaxBodyBytes int64
+	// Logger receives one debug record per attempt; nil logs nothing.
+	Logger *slog.Logger
+	// AppInfo is appended to the User-Agent, e.g. "shop/1.2".
+	AppInfo string
+	// Secrets are exact strings (tokens, keys) scrubbed from every error
+	// excerpt and log record besides the patterns Redact always removes.
+	Secrets []string
+	// DecodeError turns a non-2xx answer into the provider's error type. It
+	// gets the base error and the raw (capped) body and should wrap base so
+	// errors.As still finds *Error. Nil returns base as it is.
+	DecodeError func(base *Error, body []byte) error
+
+	// Clock, Sleep and Jitter are injected in tests; nil means real time,
+	// a context-aware timer and math/rand.
+	Clock  func() time.Time
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Jitter func(n int64) int64
+}
+
+// Client is a configured transport, safe for concurrent use.
+type Client struct {
+	cfg       Config
+	base      string // scheme://host/prefix without trailing slash
+	userAgent string
+	reqIDHdrs []string
+}
+
+// New checks cfg, fills the defaults and returns a ready Client. The error
+// names the field that is wrong.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		return nil, errors.New("base URL: must not be empty")
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: must be an absolute http or https URL", cfg.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("base URL %q: must not carry a query or fragment", cfg.BaseURL)
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries %d: must be 0 (off) or more", cfg.MaxRetries)
+	}
+	if cfg.MaxRetries > 10 {
+		return nil, fmt.Errorf("max retries %d: must be at most 10", cfg.MaxRetries)
+	}
+	if cfg.BackoffBase < 0 || cfg.BackoffCap < 0 || cfg.RetryAfterCap < 0 {
+		return nil, errors.New("backoff: durations must not be negative")
+	}
+	if cfg.MaxBodyBytes < 0 {
+		return nil, errors.New("max body bytes: must not be negative")
+	}
+	if strings.ContainsAny(cfg.AppInfo, "\r\n") {
+		return nil, errors.New("app info: must not contain line breaks")
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+	}
+	if cfg.BackoffBase == 0 {
+		cfg.BackoffBase = DefaultBackoffBase
+	}
+	if cfg.BackoffCap == 0 {
+		cfg.BackoffCap = DefaultBackoffCap
+	}
+	if cfg.RetryAfterCap == 0 {
+		cfg.RetryAfterCap = DefaultRetryAfterCap
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBody
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepCtx
+	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = rand.Int64N
+	}
+	c := &Client{
+		cfg:       cfg,
+		base:      strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
+		userAgent: UserAgent(cfg.Provider, cfg.AppInfo),
+		reqIDHdrs: cfg.RequestIDHeaders,
+	}
+	if len(c.reqIDHdrs) == 0 {
+		c.reqIDHdrs = []string{"X-Request-Id"}
+	}
+	return c, nil
+}
+
+// UserAgent formats "paykit-go/<version> (<provider>) <go version>[ <app>]".
+func UserAgent(provider, app string) string {
+	ua := "paykit-go/" + Version + " (" + provider + ") " + runtime.Version()
+	if app != "" {
+		ua += " " + app
+	}
+	return ua
+}
+
+// BaseURL returns the API root the client sends to, without a trailing slash.
+func (c *Client) BaseURL() string { return c.base }
+
+// Now returns the client's clock reading (injected in tests).
+func (c *Client) Now() time.Time { return c.cfg.Clock() }
+
+// Secrets returns the strings the client scrubs from errors and logs.
+func (c *Client) Secrets() []string { return c.cfg.Secrets }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		select {
+		case <-ctx.Done():
+			return errCtxDone
+		default:
+			return nil
+		}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return errCtxDone
+	case <-t.C:
+		return nil
+	}
+}
+
+// errCtxDone tells Do that the sleep ended because the context did; Do then
+// reports the context's own error.
+var errCtxDone = errors.New("context done")
