@@ -599,10 +599,6 @@ func TestUndecodableAndEmptySuccessBodies(t *testing.T) {
 }
 
 func TestDecodeErrorHookWrapsBase(t *testing.T) {
-	type provErr struct {
-		*Error
-		Code string
-	}
 	c, mt, _ := newMocked(t, func(cfg *Config) {
 		cfg.DecodeError = func(base *Error, body []byte) error {
 			var b struct{ Code string }
