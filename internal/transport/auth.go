@@ -70,7 +70,9 @@ type Token struct {
 }
 
 // String keeps the token value out of fmt output.
-func (t Token) String() string { return fmt.Sprintf("Token{[redacted], expiry %s}", t.Expiry.Format(time.RFC3339)) }
+func (t Token) String() string {
+	return fmt.Sprintf("Token{[redacted], expiry %s}", t.Expiry.Format(time.RFC3339))
+}
 
 // GoString keeps the token value out of %#v output.
 func (t Token) GoString() string { return t.String() }
