@@ -1,0 +1,105 @@
+// Command tour walks through every payment flow paykit supports, offline,
+// against the in-process simulators, printing each step: what the merchant's
+// backend sent, what came back and what to do next. It exits non-zero if any
+// step does not end the way the provider's documentation says it should.
+//
+//	go run ./examples/tour                 # every provider
+//	go run ./examples/tour -provider etpay # one provider
+//	go run ./examples/tour -v              # with wire-level detail (secrets redacted)
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/examples/internal/transcript"
+)
+
+// flow is one seed flow of one provider.
+type flow struct {
+	provider string
+	title    string
+	run      func(ctx context.Context, t *transcript.T, live bool) error // nil: still to come
+}
+
+// flows lists every flow in the order the tour tells them.
+var flows = []flow{
+	{provider: "mercadopago", title: "Mercado Pago: card payment, saved card, Fintoc, refund and cancel"},
+	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund"},
+	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund"},
+	{provider: "etpay", title: "ETpay: session, funnel, notification, status"},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout))
+}
+
+func run(args []string, out io.Writer) int {
+	fs := flag.NewFlagSet("tour", flag.ContinueOnError)
+	fs.SetOutput(out)
+	provider := fs.String("provider", "", "run one provider only: "+names())
+	verbose := fs.Bool("v", false, "print wire-level detail (secrets redacted)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *provider != "" && !known(*provider) {
+		fmt.Fprintf(out, "unknown provider %q: want one of %s\n", *provider, names())
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	t := transcript.New(out, *verbose)
+	fmt.Fprintln(out, "paykit tour: every flow, offline, on the in-process simulators")
+	var pending []string
+	for _, f := range flows {
+		if *provider != "" && f.provider != *provider {
+			continue
+		}
+		if f.run == nil {
+			pending = append(pending, f.title)
+			continue
+		}
+		t.Section(f.title)
+		if err := f.run(ctx, t, false); err != nil {
+			t.Fail("%s: %v", f.provider, err)
+		}
+	}
+	if len(pending) > 0 {
+		fmt.Fprintln(out, "\nStill to come (their clients have not landed yet):")
+		for _, p := range pending {
+			fmt.Fprintln(out, "  - "+p)
+		}
+	}
+	checks, failed := t.Summary()
+	fmt.Fprintf(out, "\n%d checks, %d failed\n", checks, len(failed))
+	if len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintln(out, "  ✗ "+f)
+		}
+		return 1
+	}
+	return 0
+}
+
+func names() string {
+	var n []string
+	for _, f := range flows {
+		n = append(n, f.provider)
+	}
+	return strings.Join(n, ", ")
+}
+
+func known(p string) bool {
+	for _, f := range flows {
+		if f.provider == p {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+package sim
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newTestServer(t *testing.T) *Server {
+	s := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WriteJSON(w, http.StatusCreated, map[string]string{"id": "p1", "note": "<ok>"})
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func post(t *testing.T, s *Server, path string) (*http.Response, []byte, error) {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", s.URL+path, strings.NewReader(`{}`))
+	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+func TestFaultsBeforeHandlerDoNotCount(t *testing.T) {
+	s := newTestServer(t)
+	s.FailNext(1, Fault{Kind: Status, Status: 503, Body: `{"message":"busy"}`})
+	s.FailNext(1, Fault{Kind: HTMLPage})
+	s.FailNext(1, Fault{Kind: DropBefore})
+	resp, body, err := post(t, s, "/pay")
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.JSONEq(t, `{"message":"busy"}`, string(body))
+	resp, body, err = post(t, s, "/pay")
+	require.NoError(t, err)
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Contains(t, string(body), "<html>")
+	_, _, err = post(t, s, "/pay")
+	assert.Error(t, err)
+	assert.Equal(t, 0, s.Handled("POST", "/pay"), "nothing reached the handler")
+	resp, body, err = post(t, s, "/pay")
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	assert.Equal(t, "{\"id\":\"p1\",\"note\":\"<ok>\"}\n", string(body), "no HTML escaping")
+	assert.Equal(t, 1, s.Handled("POST", "/pay"))
+}
+
+func TestFaultsAfterHandlerCount(t *testing.T) {
+	s := newTestServer(t)
+	for _, f := range []Fault{{Kind: StatusAfter, Status: 502}, {Kind: ResetAfter}, {Kind: Truncate}, {Kind: EmptyBody}} {
+		s.FailNext(1, f)
+	}
+	resp, _, err := post(t, s, "/pay")
+	require.NoError(t, err)
+	assert.Equal(t, 502, resp.StatusCode)
+	_, _, err = post(t, s, "/pay")
+	assert.Error(t, err, "reset")
+	_, _, err = post(t, s, "/pay")
+	assert.Error(t, err, "truncated body")
+	resp, body, err := post(t, s, "/pay")
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Empty(t, body)
+	assert.Equal(t, 4, s.Handled("POST", "/pay"), "each acted upon")
+	assert.Equal(t, 4, s.HandledPrefix("POST", "/p"))
+}
+
+func TestFaultMatchingAndHugeBody(t *testing.T) {
+	s := newTestServer(t)
+	s.FailNext(1, Fault{Kind: HugeBody, PathPrefix: "/big"})
+	resp, body, err := post(t, s, "/small")
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode, "the fault waits for its path")
+	assert.Contains(t, string(body), "p1")
+	_, body, err = post(t, s, "/big")
+	require.NoError(t, err)
+	assert.Equal(t, 20<<20, len(body))
+	s.FailNext(3, Fault{Kind: Status, Status: 500})
+	s.ClearFaults()
+	resp, _, err = post(t, s, "/x")
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+}
+
+func TestDelayAndClock(t *testing.T) {
+	s := newTestServer(t)
+	s.FailNext(1, Fault{Kind: Delay, Delay: 30 * time.Millisecond})
+	start := time.Now()
+	resp, _, err := post(t, s, "/slow")
+	require.NoError(t, err)
+	assert.Equal(t, 201, resp.StatusCode)
+	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
+
+	var c Clock
+	assert.WithinDuration(t, time.Now(), c.Now(), time.Second)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	c.Set(at)
+	c.Advance(time.Minute)
+	assert.Equal(t, at.Add(time.Minute), c.Now())
+	assert.Len(t, RandomHex(16), 32)
+	assert.NotEqual(t, RandomHex(8), RandomHex(8))
+}
+
+func TestReadJSONLimits(t *testing.T) {
+	var v map[string]any
+	r, _ := http.NewRequest("POST", "/", strings.NewReader(`{"a":1}`))
+	require.NoError(t, ReadJSON(r, &v))
+	assert.Equal(t, float64(1), v["a"])
+	r, _ = http.NewRequest("POST", "/", strings.NewReader(`{"a":`))
+	assert.ErrorContains(t, ReadJSON(r, &v), "not valid JSON")
+	r, _ = http.NewRequest("POST", "/", strings.NewReader(strings.Repeat(" ", MaxRequestBody+1)))
+	assert.ErrorContains(t, ReadJSON(r, &v), "over")
+}
