@@ -140,7 +140,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Clock = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = DefaultSleep
 	}
 	if cfg.Jitter == nil {
 		cfg.Jitter = rand.Int64N
@@ -174,6 +174,12 @@ func (c *Client) Now() time.Time { return c.cfg.Clock() }
 
 // Secrets returns the strings the client scrubs from errors and logs.
 func (c *Client) Secrets() []string { return c.cfg.Secrets }
+
+// DefaultSleep is the wait between attempts for clients whose Config has no
+// Sleep. It ends early when ctx does. Test binaries in this module that drive
+// the public clients (which cannot inject Sleep) may replace it before
+// creating clients; production code never changes it.
+var DefaultSleep = sleepCtx
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
