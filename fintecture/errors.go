@@ -1,0 +1,178 @@
+package fintecture
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// BaseError is the transport's error, which every paykit provider error
+// embeds: method, path, status, response headers, request id, attempts and a
+// redacted body excerpt.
+type BaseError = transport.Error
+
+// Error is an answer Fintecture gave that the call could not accept: a
+// non-2xx status (with the code, log id and details of Fintecture's error
+// body, https://docs.fintecture.com/) or a 2xx whose body was unreadable.
+// StatusCode, RequestID and the other transport fields are promoted from
+// the embedded *BaseError.
+type Error struct {
+	*BaseError
+	// Code is Fintecture's error code, e.g. "unauthorized" or
+	// "invalid_signature".
+	Code string
+	// LogID identifies the request in Fintecture's logs; quote it to support.
+	LogID string
+	// Details lists the individual errors of the body's "errors" array.
+	Details []ErrorDetail
+}
+
+// ErrorDetail is one entry of the "errors" array of a Fintecture error.
+type ErrorDetail struct {
+	Code  string
+	Title string
+	// Message is the entry's "message", or its "detail" when it has no
+	// message.
+	Message string
+}
+
+// Error describes the failure in one line, without secrets.
+func (e *Error) Error() string {
+	if e.BaseError == nil {
+		return "fintecture: error"
+	}
+	if e.Code == "" && len(e.Details) == 0 {
+		return "fintecture: " + e.BaseError.Error()
+	}
+	var b strings.Builder
+	b.WriteString("fintecture: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Code)
+	}
+	for i, d := range e.Details {
+		if i == 3 {
+			b.WriteString("; …")
+			break
+		}
+		b.WriteString("; ")
+		msg := d.Message
+		if msg == "" {
+			msg = d.Title
+		}
+		if d.Code != "" && d.Code != e.Code {
+			b.WriteString(d.Code)
+			if msg != "" {
+				b.WriteString(": ")
+			}
+		}
+		b.WriteString(msg)
+	}
+	if e.LogID != "" {
+		b.WriteString(" (log id ")
+		b.WriteString(e.LogID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// GoString makes %#v print the same safe line.
+func (e *Error) GoString() string { return e.Error() }
+
+// Unwrap returns the base transport error, so errors.As finds
+// *transport.Error too.
+func (e *Error) Unwrap() error {
+	if e.BaseError == nil {
+		return nil
+	}
+	return e.BaseError
+}
+
+// wireError is Fintecture's error body. status comes as a string or a
+// number, and entries carry "message" or "detail".
+type wireError struct {
+	Status json.RawMessage `json:"status"`
+	Code   json.RawMessage `json:"code"`
+	LogID  json.RawMessage `json:"log_id"`
+	Errors []struct {
+		Code    json.RawMessage `json:"code"`
+		Title   string          `json:"title"`
+		Message string          `json:"message"`
+		Detail  string          `json:"detail"`
+	} `json:"errors"`
+}
+
+// errorDecoder returns the transport's DecodeError: it wraps base with what
+// Fintecture's error body says, scrubbing secrets from every string. A body
+// that is not Fintecture's JSON (an HTML proxy page) leaves just the base.
+func errorDecoder(secrets []string) func(base *transport.Error, body []byte) error {
+	return func(base *transport.Error, body []byte) error { return decodeError(base, body, secrets) }
+}
+
+func decodeError(base *transport.Error, body []byte, secrets []string) error {
+	clean := func(s string) string { return clean(s, secrets) }
+	e := &Error{BaseError: base}
+	var w wireError
+	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &w) == nil {
+		e.Code = clean(scalar(w.Code))
+		e.LogID = clean(scalar(w.LogID))
+		for _, d := range w.Errors {
+			msg := d.Message
+			if msg == "" {
+				msg = d.Detail
+			}
+			e.Details = append(e.Details, ErrorDetail{Code: clean(scalar(d.Code)), Title: clean(d.Title), Message: clean(msg)})
+		}
+	}
+	return e
+}
+
+// clean bounds a string from an error body and keeps it on one line, with
+// anything secret-shaped removed.
+func clean(s string, secrets []string) string {
+	s = transport.Redact(strings.Join(strings.Fields(s), " "), secrets)
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "") + "…"
+	}
+	return s
+}
+
+// scalar turns a JSON string, number or bool into its text; anything else
+// gives "".
+func scalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return s
+		}
+		return ""
+	case '{', '[', 'n':
+		return ""
+	}
+	return string(raw)
+}
+
+// ValidationError is a request the client refused to send because a field is
+// missing or wrong. Nothing went over the wire.
+type ValidationError struct {
+	// Field names the field as on the wire, e.g. "data.attributes.amount".
+	Field string
+	// Rule says what the value must be.
+	Rule string
+}
+
+// Error reads "fintecture: <field>: <rule>".
+func (e *ValidationError) Error() string { return "fintecture: " + e.Field + ": " + e.Rule }

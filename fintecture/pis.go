@@ -1,0 +1,240 @@
+package fintecture
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
+	"github.com/paykit-go/paykit/money"
+)
+
+// PISService holds the payment-initiation (PIS v2) calls. Get it from
+// Client.PIS.
+type PISService struct{ c *Client }
+
+// MaxStateLen is the longest state Fintecture accepts on a Connect call.
+const MaxStateLen = 512
+
+// PSU describes the payer (payment service user) shown on the Connect page
+// and passed to the bank. Every field is optional.
+type PSU struct {
+	Name          string
+	Email         string
+	Phone         string
+	IP            string
+	Company       string
+	Incorporation string
+	Address       *Address
+}
+
+// Address is the payer's postal address.
+type Address struct {
+	Street, Number, Complement, Zip, City string
+	// Country is an ISO 3166-1 alpha-2 code, e.g. "FR".
+	Country string
+}
+
+// ConnectRequest creates a payment session
+// (POST /pis/v2/connect, https://docs.fintecture.com/, "/connect").
+type ConnectRequest struct {
+	// Amount is the exact amount, above 0 with at most two decimals; it is
+	// sent as a string with two decimals ("273.00").
+	Amount money.Decimal
+	// Currency is the ISO 4217 code, e.g. "EUR".
+	Currency string
+	// Communication is the transfer's remittance text. Put your order
+	// reference here: it is how you reconcile the payment and refund it.
+	Communication string
+	// EndToEndID optionally sets the SEPA end-to-end id.
+	EndToEndID string
+	// ExecutionDate optionally asks for a later execution (YYYY-MM-DD).
+	ExecutionDate string
+
+	// RedirectURI is where the payer lands after paying: an absolute URL
+	// registered in the Console.
+	RedirectURI string
+	// State comes back unchanged on the redirect and in webhooks: a
+	// reference to your order, required, at most 512 characters.
+	State string
+
+	// PSU describes the payer; nil sends no payer details.
+	PSU *PSU
+	// Expiry optionally limits how long the session stays open.
+	Expiry time.Duration
+
+	// Language, Country, Provider and PSUType fill the optional x-language,
+	// x-country, x-provider (a bank code, skipping the bank choice) and
+	// x-psu-type ("retail" or "corporate") headers.
+	Language, Country, Provider, PSUType string
+
+	// DataType is the JSON:API type of "data"; empty sends "PIS".
+	DataType string
+}
+
+// Session is a created payment session: send the payer to URL.
+type Session struct {
+	// SessionID identifies the payment; keep it with your order.
+	SessionID string
+	// URL is the Connect page the payer must be redirected to.
+	URL string
+	// Meta says how the call went.
+	Meta Meta `json:"-"`
+}
+
+type wirePSUAddress struct {
+	Street     string `json:"street,omitempty"`
+	Number     string `json:"number,omitempty"`
+	Complement string `json:"complement,omitempty"`
+	Zip        string `json:"zip,omitempty"`
+	City       string `json:"city,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
+type wireConnectMeta struct {
+	PSUName          string          `json:"psu_name,omitempty"`
+	PSUEmail         string          `json:"psu_email,omitempty"`
+	PSUPhone         string          `json:"psu_phone,omitempty"`
+	PSUIP            string          `json:"psu_ip,omitempty"`
+	PSUCompany       string          `json:"psu_company,omitempty"`
+	PSUIncorporation string          `json:"psu_incorporation,omitempty"`
+	PSUAddress       *wirePSUAddress `json:"psu_address,omitempty"`
+	Expiry           int64           `json:"expiry,omitempty"`
+}
+
+type wireConnectAttributes struct {
+	Amount        Amount `json:"amount"`
+	Currency      string `json:"currency"`
+	Communication string `json:"communication,omitempty"`
+	EndToEndID    string `json:"end_to_end_id,omitempty"`
+	ExecutionDate string `json:"execution_date,omitempty"`
+}
+
+type wireConnectBody struct {
+	Meta wireConnectMeta `json:"meta"`
+	Data struct {
+		Type       string                `json:"type"`
+		Attributes wireConnectAttributes `json:"attributes"`
+	} `json:"data"`
+}
+
+type wireConnectResponse struct {
+	Meta struct {
+		SessionID string `json:"session_id"`
+		URL       string `json:"url"`
+	} `json:"meta"`
+}
+
+func (r *ConnectRequest) validate() error {
+	if err := checkAmount("data.attributes.amount", r.Amount); err != nil {
+		return err
+	}
+	if !isCurrency(r.Currency) {
+		return &ValidationError{Field: "data.attributes.currency", Rule: "must be a 3-letter ISO 4217 code in capitals, e.g. EUR"}
+	}
+	if r.State == "" {
+		return &ValidationError{Field: "state", Rule: "must not be empty (it links the payment to your order)"}
+	}
+	if len(r.State) > MaxStateLen {
+		return &ValidationError{Field: "state", Rule: "must be at most 512 characters"}
+	}
+	if !absoluteURL(r.RedirectURI) {
+		return &ValidationError{Field: "redirect_uri", Rule: "must be an absolute http or https URL"}
+	}
+	if r.ExecutionDate != "" {
+		if _, err := time.Parse(time.DateOnly, r.ExecutionDate); err != nil {
+			return &ValidationError{Field: "data.attributes.execution_date", Rule: "must be a date written YYYY-MM-DD"}
+		}
+	}
+	if r.Expiry < 0 || (r.Expiry > 0 && r.Expiry < time.Second) {
+		return &ValidationError{Field: "meta.expiry", Rule: "must be zero (default) or at least one second"}
+	}
+	for name, v := range map[string]string{"x-language": r.Language, "x-country": r.Country, "x-provider": r.Provider, "x-psu-type": r.PSUType} {
+		if strings.ContainsAny(v, "\r\n") {
+			return &ValidationError{Field: name, Rule: "must not contain line breaks"}
+		}
+	}
+	return nil
+}
+
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+func absoluteURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// Connect creates a payment session and returns the Connect URL to send the
+// payer to (POST /pis/v2/connect?redirect_uri=…&state=…). The request is
+// checked first; a *ValidationError means nothing was sent.
+//
+// Fintecture has no idempotency key, so a Connect that fails after it may
+// have reached Fintecture (a *NetworkError with MayHaveReachedServer, or a
+// 5xx) is not repeated: create a new session with a new state, or wait for
+// the first one's webhook.
+func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...RequestOption) (*Session, error) {
+	if r == nil {
+		return nil, &ValidationError{Field: "request", Rule: "must not be nil"}
+	}
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	var body wireConnectBody
+	body.Data.Type = r.DataType
+	if body.Data.Type == "" {
+		body.Data.Type = "PIS"
+	}
+	body.Data.Attributes = wireConnectAttributes{
+		Amount:        wireAmount(r.Amount),
+		Currency:      r.Currency,
+		Communication: r.Communication,
+		EndToEndID:    r.EndToEndID,
+		ExecutionDate: r.ExecutionDate,
+	}
+	if p := r.PSU; p != nil {
+		body.Meta = wireConnectMeta{PSUName: p.Name, PSUEmail: p.Email, PSUPhone: p.Phone, PSUIP: p.IP,
+			PSUCompany: p.Company, PSUIncorporation: p.Incorporation}
+		if a := p.Address; a != nil {
+			body.Meta.PSUAddress = &wirePSUAddress{Street: a.Street, Number: a.Number, Complement: a.Complement,
+				Zip: a.Zip, City: a.City, Country: a.Country}
+		}
+	}
+	if r.Expiry > 0 {
+		body.Meta.Expiry = int64(r.Expiry / time.Second)
+	}
+	req := &transport.Request{
+		Method: http.MethodPost,
+		Path:   "/pis/v2/connect",
+		Query:  url.Values{"redirect_uri": {r.RedirectURI}, "state": {r.State}},
+		JSON:   &body,
+	}
+	for name, v := range map[string]string{"X-Language": r.Language, "X-Country": r.Country, "X-Provider": r.Provider, "X-Psu-Type": r.PSUType} {
+		if v != "" {
+			transport.WithHeader(name, v)(req)
+		}
+	}
+	req.Apply(opts)
+	var out wireConnectResponse
+	resp, err := s.c.api.Do(ctx, req, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.Meta.SessionID == "" || out.Meta.URL == "" {
+		return nil, &Error{BaseError: &BaseError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
+			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
+			Reason: "answer has no meta.session_id or meta.url"}}
+	}
+	return &Session{SessionID: out.Meta.SessionID, URL: out.Meta.URL, Meta: resp.Meta}, nil
+}

@@ -1,0 +1,379 @@
+package fintecture
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/httpsig"
+	"github.com/paykit-go/paykit/internal/webhook"
+	"github.com/paykit-go/paykit/money"
+)
+
+// Webhook verification errors, matched with errors.Is. Every error Verify
+// returns matches ErrInvalidWebhook too.
+var (
+	// ErrInvalidWebhook is matched by every verification failure.
+	ErrInvalidWebhook = errors.New("fintecture: invalid webhook")
+	// ErrWebhookMissingHeader: Signature, Digest, Date or X-Request-ID is
+	// absent.
+	ErrWebhookMissingHeader = fmt.Errorf("%w: missing header", ErrInvalidWebhook)
+	// ErrWebhookMalformed: a header or the decrypted signing string cannot
+	// be parsed, or the body cannot be decoded.
+	ErrWebhookMalformed = fmt.Errorf("%w: malformed", ErrInvalidWebhook)
+	// ErrWebhookDigest: the Digest header is not the SHA-256 of the body
+	// (the body was changed).
+	ErrWebhookDigest = fmt.Errorf("%w: digest does not match the body", ErrInvalidWebhook)
+	// ErrWebhookSignature: the signature does not decrypt with your key,
+	// or its lines do not match the headers.
+	ErrWebhookSignature = fmt.Errorf("%w: signature does not match", ErrInvalidWebhook)
+	// ErrWebhookKeyID: the Signature's keyId is not your app id.
+	ErrWebhookKeyID = fmt.Errorf("%w: unexpected keyId", ErrInvalidWebhook)
+	// ErrWebhookTooOld: the Date is outside the tolerance set with
+	// WithMaxAge (it also matches webhook tolerance errors).
+	ErrWebhookTooOld = fmt.Errorf("%w: date outside tolerance", ErrInvalidWebhook)
+)
+
+// WebhookEvent is a verified Fintecture notification. Fields Fintecture
+// adds later are in Fields.
+type WebhookEvent struct {
+	SessionID         string
+	Status            PaymentStatus
+	Event             string
+	Type              string
+	TransferState     TransferState
+	State             string
+	CustomerID        string
+	Provider          string
+	Amount            money.Decimal
+	Currency          string
+	RefundedSessionID string
+
+	// RequestID is the X-Request-ID of the delivery; Date its Date header.
+	RequestID string
+	Date      time.Time
+	// KeyID is the keyId of the Signature header.
+	KeyID string
+	// Fields holds every field of the body as text.
+	Fields map[string]string
+}
+
+// WebhookVerifier checks Fintecture webhooks with the application's private
+// key (https://docs.fintecture.com/, "Webhooks"). Build it once with
+// NewWebhookVerifier; it is safe for concurrent use.
+type WebhookVerifier struct {
+	key     *rsa.PrivateKey
+	keyID   string
+	maxAge  time.Duration
+	clock   webhook.Clock
+	maxBody int64
+}
+
+// WebhookOption configures a WebhookVerifier.
+type WebhookOption func(*WebhookVerifier)
+
+// WithExpectedKeyID rejects webhooks whose Signature keyId is not appID.
+func WithExpectedKeyID(appID string) WebhookOption {
+	return func(v *WebhookVerifier) { v.keyID = appID }
+}
+
+// WithMaxAge rejects webhooks whose Date is more than d away from now. Off by
+// default; keep it generous (over an hour): Fintecture delays deliveries by
+// the offset set in the Console and retries ten times with growing waits.
+func WithMaxAge(d time.Duration) WebhookOption { return func(v *WebhookVerifier) { v.maxAge = d } }
+
+// WithWebhookClock sets the clock WithMaxAge compares against (tests).
+func WithWebhookClock(now func() time.Time) WebhookOption {
+	return func(v *WebhookVerifier) { v.clock = now }
+}
+
+// WithMaxBodyBytes caps the body read (default 1 MiB).
+func WithMaxBodyBytes(n int64) WebhookOption { return func(v *WebhookVerifier) { v.maxBody = n } }
+
+// NewWebhookVerifier parses the application's private key (PEM, PKCS#8 or
+// PKCS#1) once and returns a verifier.
+func NewWebhookVerifier(privateKeyPEM []byte, opts ...WebhookOption) (*WebhookVerifier, error) {
+	key, err := httpsig.ParsePrivateKey(privateKeyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("fintecture: private key: %w", err)
+	}
+	v := &WebhookVerifier{key: key}
+	for _, o := range opts {
+		if o != nil {
+			o(v)
+		}
+	}
+	if v.maxAge < 0 {
+		return nil, errors.New("fintecture: webhook max age: must not be negative")
+	}
+	return v, nil
+}
+
+// unquote trims spaces and one pair of surrounding double quotes.
+func unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	return s
+}
+
+// signedHeaders are the headers Fintecture's webhook signing string covers;
+// each must be present and match.
+var signedHeaders = []string{"date", "digest", "x-request-id"}
+
+// Verify checks r and returns its event:
+//   - the Digest header equals SHA-256 of the raw body;
+//   - the Signature's signature value decrypts (RSA-OAEP, SHA-1) with the
+//     private key, and its lines "date: …", "digest: …", "x-request-id: …"
+//     equal those headers (quotes and \r\n tolerated);
+//   - optionally, keyId and the Date's age.
+//
+// The body stays readable afterwards. A webhook proves only that someone
+// with your public key sent it: before fulfilling an order, confirm with
+// PISService.GetPayment.
+func (v *WebhookVerifier) Verify(r *http.Request) (*WebhookEvent, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil request", ErrWebhookMalformed)
+	}
+	body, err := webhook.ReadBody(r, v.maxBody)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidWebhook, err)
+	}
+	sigHeader := r.Header.Get("Signature")
+	if sigHeader == "" {
+		return nil, fmt.Errorf("%w: Signature", ErrWebhookMissingHeader)
+	}
+	params, err := httpsig.ParseSignatureHeader(sigHeader)
+	if err != nil {
+		return nil, fmt.Errorf("%w: Signature header: %w", ErrWebhookMalformed, err)
+	}
+	if params.Signature == "" {
+		return nil, fmt.Errorf("%w: Signature header has no signature parameter", ErrWebhookMalformed)
+	}
+	if params.Algorithm != "" && !strings.EqualFold(params.Algorithm, httpsig.AlgorithmRSASHA256) {
+		return nil, fmt.Errorf("%w: Signature algorithm %.32q is not rsa-sha256", ErrWebhookMalformed, params.Algorithm)
+	}
+	if v.keyID != "" && !webhook.EqualString(params.KeyID, v.keyID) {
+		return nil, ErrWebhookKeyID
+	}
+	headers := map[string]string{}
+	for _, name := range signedHeaders {
+		val := unquote(r.Header.Get(name))
+		if val == "" {
+			return nil, fmt.Errorf("%w: %s", ErrWebhookMissingHeader, name)
+		}
+		headers[name] = val
+	}
+	// The body must be the one the Digest was made of.
+	if !digestMatches(headers["digest"], body) {
+		return nil, ErrWebhookDigest
+	}
+	plain, err := httpsig.DecryptOAEP(v.key, params.Signature)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrWebhookSignature, err)
+	}
+	lines, err := parseSigningString(plain)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range signedHeaders {
+		got, ok := lines[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: signed string has no %s line", ErrWebhookSignature, name)
+		}
+		if !webhook.EqualString(got, headers[name]) {
+			return nil, fmt.Errorf("%w: %s differs from the signed value", ErrWebhookSignature, name)
+		}
+	}
+	// Any other signed line must match its header too.
+	for name, got := range lines {
+		if _, done := headers[name]; done {
+			continue
+		}
+		if name == httpsig.RequestTarget {
+			continue // not used on webhooks; nothing to compare it with reliably
+		}
+		if !webhook.EqualString(got, unquote(r.Header.Get(name))) {
+			return nil, fmt.Errorf("%w: %.40s differs from the signed value", ErrWebhookSignature, name)
+		}
+	}
+	date, dateErr := http.ParseTime(headers["date"])
+	if v.maxAge > 0 {
+		if dateErr != nil {
+			return nil, fmt.Errorf("%w: Date header is not an HTTP date", ErrWebhookMalformed)
+		}
+		if err := webhook.CheckTime(date, v.clock.Now(), v.maxAge); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrWebhookTooOld, err)
+		}
+	}
+	ev, err := decodeEvent(r.Header.Get("Content-Type"), body)
+	if err != nil {
+		return nil, err
+	}
+	ev.RequestID = headers["x-request-id"]
+	ev.KeyID = params.KeyID
+	if dateErr == nil {
+		ev.Date = date
+	}
+	return ev, nil
+}
+
+// digestMatches compares a Digest header value with SHA-256 of body. The
+// algorithm name is matched without regard to case.
+func digestMatches(header string, body []byte) bool {
+	want := httpsig.Digest(body)
+	algo, value, ok := strings.Cut(header, "=")
+	if !ok || !strings.EqualFold(strings.TrimSpace(algo), "SHA-256") {
+		return false
+	}
+	return webhook.EqualString("SHA-256="+strings.TrimSpace(value), want)
+}
+
+// maxSignedLines bounds the decrypted string (it is at most a key's size,
+// but be explicit).
+const maxSignedLines = 16
+
+// parseSigningString splits the decrypted "name: value" lines, accepting
+// \r\n and quoted values. A repeated name or a line without a colon is
+// malformed.
+func parseSigningString(plain []byte) (map[string]string, error) {
+	out := map[string]string{}
+	for _, line := range strings.Split(string(plain), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			return nil, fmt.Errorf("%w: decrypted signing string has a line without a colon", ErrWebhookSignature)
+		}
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			return nil, fmt.Errorf("%w: decrypted signing string has an empty header name", ErrWebhookSignature)
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("%w: decrypted signing string repeats %.40s", ErrWebhookSignature, name)
+		}
+		if len(out) == maxSignedLines {
+			return nil, fmt.Errorf("%w: decrypted signing string has too many lines", ErrWebhookSignature)
+		}
+		out[name] = unquote(value)
+	}
+	return out, nil
+}
+
+// maxEventDepth bounds how deep decodeEvent looks into nested JSON.
+const maxEventDepth = 4
+
+// decodeEvent reads a form or JSON body into an event. JSON objects nested
+// under "meta", "data" or "attributes" are flattened, the first value of a
+// name winning.
+func decodeEvent(contentType string, body []byte) (*WebhookEvent, error) {
+	fields := map[string]string{}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	trimmed := bytes.TrimSpace(body)
+	if mt == "application/json" || (mt == "" && len(trimmed) > 0 && trimmed[0] == '{') {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(trimmed, &obj); err != nil {
+			return nil, fmt.Errorf("%w: JSON body: %w", ErrWebhookMalformed, err)
+		}
+		flatten(obj, fields, 0)
+	} else {
+		q, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, fmt.Errorf("%w: form body: %w", ErrWebhookMalformed, err)
+		}
+		for k, vs := range q {
+			if len(vs) > 0 {
+				fields[k] = vs[0]
+			}
+		}
+	}
+	ev := &WebhookEvent{
+		SessionID:         fields["session_id"],
+		Status:            PaymentStatus(fields["status"]),
+		Event:             fields["event"],
+		Type:              fields["type"],
+		TransferState:     TransferState(fields["transfer_state"]),
+		State:             fields["state"],
+		CustomerID:        fields["customer_id"],
+		Provider:          fields["provider"],
+		Currency:          fields["currency"],
+		RefundedSessionID: fields["refunded_session_id"],
+		Fields:            fields,
+	}
+	if a := strings.TrimSpace(fields["amount"]); a != "" {
+		if d, err := money.Parse(a); err == nil {
+			ev.Amount = d
+		}
+	}
+	return ev, nil
+}
+
+func flatten(obj map[string]json.RawMessage, out map[string]string, depth int) {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // nested objects in a fixed order: "data" before "meta"
+	var nested []map[string]json.RawMessage
+	for _, k := range keys {
+		raw := obj[k]
+		raw = bytes.TrimSpace(raw)
+		if len(raw) > 0 && raw[0] == '{' {
+			var sub map[string]json.RawMessage
+			if depth < maxEventDepth && json.Unmarshal(raw, &sub) == nil {
+				nested = append(nested, sub)
+			}
+			continue
+		}
+		if _, seen := out[k]; !seen && (len(raw) == 0 || raw[0] != '[') {
+			out[k] = scalar(raw)
+		}
+	}
+	for _, sub := range nested {
+		flatten(sub, out, depth+1)
+	}
+}
+
+// Handler returns an http.Handler for your webhook URL: it accepts POST
+// only, verifies the request, calls fn with the event and answers 200. A
+// request that fails verification gets 400 (401 for a signature that does
+// not match, 413 for an oversized body) and fn is not called; an error from
+// fn answers 500, so Fintecture delivers the webhook again later.
+func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *WebhookEvent) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		ev, err := v.Verify(r)
+		if err != nil {
+			switch {
+			case errors.Is(err, webhook.ErrBodyTooLarge):
+				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			case errors.Is(err, ErrWebhookSignature), errors.Is(err, ErrWebhookDigest), errors.Is(err, ErrWebhookKeyID):
+				http.Error(w, "invalid signature", http.StatusUnauthorized)
+			default:
+				http.Error(w, "invalid webhook", http.StatusBadRequest)
+			}
+			return
+		}
+		if err := fn(r.Context(), ev); err != nil {
+			http.Error(w, "webhook not processed", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
