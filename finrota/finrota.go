@@ -1,0 +1,248 @@
+// Package finrota is a client for the Finrota payment API and its FinrotaPay
+// widget (Turkey).
+//
+// The widget flow has ten steps split between the merchant's backend, the
+// buyer's browser and Finrota; this package is the backend half:
+//
+//  1. The backend obtains an access token (done for you, cached, never
+//     exported: it must not reach a browser).
+//  2. Widget.CreateToken makes a WidgetToken, one per payment, valid for 20
+//     minutes. It is the only thing the page passes to FinrotaPay.init.
+//  3. The widget takes the card, lists installments and calls
+//     preparePayment; its onSuccess event hands the page a prepare token.
+//     onSuccess does NOT mean paid: nothing has been charged yet.
+//  4. The page posts the prepare token to the backend, which calls
+//     Widget.Pay. The result is a 3-D Secure redirect (send the buyer to
+//     RedirectURL), a completed direct sale, or a *DeclineError.
+//  5. After 3-D Secure the buyer comes back to the return URL;
+//     Transactions.ConfirmReturn looks the payment up with Finrota, since
+//     nothing on the return request is signed.
+//
+// Token kinds are distinct Go types (WidgetToken, PrepareToken,
+// InstallmentToken) so the mistakes Finrota's documentation warns about
+// (initialising the widget with the access token, paying with the widget
+// token) do not compile.
+//
+// Finrota documentation: https://docs.finrota.com (widget integration,
+// sections 4 to 6).
+package finrota
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// DefaultBaseURL is the test gateway shown in Finrota's documentation. It is a
+// default, not a promise: set WithBaseURL to the gateway your Finrota
+// contract names (live is believed to be https://api.finrota.com).
+const DefaultBaseURL = "https://prodtest_gw.finrota.com"
+
+// WidgetTokenLifetime is how long a widget token stays usable according to
+// Finrota's documentation.
+const WidgetTokenLifetime = 20 * time.Minute
+
+// Refund amount field names. Finrota's refund parameter table names the
+// field "refundAmount" while its request examples send "amount"; see
+// WithRefundAmountField.
+const (
+	RefundAmountField      = "refundAmount"
+	RefundAmountFieldShort = "amount"
+)
+
+// Credentials are the API key pair Finrota issues to a merchant. They are
+// exchanged for an access token on POST /auth/api/token/connect; neither they
+// nor the token are ever printed.
+type Credentials struct {
+	// APIKey is the merchant's Finrota API key.
+	APIKey string
+	// SecretKey is the merchant's Finrota secret key.
+	SecretKey string
+}
+
+// String keeps the keys out of fmt output.
+func (c Credentials) String() string {
+	return "finrota.Credentials{APIKey: " + mask(c.APIKey) + ", SecretKey: " + mask(c.SecretKey) + "}"
+}
+
+// GoString keeps the keys out of %#v output.
+func (c Credentials) GoString() string { return c.String() }
+
+// LogValue keeps the keys out of slog records.
+func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "[redacted]"
+}
+
+// Meta describes how a call went: HTTP status, Finrota's request id when it
+// sends one, and how many attempts were made.
+type Meta = transport.Meta
+
+// NetworkError is a call that got no usable HTTP answer. When
+// MayHaveReachedServer is true for Widget.Pay, the payment may exist: look it
+// up with Transactions.Get(ByClientReference(...)) before paying again.
+type NetworkError = transport.NetworkError
+
+// RequestOption adjusts one call.
+type RequestOption = transport.RequestOption
+
+// WithIdempotencyKey is accepted for symmetry with the other paykit packages.
+// Finrota documents no idempotency header, so the key is not sent and does
+// not make a repeat safe: use your ClientReferenceCode as the deduplication
+// key and Transactions.Get to see whether a payment already exists.
+func WithIdempotencyKey(key string) RequestOption { return transport.WithIdempotencyKey(key) }
+
+// WithHeader adds a header to one call (Authorization cannot be replaced).
+func WithHeader(name, value string) RequestOption { return transport.WithHeader(name, value) }
+
+// Option configures a Client.
+type Option func(*settings)
+
+type settings struct {
+	baseURL     string
+	httpClient  *http.Client
+	maxRetries  int
+	logger      *slog.Logger
+	appInfo     string
+	refundField string
+	tokenSkew   time.Duration
+
+	// Injected by tests.
+	clock func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// WithBaseURL sets the API root (default DefaultBaseURL).
+func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+
+// WithHTTPClient sets the *http.Client that sends requests (default: one with
+// a 60 s timeout).
+func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpClient = c } }
+
+// WithMaxRetries sets how many times a failed call may be repeated (default
+// transport.DefaultMaxRetries; 0 turns retries off). A POST that may have
+// reached Finrota, such as Widget.Pay, is never repeated whatever this says.
+func WithMaxRetries(n int) Option { return func(s *settings) { s.maxRetries = n } }
+
+// WithLogger logs one debug record per HTTP attempt (no secrets, no tokens).
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// WithUserAgent appends your application's name and version ("shop/1.2") to
+// the User-Agent header.
+func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo = appInfo } }
+
+// WithRefundAmountField names the JSON field that carries a partial refund's
+// amount: RefundAmountField ("refundAmount", the default, as in the refund
+// endpoint's parameter table) or RefundAmountFieldShort ("amount", as in the
+// documentation's request examples). Switch only if your gateway ignores the
+// default (a partial refund that comes back as a full one).
+func WithRefundAmountField(name string) Option { return func(s *settings) { s.refundField = name } }
+
+// WithTokenSkew sets how long before its expiry the cached access token is
+// replaced (default transport.DefaultTokenSkew, one minute).
+func WithTokenSkew(d time.Duration) Option { return func(s *settings) { s.tokenSkew = d } }
+
+// Client talks to Finrota. It is safe for concurrent use; create one per set
+// of credentials and share it.
+type Client struct {
+	// Widget creates widget tokens and pays with the widget's prepare token.
+	Widget *WidgetService
+	// Transactions looks payments up, cancels and refunds them.
+	Transactions *TransactionService
+
+	tc          *transport.Client
+	tokens      *transport.TokenSource
+	creds       Credentials
+	refundField string
+	clock       func() time.Time
+}
+
+// NewClient checks the credentials and options and returns a ready client.
+// No request is sent until the first call; the access token is fetched then
+// and cached until shortly before its expiry.
+func NewClient(creds Credentials, opts ...Option) (*Client, error) {
+	if err := checkKey("api key", creds.APIKey); err != nil {
+		return nil, err
+	}
+	if err := checkKey("secret key", creds.SecretKey); err != nil {
+		return nil, err
+	}
+	s := settings{
+		baseURL:     DefaultBaseURL,
+		maxRetries:  transport.DefaultMaxRetries,
+		refundField: RefundAmountField,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	if s.refundField != RefundAmountField && s.refundField != RefundAmountFieldShort {
+		return nil, fmt.Errorf("finrota: refund amount field %q: must be %q or %q", s.refundField, RefundAmountField, RefundAmountFieldShort)
+	}
+	if s.tokenSkew < 0 {
+		return nil, errors.New("finrota: token skew: must not be negative")
+	}
+	if s.tokenSkew >= 12*time.Hour {
+		return nil, errors.New("finrota: token skew: must be less than 12h (access tokens live about 24h)")
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	c := &Client{creds: creds, refundField: s.refundField, clock: s.clock}
+	c.tokens = transport.NewTokenSource(c.fetchAccessToken, s.tokenSkew, s.clock)
+	secrets := []string{creds.APIKey, creds.SecretKey}
+	cfg := transport.Config{
+		Provider:         "finrota",
+		BaseURL:          s.baseURL,
+		HTTPClient:       s.httpClient,
+		MaxRetries:       s.maxRetries,
+		Auth:             c.tokens,
+		RequestIDHeaders: []string{"X-Request-Id", "X-Correlation-Id", "Request-Id"},
+		Logger:           s.logger,
+		AppInfo:          s.appInfo,
+		Secrets:          secrets,
+		DecodeError:      func(base *transport.Error, body []byte) error { return decodeError(base, body, secrets) },
+		Clock:            s.clock,
+	}
+	cfg.Sleep = s.sleep
+	tc, err := transport.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("finrota: %w", err)
+	}
+	c.tc = tc
+	c.Widget = &WidgetService{c: c}
+	c.Transactions = &TransactionService{c: c}
+	return c, nil
+}
+
+func checkKey(name, v string) error {
+	switch {
+	case v == "":
+		return fmt.Errorf("finrota: %s: must not be empty", name)
+	case strings.TrimSpace(v) != v:
+		return fmt.Errorf("finrota: %s: must not start or end with spaces", name)
+	case strings.ContainsAny(v, "\r\n\x00"):
+		return fmt.Errorf("finrota: %s: must not contain line breaks", name)
+	}
+	return nil
+}
+
+// BaseURL returns the API root the client sends to.
+func (c *Client) BaseURL() string { return c.tc.BaseURL() }
+
+// String keeps the credentials and cached token out of fmt output.
+func (c *Client) String() string { return "finrota.Client{" + c.tc.BaseURL() + "}" }
+
+// GoString keeps the credentials and cached token out of %#v output.
+func (c *Client) GoString() string { return c.String() }
