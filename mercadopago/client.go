@@ -1,0 +1,202 @@
+package mercadopago
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// DefaultBaseURL is the root of the Mercado Pago API. The same host serves
+// test and production: test credentials select the sandbox.
+const DefaultBaseURL = "https://api.mercadopago.com"
+
+// IdempotencyHeader is the header Mercado Pago reads idempotency keys from.
+// It is required on POST /v1/payments and on refunds; the client sends one on
+// every call that is not a GET.
+const IdempotencyHeader = "X-Idempotency-Key"
+
+// Credentials are what the client authenticates with. Only the access token
+// is used by the API; it never appears in fmt, %#v or slog output.
+//
+// Get them at https://www.mercadopago.com/developers/panel/app (your
+// application, "Credentials").
+type Credentials struct {
+	// AccessToken is the application's private access token ("APP_USR-…"
+	// in production, "TEST-…" for test users), sent as a Bearer token.
+	AccessToken string
+}
+
+// String keeps the token out of fmt output.
+func (c Credentials) String() string {
+	if c.AccessToken == "" {
+		return "mercadopago.Credentials{AccessToken: (empty)}"
+	}
+	return "mercadopago.Credentials{AccessToken: [redacted]}"
+}
+
+// GoString keeps the token out of %#v output.
+func (c Credentials) GoString() string { return c.String() }
+
+// LogValue keeps the token out of slog records.
+func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// settings collects what the Options set before NewClient checks them.
+type settings struct {
+	baseURL     string
+	httpClient  *http.Client
+	maxRetries  int
+	logger      *slog.Logger
+	appInfo     string
+	backoffBase time.Duration
+	backoffCap  time.Duration
+	clock       func() time.Time
+	errs        []error
+}
+
+// Option configures a Client in NewClient.
+type Option func(*settings)
+
+// WithBaseURL sends requests to u instead of DefaultBaseURL (a simulator, a
+// proxy). It must be an absolute http or https URL.
+func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+
+// WithHTTPClient sends requests with hc (timeouts, proxies, test transports).
+// A nil client is an error.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(s *settings) {
+		if hc == nil {
+			s.errs = append(s.errs, errors.New("http client: must not be nil"))
+			return
+		}
+		s.httpClient = hc
+	}
+}
+
+// WithMaxRetries sets how many times a failed call may be repeated
+// (default transport.DefaultMaxRetries; 0 turns retries off, at most 10).
+// Only repeats that cannot double anything are made: see the package docs.
+func WithMaxRetries(n int) Option { return func(s *settings) { s.maxRetries = n } }
+
+// WithLogger logs one debug record per HTTP attempt to l (no secrets, no
+// card data). Nil turns logging off, which is the default.
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// WithUserAgent appends appInfo ("myshop/1.4") to the User-Agent header.
+func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo = appInfo } }
+
+// WithRetryBackoff shapes the wait between retries: exponential from base,
+// never above max, with full jitter. Zero values keep the defaults.
+func WithRetryBackoff(base, max time.Duration) Option {
+	return func(s *settings) {
+		if base < 0 || max < 0 {
+			s.errs = append(s.errs, errors.New("retry backoff: durations must not be negative"))
+			return
+		}
+		s.backoffBase, s.backoffCap = base, max
+	}
+}
+
+// WithClock makes the client read the time from now (used for the Fintoc
+// widget-token expiry); tests fix it. Nil keeps time.Now.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.clock = now } }
+
+// Client talks to the Mercado Pago API. It is safe for concurrent use; make
+// one and share it.
+type Client struct {
+	// Payments creates, reads, searches, captures and cancels payments,
+	// including Fintoc ones.
+	Payments *PaymentsService
+	// Refunds refunds payments in full or in part.
+	Refunds *RefundsService
+	// Customers stores payers so their cards can be saved.
+	Customers *CustomersService
+	// Cards saves, lists and removes a customer's cards.
+	Cards *CardsService
+
+	t *transport.Client
+}
+
+// NewClient checks the credentials and options and returns a ready Client.
+// The error names what is wrong, e.g. "mercadopago: access token: must not
+// be empty".
+func NewClient(creds Credentials, opts ...Option) (*Client, error) {
+	s := settings{baseURL: DefaultBaseURL, maxRetries: transport.DefaultMaxRetries}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	if len(s.errs) > 0 {
+		return nil, fmt.Errorf("mercadopago: %w", s.errs[0])
+	}
+	tok := creds.AccessToken
+	switch {
+	case strings.TrimSpace(tok) == "":
+		return nil, errors.New("mercadopago: access token: must not be empty")
+	case strings.HasPrefix(strings.ToLower(tok), "bearer "):
+		return nil, errors.New("mercadopago: access token: give the token alone, without \"Bearer \"")
+	case strings.TrimSpace(tok) != tok || strings.ContainsAny(tok, " \t\r\n"):
+		return nil, errors.New("mercadopago: access token: must not contain spaces or line breaks")
+	}
+	tc, err := transport.New(transport.Config{
+		Provider:          "mercadopago",
+		BaseURL:           s.baseURL,
+		HTTPClient:        s.httpClient,
+		MaxRetries:        s.maxRetries,
+		BackoffBase:       s.backoffBase,
+		BackoffCap:        s.backoffCap,
+		Auth:              transport.Bearer(tok),
+		IdempotencyHeader: IdempotencyHeader,
+		RequestIDHeaders:  []string{"X-Request-Id"},
+		Logger:            s.logger,
+		AppInfo:           s.appInfo,
+		Secrets:           []string{tok},
+		DecodeError: func(base *transport.Error, body []byte) error {
+			return decodeError(base, body, []string{tok})
+		},
+		Clock: s.clock,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mercadopago: %w", err)
+	}
+	c := &Client{t: tc}
+	c.Payments = &PaymentsService{c: c}
+	c.Refunds = &RefundsService{c: c}
+	c.Customers = &CustomersService{c: c}
+	c.Cards = &CardsService{c: c}
+	return c, nil
+}
+
+// BaseURL returns the API root the client sends to.
+func (c *Client) BaseURL() string { return c.t.BaseURL() }
+
+// RequestOption adjusts one call: WithIdempotencyKey, WithHeader.
+type RequestOption = transport.RequestOption
+
+// WithIdempotencyKey makes a call carry key in X-Idempotency-Key instead of
+// a generated UUID. Use an id from your own system (the order id) so that a
+// repeat after a crash is recognised and answered with the first result.
+func WithIdempotencyKey(key string) RequestOption { return transport.WithIdempotencyKey(key) }
+
+// WithHeader adds a header to one call (e.g. X-Meli-Session-Id for fraud
+// prevention). It cannot replace Authorization or X-Idempotency-Key.
+func WithHeader(name, value string) RequestOption { return transport.WithHeader(name, value) }
+
+// Meta tells how a call went: HTTP status, X-Request-Id, the idempotency key
+// it carried and how many attempts it took. Results that create something
+// carry it, so the key can be stored with the order.
+type Meta = transport.Meta
+
+// NetworkError is returned when no usable answer came (connection refused,
+// reset, timed out). Its MayHaveReachedServer field says whether Mercado Pago
+// may have acted; repeat the call with the same IdempotencyKey to be safe.
+type NetworkError = transport.NetworkError
+
+// Ptr returns a pointer to v, for the optional fields where a zero must be
+// sent on purpose: Capture: mercadopago.Ptr(false), Installments: mercadopago.Ptr(0).
+func Ptr[T any](v T) *T { return &v }

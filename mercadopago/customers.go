@@ -1,0 +1,177 @@
+package mercadopago
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// CustomerRequest is the body of POST and PUT /v1/customers. Email is
+// required on Create; on Update, empty fields are left unchanged.
+// See https://www.mercadopago.com/developers/en/reference/customers/_customers/post
+type CustomerRequest struct {
+	Email          string          `json:"email,omitempty"`
+	FirstName      string          `json:"first_name,omitempty"`
+	LastName       string          `json:"last_name,omitempty"`
+	Phone          *Phone          `json:"phone,omitempty"`
+	Identification *Identification `json:"identification,omitempty"`
+	Description    string          `json:"description,omitempty"`
+	DefaultCard    string          `json:"default_card,omitempty"`
+	Metadata       map[string]any  `json:"metadata,omitempty"`
+}
+
+// Phone is a phone number split as the API wants it.
+type Phone struct {
+	AreaCode string `json:"area_code,omitempty"`
+	Number   string `json:"number,omitempty"`
+}
+
+// Customer is a stored payer. IDs are strings ("123456789-jxOV430go9fx2e").
+type Customer struct {
+	ID              string         `json:"id"`
+	Email           string         `json:"email"`
+	FirstName       string         `json:"first_name"`
+	LastName        string         `json:"last_name"`
+	Phone           Phone          `json:"phone"`
+	Identification  Identification `json:"identification"`
+	Description     string         `json:"description"`
+	DefaultCard     string         `json:"default_card"`
+	Cards           []Card         `json:"cards"`
+	LiveMode        bool           `json:"live_mode"`
+	DateCreated     time.Time      `json:"date_created"`
+	DateLastUpdated time.Time      `json:"date_last_updated"`
+	Metadata        map[string]any `json:"metadata"`
+
+	// Meta tells how the call went (idempotency key, request id).
+	Meta Meta `json:"-"`
+	// Unparsed names the fields that arrived in a shape that could not be read.
+	Unparsed []string `json:"-"`
+}
+
+// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
+func (c *Customer) UnmarshalJSON(b []byte) error {
+	type plain Customer
+	u, err := decodeTolerant(b, (*plain)(c))
+	c.Unparsed = u
+	return err
+}
+
+// CustomersService is c.Customers.
+type CustomersService struct{ c *Client }
+
+// Create stores a customer (POST /v1/customers). An existing email answers
+// with cause 101 (IsCustomerAlreadyExists): find it with Search instead.
+func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest, opts ...RequestOption) (*Customer, error) {
+	if req == nil {
+		return nil, invalid("customer", "must not be nil")
+	}
+	if !validEmail(req.Email) {
+		return nil, invalid("email", "must be a valid email address")
+	}
+	return s.do(ctx, http.MethodPost, "/v1/customers", req, opts)
+}
+
+// Get reads a customer with its cards (GET /v1/customers/{id}).
+func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	return s.do(ctx, http.MethodGet, transport.Path("v1", "customers", id), nil, opts)
+}
+
+// Update changes a customer (PUT /v1/customers/{id}); empty fields stay as they are.
+func (s *CustomersService) Update(ctx context.Context, id string, req *CustomerRequest, opts ...RequestOption) (*Customer, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, invalid("customer", "must not be nil")
+	}
+	if req.Email != "" && !validEmail(req.Email) {
+		return nil, invalid("email", "must be a valid email address")
+	}
+	return s.do(ctx, http.MethodPut, transport.Path("v1", "customers", id), req, opts)
+}
+
+// Delete removes a customer and its saved cards (DELETE /v1/customers/{id}).
+func (s *CustomersService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	return s.do(ctx, http.MethodDelete, transport.Path("v1", "customers", id), nil, opts)
+}
+
+func (s *CustomersService) do(ctx context.Context, method, path string, body any, opts []RequestOption) (*Customer, error) {
+	r := &transport.Request{Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
+	if body != nil {
+		r.JSON = body
+	}
+	var out Customer
+	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
+	if err != nil {
+		return nil, err
+	}
+	out.Meta = resp.Meta
+	return &out, nil
+}
+
+// CustomerSearch filters GET /v1/customers/search.
+type CustomerSearch struct {
+	Email  string `url:"email,omitempty"`
+	Limit  int    `url:"limit,omitempty"`
+	Offset int    `url:"offset,omitempty"`
+}
+
+// CustomerPage is one page of a customer search.
+type CustomerPage struct {
+	Paging  Paging     `json:"paging"`
+	Results []Customer `json:"results"`
+	Meta    Meta       `json:"-"`
+}
+
+// SearchPage fetches one page of a customer search.
+// See https://www.mercadopago.com/developers/en/reference/customers/_customers_search/get
+func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, opts ...RequestOption) (*CustomerPage, error) {
+	if q == nil {
+		q = &CustomerSearch{}
+	}
+	if q.Limit < 0 || q.Offset < 0 {
+		return nil, invalid("limit", "limit and offset must not be negative")
+	}
+	var page CustomerPage
+	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/v1/customers/search", Query: q}).Apply(opts), &page)
+	if err != nil {
+		return nil, err
+	}
+	page.Meta = resp.Meta
+	return &page, nil
+}
+
+// Search walks the customers matching q (usually one email), paging on its own.
+func (s *CustomersService) Search(ctx context.Context, q *CustomerSearch, opts ...RequestOption) iter.Seq2[*Customer, error] {
+	var cur CustomerSearch
+	if q != nil {
+		cur = *q
+	}
+	return func(yield func(*Customer, error) bool) {
+		walkPages(ctx, cur.Offset, func(offset int) ([]Customer, Paging, error) {
+			cur.Offset = offset
+			page, err := s.SearchPage(ctx, &cur, opts...)
+			if err != nil {
+				return nil, Paging{}, err
+			}
+			return page.Results, page.Paging, nil
+		}, yield)
+	}
+}
+
+func checkID(field, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return invalid(field, "must not be empty")
+	}
+	return nil
+}

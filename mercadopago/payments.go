@@ -1,0 +1,455 @@
+package mercadopago
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
+	"github.com/paykit-go/paykit/money"
+)
+
+// PaymentStatus is a payment's state. Values Mercado Pago adds later decode
+// as they are; compare with the constants.
+// See https://www.mercadopago.com/developers/en/reference/payments/_payments_id/get
+type PaymentStatus string
+
+// Payment statuses.
+const (
+	StatusPending     PaymentStatus = "pending"      // waiting for the payer (Fintoc, cash) or for a review
+	StatusApproved    PaymentStatus = "approved"     // paid and credited
+	StatusAuthorized  PaymentStatus = "authorized"   // authorized, waiting for Capture
+	StatusInProcess   PaymentStatus = "in_process"   // under review
+	StatusInMediation PaymentStatus = "in_mediation" // the payer opened a dispute
+	StatusRejected    PaymentStatus = "rejected"     // refused; the payer may try again
+	StatusCancelled   PaymentStatus = "cancelled"    // cancelled or expired
+	StatusRefunded    PaymentStatus = "refunded"     // refunded in full
+	StatusChargedBack PaymentStatus = "charged_back" // charged back on the payer's card
+)
+
+// StatusDetail says why a payment is in its status.
+type StatusDetail string
+
+// Common status details.
+const (
+	DetailAccredited                StatusDetail = "accredited"
+	DetailPendingContingency        StatusDetail = "pending_contingency"
+	DetailPendingReviewManual       StatusDetail = "pending_review_manual"
+	DetailPendingWaitingTransfer    StatusDetail = "pending_waiting_transfer"
+	DetailPendingCapture            StatusDetail = "pending_capture"
+	DetailPartiallyRefunded         StatusDetail = "partially_refunded"
+	DetailRefunded                  StatusDetail = "refunded"
+	DetailByCollector               StatusDetail = "by_collector"
+	DetailExpired                   StatusDetail = "expired"
+	DetailRejectedOtherReason       StatusDetail = "cc_rejected_other_reason"
+	DetailRejectedInsufficientFunds StatusDetail = "cc_rejected_insufficient_amount"
+	DetailRejectedBadSecurityCode   StatusDetail = "cc_rejected_bad_filled_security_code"
+	DetailRejectedBadDate           StatusDetail = "cc_rejected_bad_filled_date"
+	DetailRejectedBadOther          StatusDetail = "cc_rejected_bad_filled_other"
+	DetailRejectedCallForAuthorize  StatusDetail = "cc_rejected_call_for_authorize"
+)
+
+// Payer types for PaymentPayer.Type.
+const (
+	PayerCustomer = "customer" // a saved customer: set ID
+	PayerGuest    = "guest"    // a one-off payer: set Email
+)
+
+// PaymentRequest is the body of POST /v1/payments. Only the fields the
+// flows need are here; Metadata carries anything of your own.
+// See https://www.mercadopago.com/developers/en/reference/payments/_payments/post
+type PaymentRequest struct {
+	// TransactionAmount is what the payer pays, in the account's currency. Required, > 0.
+	TransactionAmount money.Decimal `json:"transaction_amount"`
+	// Token is the one-use card token MercadoPago.js made in the browser
+	// (for a saved card: from the card id and the CVV). Required for cards.
+	Token string `json:"token,omitempty"`
+	// Installments is the number of installments; nil leaves it out, Ptr(0)
+	// sends 0. Card payments need one (usually 1).
+	Installments *int `json:"installments,omitempty"`
+	// PaymentMethodID is "visa", "master", "fintoc"…; for cards the API can
+	// infer it from the token.
+	PaymentMethodID string `json:"payment_method_id,omitempty"`
+	// IssuerID is the card issuer, when the payer chose one.
+	IssuerID string `json:"issuer_id,omitempty"`
+	// Description is shown to the payer.
+	Description string `json:"description,omitempty"`
+	// StatementDescriptor is what the card statement shows.
+	StatementDescriptor string `json:"statement_descriptor,omitempty"`
+	// ExternalReference is your id for the payment (the order id); search by it.
+	ExternalReference string `json:"external_reference,omitempty"`
+	// CallbackURL is where the payer's browser is sent at the end (Fintoc, 3-D Secure).
+	CallbackURL string `json:"callback_url,omitempty"`
+	// NotificationURL receives webhook notifications for this payment.
+	NotificationURL string `json:"notification_url,omitempty"`
+	// Payer identifies who pays. Required.
+	Payer *PaymentPayer `json:"payer,omitempty"`
+	// PointOfInteraction selects special flows (Fintoc: CHECKOUT / INTER_PSP).
+	PointOfInteraction *PointOfInteraction `json:"point_of_interaction,omitempty"`
+	// Capture false authorizes only (capture later with Payments.Capture);
+	// nil leaves it out (the API captures at once). Ptr(false) is sent.
+	Capture *bool `json:"capture,omitempty"`
+	// BinaryMode true makes the payment end approved or rejected, never pending.
+	BinaryMode *bool `json:"binary_mode,omitempty"`
+	// Metadata is returned as it was sent.
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
+// PaymentPayer is who pays: a saved customer (Type "customer", ID) or a
+// one-off payer (Email).
+type PaymentPayer struct {
+	Type           string          `json:"type,omitempty"`
+	ID             string          `json:"id,omitempty"`
+	Email          string          `json:"email,omitempty"`
+	FirstName      string          `json:"first_name,omitempty"`
+	LastName       string          `json:"last_name,omitempty"`
+	Identification *Identification `json:"identification,omitempty"`
+}
+
+// Identification is a national id document ("DNI", "CPF", "RUT"…).
+type Identification struct {
+	Type   string `json:"type,omitempty"`
+	Number string `json:"number,omitempty"`
+}
+
+// PointOfInteraction names the channel of a payment.
+type PointOfInteraction struct {
+	Type    string `json:"type,omitempty"`
+	SubType string `json:"sub_type,omitempty"`
+}
+
+// Payment is a payment as Mercado Pago reports it. Fields that arrived in a
+// shape that could not be read are left at zero and named in Unparsed.
+type Payment struct {
+	ID                        int64               `json:"id"`
+	Status                    PaymentStatus       `json:"status"`
+	StatusDetail              StatusDetail        `json:"status_detail"`
+	TransactionAmount         money.Decimal       `json:"transaction_amount"`
+	TransactionAmountRefunded money.Decimal       `json:"transaction_amount_refunded"`
+	CurrencyID                string              `json:"currency_id"`
+	Description               string              `json:"description"`
+	ExternalReference         string              `json:"external_reference"`
+	PaymentMethodID           string              `json:"payment_method_id"`
+	PaymentTypeID             string              `json:"payment_type_id"`
+	IssuerID                  string              `json:"issuer_id"`
+	Installments              int                 `json:"installments"`
+	Captured                  bool                `json:"captured"`
+	LiveMode                  bool                `json:"live_mode"`
+	DateCreated               time.Time           `json:"date_created"`
+	DateApproved              time.Time           `json:"date_approved"`
+	DateLastUpdated           time.Time           `json:"date_last_updated"`
+	MoneyReleaseDate          time.Time           `json:"money_release_date"`
+	CallbackURL               string              `json:"callback_url"`
+	NotificationURL           string              `json:"notification_url"`
+	Payer                     PayerInfo           `json:"payer"`
+	Card                      *PaymentCard        `json:"card"`
+	TransactionDetails        TransactionDetails  `json:"transaction_details"`
+	PaymentMethod             *PaymentMethodInfo  `json:"payment_method"`
+	PointOfInteraction        *PointOfInteraction `json:"point_of_interaction"`
+	Metadata                  map[string]any      `json:"metadata"`
+	Refunds                   []Refund            `json:"refunds"`
+
+	// Meta tells how the call that returned this payment went (idempotency key, request id).
+	Meta Meta `json:"-"`
+	// Unparsed names the fields that arrived in a shape that could not be read.
+	Unparsed []string `json:"-"`
+}
+
+// PayerInfo is the payer as a payment reports it.
+type PayerInfo struct {
+	ID             string         `json:"id"`
+	Type           string         `json:"type"`
+	Email          string         `json:"email"`
+	FirstName      string         `json:"first_name"`
+	LastName       string         `json:"last_name"`
+	Identification Identification `json:"identification"`
+}
+
+// PaymentCard is the card of a card payment. Masked fields ("***") decode as zero.
+type PaymentCard struct {
+	ID              string     `json:"id"`
+	FirstSixDigits  string     `json:"first_six_digits"`
+	LastFourDigits  string     `json:"last_four_digits"`
+	ExpirationMonth int        `json:"expiration_month"`
+	ExpirationYear  int        `json:"expiration_year"`
+	Cardholder      Cardholder `json:"cardholder"`
+}
+
+// Cardholder is the name and document printed on a card's owner record.
+type Cardholder struct {
+	Name           string         `json:"name"`
+	Identification Identification `json:"identification"`
+}
+
+// TransactionDetails are the amounts settled and, for redirect methods, the
+// URL the payer goes to.
+type TransactionDetails struct {
+	NetReceivedAmount   money.Decimal `json:"net_received_amount"`
+	TotalPaidAmount     money.Decimal `json:"total_paid_amount"`
+	InstallmentAmount   money.Decimal `json:"installment_amount"`
+	ExternalResourceURL string        `json:"external_resource_url"`
+}
+
+// PaymentMethodInfo is the "payment_method" node; for Fintoc its Data holds
+// the widget token.
+type PaymentMethodInfo struct {
+	ID       string            `json:"id"`
+	Type     string            `json:"type"`
+	Data     PaymentMethodData `json:"data"`
+	IssuerID string            `json:"issuer_id"`
+}
+
+// PaymentMethodData carries method-specific values.
+type PaymentMethodData struct {
+	// ExternalReferenceID is the Fintoc widget token ("pi_…_sec_…").
+	ExternalReferenceID string `json:"external_reference_id"`
+	// ExternalResourceURL is where newer responses put the redirect URL.
+	ExternalResourceURL string `json:"external_resource_url"`
+}
+
+// UnmarshalJSON decodes tolerantly: the id may be a number or a numeric
+// string, and a field of an odd shape is skipped and listed in Unparsed.
+func (p *Payment) UnmarshalJSON(b []byte) error {
+	type plain Payment
+	u, err := decodeTolerant(b, (*plain)(p))
+	p.Unparsed = u
+	return err
+}
+
+// Terminal reports whether the status will not change by itself any more
+// (approved can still be refunded or charged back).
+func (s PaymentStatus) Terminal() bool {
+	switch s {
+	case StatusApproved, StatusRejected, StatusCancelled, StatusRefunded, StatusChargedBack:
+		return true
+	}
+	return false
+}
+
+// PaymentsService is c.Payments.
+type PaymentsService struct{ c *Client }
+
+// Create makes a payment (POST /v1/payments) with an X-Idempotency-Key (a
+// generated UUID unless WithIdempotencyKey gives one); the same key is sent
+// on every retry, so a lost answer never pays twice. The key is in the
+// result's Meta. req is not modified.
+// See https://www.mercadopago.com/developers/en/reference/payments/_payments/post
+func (s *PaymentsService) Create(ctx context.Context, req *PaymentRequest, opts ...RequestOption) (*Payment, error) {
+	if err := validatePayment(req); err != nil {
+		return nil, err
+	}
+	var p Payment
+	r := (&transport.Request{Method: http.MethodPost, Path: "/v1/payments", JSON: req}).Apply(opts)
+	resp, err := s.c.t.Do(ctx, r, &p)
+	if err != nil {
+		return nil, err
+	}
+	p.Meta = resp.Meta
+	return &p, nil
+}
+
+func validatePayment(req *PaymentRequest) error {
+	if req == nil {
+		return invalid("payment", "must not be nil")
+	}
+	if !req.TransactionAmount.IsPositive() {
+		return invalid("transaction_amount", "must be greater than zero")
+	}
+	if req.Token == "" && req.PaymentMethodID == "" {
+		return invalid("token", "must be set for a card payment (or set payment_method_id for another method)")
+	}
+	if req.Installments != nil && *req.Installments < 0 {
+		return invalid("installments", "must not be negative")
+	}
+	if req.Payer == nil {
+		return invalid("payer", "must be set")
+	}
+	switch {
+	case req.Payer.Type == PayerCustomer:
+		if strings.TrimSpace(req.Payer.ID) == "" {
+			return invalid("payer.id", "must be the customer id when payer.type is \"customer\"")
+		}
+		if req.Payer.Email != "" && !validEmail(req.Payer.Email) {
+			return invalid("payer.email", "must be a valid email address")
+		}
+	default:
+		if !validEmail(req.Payer.Email) {
+			return invalid("payer.email", "must be a valid email address")
+		}
+	}
+	return nil
+}
+
+// validEmail accepts a bare address (no display name), as the API does.
+func validEmail(s string) bool {
+	if s == "" || len(s) > 254 || strings.ContainsAny(s, " <>\r\n") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndexByte(s, '@'):], ".")
+}
+
+// Get reads a payment (GET /v1/payments/{id}).
+// See https://www.mercadopago.com/developers/en/reference/payments/_payments_id/get
+func (s *PaymentsService) Get(ctx context.Context, id int64, opts ...RequestOption) (*Payment, error) {
+	if id <= 0 {
+		return nil, invalid("id", "must be a positive payment id")
+	}
+	var p Payment
+	r := (&transport.Request{Method: http.MethodGet, Path: paymentPath(id)}).Apply(opts)
+	resp, err := s.c.t.Do(ctx, r, &p)
+	if err != nil {
+		return nil, err
+	}
+	p.Meta = resp.Meta
+	return &p, nil
+}
+
+func paymentPath(id int64, more ...string) string {
+	return transport.Path(append([]string{"v1", "payments", strconv.FormatInt(id, 10)}, more...)...)
+}
+
+// Cancel cancels a payment that is pending, in process or authorized
+// (PUT /v1/payments/{id} {"status":"cancelled"}). Other states answer with
+// cause 2063 (IsInvalidStateForAction). An approved payment is refunded, not
+// cancelled.
+// See https://www.mercadopago.com/developers/en/reference/payments/_payments_id/put
+func (s *PaymentsService) Cancel(ctx context.Context, id int64, opts ...RequestOption) (*Payment, error) {
+	return s.update(ctx, id, map[string]any{"status": StatusCancelled}, opts)
+}
+
+// Capture captures an authorized payment (one created with Capture:
+// Ptr(false)): PUT /v1/payments/{id} {"capture":true}. A nil amount captures
+// the whole authorized amount; a smaller positive amount captures part of it.
+// See https://www.mercadopago.com/developers/en/docs/checkout-api/payment-management/capture-authorized-payment
+func (s *PaymentsService) Capture(ctx context.Context, id int64, amount *money.Decimal, opts ...RequestOption) (*Payment, error) {
+	body := captureBody{Capture: true}
+	if amount != nil {
+		if !amount.IsPositive() {
+			return nil, invalid("transaction_amount", "must be greater than zero when given")
+		}
+		body.Amount = amount
+	}
+	return s.update(ctx, id, body, opts)
+}
+
+type captureBody struct {
+	Capture bool           `json:"capture"`
+	Amount  *money.Decimal `json:"transaction_amount,omitempty"`
+}
+
+func (s *PaymentsService) update(ctx context.Context, id int64, body any, opts []RequestOption) (*Payment, error) {
+	if id <= 0 {
+		return nil, invalid("id", "must be a positive payment id")
+	}
+	var p Payment
+	r := (&transport.Request{Method: http.MethodPut, Path: paymentPath(id), JSON: body}).Apply(opts)
+	resp, err := s.c.t.Do(ctx, r, &p)
+	if err != nil {
+		return nil, err
+	}
+	p.Meta = resp.Meta
+	return &p, nil
+}
+
+// PaymentSearch filters GET /v1/payments/search. Mercado Pago searches the
+// last 12 months only.
+// See https://www.mercadopago.com/developers/en/reference/payments/_payments_search/get
+type PaymentSearch struct {
+	// Sort is the field to sort by ("date_created", "date_approved", "date_last_updated").
+	Sort string `url:"sort,omitempty"`
+	// Criteria is "asc" or "desc".
+	Criteria string `url:"criteria,omitempty"`
+	// ExternalReference finds the payments of one order.
+	ExternalReference string `url:"external_reference,omitempty"`
+	// Status keeps one status only.
+	Status PaymentStatus `url:"status,omitempty"`
+	// Range is the date field BeginDate/EndDate apply to ("date_created"…).
+	Range string `url:"range,omitempty"`
+	// BeginDate and EndDate bound Range, e.g. "NOW-30DAYS", "NOW" or an RFC 3339 time.
+	BeginDate string `url:"begin_date,omitempty"`
+	EndDate   string `url:"end_date,omitempty"`
+	// Limit is the page size (the API's default is 30); Offset the first result.
+	Limit  int `url:"limit,omitempty"`
+	Offset int `url:"offset,omitempty"`
+}
+
+// Paging is the "paging" node of a search answer.
+type Paging struct {
+	Total  int `json:"total"`
+	Limit  int `json:"limit"`
+	Offset int `json:"offset"`
+}
+
+// PaymentPage is one page of a payment search.
+type PaymentPage struct {
+	Paging  Paging    `json:"paging"`
+	Results []Payment `json:"results"`
+	Meta    Meta      `json:"-"`
+}
+
+// SearchPage fetches one page of a payment search.
+func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts ...RequestOption) (*PaymentPage, error) {
+	if q == nil {
+		q = &PaymentSearch{}
+	}
+	if q.Limit < 0 || q.Offset < 0 {
+		return nil, invalid("limit", "limit and offset must not be negative")
+	}
+	var page PaymentPage
+	r := (&transport.Request{Method: http.MethodGet, Path: "/v1/payments/search", Query: q}).Apply(opts)
+	resp, err := s.c.t.Do(ctx, r, &page)
+	if err != nil {
+		return nil, err
+	}
+	page.Meta = resp.Meta
+	return &page, nil
+}
+
+// Search walks every payment matching q, fetching pages as it goes; stop
+// ranging to stop fetching. An error is yielded once and ends the walk.
+func (s *PaymentsService) Search(ctx context.Context, q *PaymentSearch, opts ...RequestOption) iter.Seq2[*Payment, error] {
+	var cur PaymentSearch
+	if q != nil {
+		cur = *q
+	}
+	return func(yield func(*Payment, error) bool) {
+		walkPages(ctx, cur.Offset, func(offset int) ([]Payment, Paging, error) {
+			cur.Offset = offset
+			page, err := s.SearchPage(ctx, &cur, opts...)
+			if err != nil {
+				return nil, Paging{}, err
+			}
+			return page.Results, page.Paging, nil
+		}, yield)
+	}
+}
+
+// walkPages drives an offset-paged search: it stops on an error, an empty
+// page, the reported total, or when the caller stops.
+func walkPages[T any](ctx context.Context, offset int, fetch func(offset int) ([]T, Paging, error), yield func(*T, error) bool) {
+	for {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		items, paging, err := fetch(offset)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for i := range items {
+			if !yield(&items[i], nil) {
+				return
+			}
+		}
+		offset += len(items)
+		if len(items) == 0 || (paging.Total > 0 && offset >= paging.Total) || (paging.Total == 0 && paging.Limit > 0 && len(items) < paging.Limit) {
+			return
+		}
+	}
+}

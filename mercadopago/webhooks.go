@@ -1,0 +1,399 @@
+package mercadopago
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/webhook"
+)
+
+// Webhook verification errors. Every error Verify and VerifySignature return
+// matches one of them with errors.Is.
+var (
+	// ErrMissingSignature: the x-signature header is absent or empty.
+	ErrMissingSignature = errors.New("mercadopago: webhook: x-signature header is missing")
+	// ErrMalformedSignature: x-signature is not "ts=<ts>,v1=<hex>", or an
+	// input is absurdly long.
+	ErrMalformedSignature = errors.New("mercadopago: webhook: x-signature header is malformed")
+	// ErrSignatureMismatch: no v1 value matches the manifest under the secret.
+	ErrSignatureMismatch = errors.New("mercadopago: webhook: signature does not match")
+	// ErrTimestampOutOfTolerance: the signed ts is too old or too far in the
+	// future; the error also matches webhook.ErrOutOfTolerance.
+	ErrTimestampOutOfTolerance = errors.New("mercadopago: webhook: timestamp outside the tolerance")
+	// ErrMalformedNotification: the signature held but the body is not a
+	// notification (not JSON, or its data.id differs from the signed one).
+	ErrMalformedNotification = errors.New("mercadopago: webhook: body is not a valid notification")
+)
+
+// DefaultWebhookTolerance is how far the signed timestamp may be from the
+// verifier's clock, in either direction.
+const DefaultWebhookTolerance = 5 * time.Minute
+
+// maxSignedPart bounds data.id and x-request-id so hostile input cannot make
+// the verifier hash megabytes.
+const maxSignedPart = 256
+
+// Notification is a webhook notification Mercado Pago POSTs to your URL
+// (…?data.id=<id>&type=<topic>). Only DataID, RequestID and Timestamp are
+// covered by the signature; fetch the resource (Payments.Get(DataID)) for
+// facts, and never trust the body's other fields for money decisions.
+// See https://www.mercadopago.com/developers/en/docs/your-integrations/notifications/webhooks
+type Notification struct {
+	// ID is the notification's own id.
+	ID int64 `json:"id"`
+	// Type is the topic: "payment", "merchant_order", "subscription_preapproval"…
+	Type string `json:"type"`
+	// Action is what happened: "payment.created", "payment.updated"…
+	Action      string           `json:"action"`
+	APIVersion  string           `json:"api_version"`
+	LiveMode    bool             `json:"live_mode"`
+	UserID      int64            `json:"user_id"`
+	DateCreated time.Time        `json:"date_created"`
+	Data        NotificationData `json:"data"`
+
+	// DataID is the signed resource id, from the URL's data.id query
+	// parameter ("" when the URL had none and the id was not signed).
+	DataID string `json:"-"`
+	// RequestID is the signed x-request-id header.
+	RequestID string `json:"-"`
+	// Timestamp is the signed ts of the x-signature header.
+	Timestamp time.Time `json:"-"`
+	// Unparsed names body fields that arrived in a shape that could not be read.
+	Unparsed []string `json:"-"`
+}
+
+// NotificationData is the "data" node: the id of the resource that changed.
+type NotificationData struct {
+	ID string `json:"id"`
+}
+
+// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
+func (n *Notification) UnmarshalJSON(b []byte) error {
+	type plain Notification
+	u, err := decodeTolerant(b, (*plain)(n))
+	n.Unparsed = u
+	return err
+}
+
+// PaymentID returns the signed data id as a payment id, for Type "payment".
+func (n *Notification) PaymentID() (int64, bool) {
+	id := n.DataID
+	if id == "" {
+		id = n.Data.ID
+	}
+	v, ok := looseInt([]byte(id))
+	return v, ok && id != "" && v > 0
+}
+
+// WebhookVerifier checks the x-signature of Mercado Pago notifications. Make
+// one with NewWebhookVerifier and share it; it is safe for concurrent use.
+type WebhookVerifier struct {
+	secret    []byte
+	tolerance time.Duration
+	clock     webhook.Clock
+	maxBody   int64
+	pool      sync.Pool // *macState
+}
+
+type macState struct {
+	h   hash.Hash
+	buf []byte
+	sum [sha256.Size]byte
+}
+
+// WebhookOption configures a WebhookVerifier.
+type WebhookOption func(*WebhookVerifier)
+
+// WithTolerance sets how far the signed ts may be from now, both ways
+// (default 5 minutes). Zero or less turns the age check off, which lets a
+// captured notification be replayed forever; keep it on in production.
+func WithTolerance(d time.Duration) WebhookOption {
+	return func(v *WebhookVerifier) { v.tolerance = d }
+}
+
+// WithWebhookClock makes the verifier read the time from now (tests).
+func WithWebhookClock(now func() time.Time) WebhookOption {
+	return func(v *WebhookVerifier) { v.clock = now }
+}
+
+// WithMaxBodyBytes bounds the notification body Verify reads (default 1 MiB).
+func WithMaxBodyBytes(n int64) WebhookOption {
+	return func(v *WebhookVerifier) { v.maxBody = n }
+}
+
+// NewWebhookVerifier returns a verifier for the application's webhook secret
+// (Your integrations → Webhooks → secret signature).
+func NewWebhookVerifier(secret string, opts ...WebhookOption) (*WebhookVerifier, error) {
+	if strings.TrimSpace(secret) == "" {
+		return nil, errors.New("mercadopago: webhook secret: must not be empty")
+	}
+	v := &WebhookVerifier{secret: []byte(secret), tolerance: DefaultWebhookTolerance}
+	for _, o := range opts {
+		if o != nil {
+			o(v)
+		}
+	}
+	key := v.secret
+	v.pool.New = func() any {
+		return &macState{h: hmac.New(sha256.New, key), buf: make([]byte, 0, 128)}
+	}
+	return v, nil
+}
+
+// String keeps the secret out of fmt output.
+func (v *WebhookVerifier) String() string { return "mercadopago.WebhookVerifier{secret: [redacted]}" }
+
+// GoString keeps the secret out of %#v output.
+func (v *WebhookVerifier) GoString() string { return v.String() }
+
+// VerifySignature checks an x-signature header value against the manifest
+// "id:<dataID>;request-id:<xRequestID>;ts:<ts>;" (a part whose value is empty
+// is left out whole). dataID is the data.id query parameter; an alphanumeric
+// id signed in lowercase is accepted too. The signature is checked first,
+// then the age of ts (seconds or milliseconds) against the tolerance.
+func (v *WebhookVerifier) VerifySignature(xSignature, xRequestID, dataID string) error {
+	_, err := v.verify(xSignature, xRequestID, dataID)
+	return err
+}
+
+func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Time, error) {
+	if strings.TrimSpace(xSignature) == "" {
+		return time.Time{}, ErrMissingSignature
+	}
+	if len(xSignature) > 1024 || len(xRequestID) > maxSignedPart || len(dataID) > maxSignedPart {
+		return time.Time{}, ErrMalformedSignature
+	}
+	sig, ok := parseSignature(xSignature)
+	if !ok {
+		return time.Time{}, ErrMalformedSignature
+	}
+	ts, err := webhook.ParseUnixTimestamp(sig.ts)
+	if err != nil {
+		return time.Time{}, ErrMalformedSignature
+	}
+	st := v.pool.Get().(*macState)
+	defer v.pool.Put(st)
+	match := v.check(st, &sig, dataID, false, xRequestID)
+	if !match && hasUpper(dataID) {
+		match = v.check(st, &sig, dataID, true, xRequestID)
+	}
+	if !match {
+		return time.Time{}, ErrSignatureMismatch
+	}
+	if err := webhook.CheckTime(ts, v.clock.Now(), v.tolerance); err != nil {
+		return time.Time{}, fmt.Errorf("%w: %w", ErrTimestampOutOfTolerance, err)
+	}
+	return ts, nil
+}
+
+// check computes the HMAC of the manifest and compares it, in constant
+// time, with every v1 value of the header.
+func (v *WebhookVerifier) check(st *macState, sig *signature, dataID string, lower bool, requestID string) bool {
+	m := st.buf[:0]
+	if dataID != "" {
+		m = append(m, "id:"...)
+		for i := 0; i < len(dataID); i++ {
+			c := dataID[i]
+			if lower && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			m = append(m, c)
+		}
+		m = append(m, ';')
+	}
+	if requestID != "" {
+		m = append(m, "request-id:"...)
+		m = append(m, requestID...)
+		m = append(m, ';')
+	}
+	m = append(m, "ts:"...)
+	m = append(m, sig.ts...)
+	m = append(m, ';')
+	st.buf = m
+	st.h.Reset()
+	st.h.Write(m)
+	sum := st.h.Sum(st.sum[:0])
+	ok := false
+	for i := 0; i < sig.n; i++ {
+		if hmac.Equal(sum, sig.v1[i][:]) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// signature is a parsed x-signature header.
+type signature struct {
+	ts string
+	v1 [4][sha256.Size]byte
+	n  int
+}
+
+// parseSignature reads "ts=<digits>,v1=<hex>" with the parts in any order,
+// spaces around them, unknown keys ignored and up to four v1 values (for
+// secret rotation). It allocates nothing.
+func parseSignature(h string) (signature, bool) {
+	var s signature
+	for h != "" {
+		var part string
+		part, h, _ = strings.Cut(h, ",")
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			return s, false
+		}
+		k, val = strings.TrimSpace(k), strings.TrimSpace(val)
+		switch k {
+		case "ts":
+			if s.ts != "" || val == "" {
+				return s, false
+			}
+			s.ts = val
+		case "v1":
+			if s.n == len(s.v1) || !decodeHex32(&s.v1[s.n], val) {
+				return s, false
+			}
+			s.n++
+		}
+	}
+	return s, s.ts != "" && s.n > 0
+}
+
+func decodeHex32(dst *[sha256.Size]byte, s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for i := 0; i < sha256.Size; i++ {
+		hi, ok1 := unhex(s[2*i])
+		lo, ok2 := unhex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// Verify checks a notification request: the x-signature header over the
+// data.id query parameter, the x-request-id header and the ts, the age of
+// ts, and then decodes the body (read at most up to the body limit and left
+// re-readable in r.Body). Only the signed parts are trustworthy: see
+// Notification.
+func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
+	if r == nil || r.URL == nil {
+		return nil, ErrMissingSignature
+	}
+	body, err := webhook.ReadBody(r, v.maxBody)
+	if err != nil {
+		return nil, err
+	}
+	dataID, ok := queryValue(r.URL.RawQuery, "data.id")
+	if !ok {
+		return nil, ErrMalformedSignature
+	}
+	reqID := r.Header.Get("X-Request-Id")
+	ts, err := v.verify(r.Header.Get("X-Signature"), reqID, dataID)
+	if err != nil {
+		return nil, err
+	}
+	n := &Notification{}
+	if err := n.UnmarshalJSON(body); err != nil {
+		return nil, ErrMalformedNotification
+	}
+	if dataID != "" && n.Data.ID != "" && !strings.EqualFold(dataID, n.Data.ID) {
+		return nil, ErrMalformedNotification
+	}
+	n.DataID, n.RequestID, n.Timestamp = dataID, reqID, ts
+	return n, nil
+}
+
+// queryValue returns the first value of key in a raw query, unescaping only
+// when it must; ok is false for a malformed escape.
+func queryValue(raw, key string) (string, bool) {
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		k, val, _ := strings.Cut(part, "=")
+		if strings.ContainsAny(k, "%+") {
+			uk, err := url.QueryUnescape(k)
+			if err != nil {
+				continue
+			}
+			k = uk
+		}
+		if k != key {
+			continue
+		}
+		if strings.ContainsAny(val, "%+") {
+			uv, err := url.QueryUnescape(val)
+			if err != nil {
+				return "", false
+			}
+			val = uv
+		}
+		return val, true
+	}
+	return "", true
+}
+
+// Handler returns an http.Handler for your notification URL: it accepts
+// POST only, bounds and verifies the request, calls fn with the notification
+// and answers 200 when fn returns nil. Verification failures get 401 (400
+// for a malformed body, 413 for an oversized one) and fn is not called; an
+// error from fn gets 500, so Mercado Pago delivers the notification again.
+// Answer within 22 seconds: do slow work after acknowledging.
+func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		n, err := v.Verify(r)
+		switch {
+		case errors.Is(err, webhook.ErrBodyTooLarge):
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		case errors.Is(err, ErrMalformedNotification):
+			http.Error(w, "malformed notification", http.StatusBadRequest)
+			return
+		case err != nil:
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		if err := fn(r.Context(), n); err != nil {
+			http.Error(w, "notification not processed", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
