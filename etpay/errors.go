@@ -1,0 +1,119 @@
+package etpay
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// baseError names the embedded transport error (an alias, so the field is
+// not called Error and does not hide the Error method).
+type baseError = transport.Error
+
+// Error is a non-2xx answer from ETpay (or a 2xx whose body could not be
+// used). StatusCode, RequestID, Header and Attempts come from the shared
+// transport error; Code and Message are what ETpay's body said, when it said
+// it in a shape we recognise. errors.As finds it for every API failure.
+type Error struct {
+	*baseError
+	// Code is a machine-readable code from the body ("code" or "error"), if any.
+	Code string
+	// Message is the human-readable text from the body ("message", "detail",
+	// "msg" or a string "error"), if any. Secrets are redacted.
+	Message string
+}
+
+// Error describes the failure on one line, without credentials.
+func (e *Error) Error() string {
+	s := "etpay: " + e.baseError.Error()
+	if e.Message != "" && !strings.Contains(e.baseError.Excerpt, e.Message) {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// GoString makes %#v print the same safe line.
+func (e *Error) GoString() string { return e.Error() }
+
+// Unwrap returns the shared transport error.
+func (e *Error) Unwrap() error { return e.baseError }
+
+// decodeError reads whatever ETpay said. Its error body is not documented
+// publicly, so every common key is tried and nothing is required.
+func decodeError(base *transport.Error, body []byte, secrets []string) error {
+	e := &Error{baseError: base}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return e
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return e
+	}
+	for _, k := range []string{"message", "detail", "msg", "error_description"} {
+		if v, ok := looseString(m[k]); ok && v != "" {
+			e.Message = v
+			break
+		}
+	}
+	for _, k := range []string{"code", "error_code"} {
+		if v, ok := looseString(m[k]); ok && v != "" {
+			e.Code = v
+			break
+		}
+	}
+	if v, ok := looseString(m["error"]); ok && v != "" {
+		switch {
+		case e.Message == "":
+			e.Message = v
+		case e.Code == "":
+			e.Code = v
+		}
+	}
+	e.Message = transport.Redact(e.Message, secrets)
+	e.Code = transport.Redact(e.Code, secrets)
+	return e
+}
+
+// looseString reads a JSON string or number as text.
+func looseString(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", false
+	}
+	if raw[0] == '"' {
+		// Fast path: no escapes, valid UTF-8 (the JSON was validated when
+		// the enclosing object was decoded).
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' {
+			if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+				return string(inner), true
+			}
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return "", false
+		}
+		return s, true
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return "", false
+	}
+	return n.String(), true
+}
+
+// ValidationError is input refused before anything was sent.
+type ValidationError struct {
+	// Field is the wire name of the field, e.g. "merchant_order_id".
+	Field string
+	// Rule says what the value must be.
+	Rule string
+}
+
+// Error reads "etpay: merchant_order_id: must be at most 64 characters".
+func (e *ValidationError) Error() string { return "etpay: " + e.Field + ": " + e.Rule }
+
+func invalid(field, rule string) error { return &ValidationError{Field: field, Rule: rule} }

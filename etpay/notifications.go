@@ -1,0 +1,478 @@
+package etpay
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/paykit-go/paykit/internal/webhook"
+)
+
+// Notification is the verified content of the JWT ETpay posts to your
+// webhook URL when a payment ends. Confirm it with Payments.Status before
+// fulfilling the order.
+type Notification struct {
+	SessionToken  string        // session_token
+	PaymentToken  string        // payment_token
+	PaymentStatus PaymentStatus // payment_status
+	OrderID       string        // merchant_order_id
+	Amount        int64         // order_amount
+	UserRUT       string        // user_rut
+	// IssuedAt, ExpiresAt and NotBefore are the iat, exp and nbf claims; zero
+	// when absent.
+	IssuedAt, ExpiresAt, NotBefore time.Time
+	// Extra holds every other claim as sent (and a typed claim whose value
+	// had an unexpected type).
+	Extra map[string]json.RawMessage
+}
+
+// Errors a notification can fail with; the error returned wraps one of them
+// (errors.Is) and never contains the token or the signature token.
+var (
+	// ErrNoNotification: the request carried no JWT.
+	ErrNoNotification = errors.New("etpay: notification: no JWT found")
+	// ErrMalformedNotification: not a JWT, or its header or claims are not
+	// the JSON they must be.
+	ErrMalformedNotification = errors.New("etpay: notification: malformed JWT")
+	// ErrAlgorithm: signed with anything but HS256 (none, HS384, HS512, RS256…).
+	ErrAlgorithm = errors.New("etpay: notification: algorithm must be HS256")
+	// ErrSignature: the HS256 signature does not match the signature token.
+	ErrSignature = errors.New("etpay: notification: signature does not match")
+	// ErrExpired: the exp claim is in the past.
+	ErrExpired = errors.New("etpay: notification: expired")
+	// ErrNotYetValid: the nbf or iat claim is in the future.
+	ErrNotYetValid = errors.New("etpay: notification: not valid yet")
+	// ErrNoSignatureToken: VerifyNotification was given an empty signature token.
+	ErrNoSignatureToken = errors.New("etpay: signature token: must not be empty")
+	// ErrUnknownSession: return it (wrapped or not) from a SignatureTokenLookup
+	// when you have no order for the session token; the handler answers 401.
+	ErrUnknownSession = errors.New("etpay: notification: unknown session")
+)
+
+// DefaultLeeway is the clock skew allowed when checking exp, nbf and iat.
+const DefaultLeeway = time.Minute
+
+// MaxTokenSize bounds the JWT accepted; real notifications are far smaller.
+const MaxTokenSize = 16 << 10
+
+// VerifyOption adjusts VerifyNotification.
+type VerifyOption func(*verifyConfig)
+
+type verifyConfig struct {
+	now    func() time.Time
+	leeway time.Duration
+}
+
+// WithClock makes the time checks use now instead of time.Now.
+func WithClock(now func() time.Time) VerifyOption {
+	return func(c *verifyConfig) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithLeeway sets the clock skew allowed for exp, nbf and iat (default
+// DefaultLeeway; 0 checks exactly).
+func WithLeeway(d time.Duration) VerifyOption {
+	return func(c *verifyConfig) {
+		if d >= 0 {
+			c.leeway = d
+		}
+	}
+}
+
+var hs256Only = []string{jwt.SigningMethodHS256.Alg()}
+
+// defaultParser is shared by calls without options; a jwt.Parser is only
+// read while parsing.
+var defaultParser = newParser(verifyConfig{now: time.Now, leeway: DefaultLeeway})
+
+func newParser(c verifyConfig) *jwt.Parser {
+	return jwt.NewParser(jwt.WithValidMethods(hs256Only), jwt.WithLeeway(c.leeway), jwt.WithTimeFunc(c.now), jwt.WithIssuedAt())
+}
+
+// VerifyNotification checks token, the JWT of one notification, against the
+// signatureToken ETpay returned when that session was created: HS256 only,
+// signature compared in constant time by golang-jwt, exp, nbf and iat
+// honoured when present. It returns the typed claims.
+//
+// The signature token is per session: read the session token with
+// SessionTokenOf, look up the stored signature token, then call this.
+func VerifyNotification(token, signatureToken string, opts ...VerifyOption) (*Notification, error) {
+	if signatureToken == "" {
+		return nil, ErrNoSignatureToken
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return nil, ErrNoNotification
+	}
+	if len(token) > MaxTokenSize {
+		return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformedNotification, MaxTokenSize)
+	}
+	p := defaultParser
+	if len(opts) > 0 {
+		c := verifyConfig{now: time.Now, leeway: DefaultLeeway}
+		for _, o := range opts {
+			if o != nil {
+				o(&c)
+			}
+		}
+		p = newParser(c)
+	}
+	mc := jwt.MapClaims{}
+	key := []byte(signatureToken)
+	tok, err := p.ParseWithClaims(token, mc, func(*jwt.Token) (any, error) { return key, nil })
+	if err != nil {
+		return nil, classify(tok, err)
+	}
+	n, err := notificationFrom(mc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	}
+	return n, nil
+}
+
+// classify maps golang-jwt's errors onto ours. jwt error texts carry no
+// token material, so they are kept as the detail.
+func classify(tok *jwt.Token, err error) error {
+	if tok != nil && tok.Header != nil {
+		if alg, _ := tok.Header["alg"].(string); alg != jwt.SigningMethodHS256.Alg() {
+			return fmt.Errorf("%w (got %.20q)", ErrAlgorithm, alg)
+		}
+	}
+	switch {
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return ErrSignature
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return ErrExpired
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return ErrNotYetValid
+	}
+	return fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+}
+
+// SessionTokenOf reads the session_token claim of a notification JWT
+// WITHOUT verifying it. Use it only to find the signature token stored with
+// that session, then call VerifyNotification.
+func SessionTokenOf(token string) (string, error) {
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return "", ErrNoNotification
+	}
+	if len(token) > MaxTokenSize {
+		return "", fmt.Errorf("%w: longer than %d bytes", ErrMalformedNotification, MaxTokenSize)
+	}
+	mc := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(token, mc); err != nil && errors.Is(err, jwt.ErrTokenMalformed) {
+		// An unknown alg is not malformed here: it is refused when verifying.
+		return "", fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+	}
+	s, ok := textOf(mc["session_token"])
+	if !ok || s == "" {
+		return "", fmt.Errorf("%w: no session_token claim", ErrMalformedNotification)
+	}
+	return s, nil
+}
+
+// notificationFrom turns verified (or, for SessionTokenOf, unverified)
+// jwt.MapClaims into a Notification. Decoding into golang-jwt's own map keeps
+// the cost that of a bare jwt.Parse; the few typed claims are then taken out.
+func notificationFrom(mc jwt.MapClaims) (*Notification, error) {
+	n := &Notification{}
+	for _, d := range []struct {
+		get func() (*jwt.NumericDate, error)
+		t   *time.Time
+	}{{mc.GetExpirationTime, &n.ExpiresAt}, {mc.GetNotBefore, &n.NotBefore}, {mc.GetIssuedAt, &n.IssuedAt}} {
+		nd, err := d.get()
+		if err != nil {
+			return nil, err
+		}
+		if nd != nil {
+			*d.t = nd.Time
+		}
+	}
+	var extra map[string]json.RawMessage
+	for k, v := range mc {
+		var sp *string
+		switch k {
+		case "exp", "nbf", "iat":
+			continue
+		case "session_token":
+			sp = &n.SessionToken
+		case "payment_token":
+			sp = &n.PaymentToken
+		case "merchant_order_id":
+			sp = &n.OrderID
+		case "user_rut":
+			sp = &n.UserRUT
+		case "payment_status":
+			sp = (*string)(&n.PaymentStatus)
+		case "order_amount":
+			if a, ok := amountOf(v); ok {
+				n.Amount = a
+				continue
+			}
+		}
+		if sp != nil {
+			if s, ok := textOf(v); ok {
+				*sp = s
+				continue
+			}
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			continue
+		}
+		if extra == nil {
+			extra = make(map[string]json.RawMessage)
+		}
+		extra[k] = raw
+	}
+	n.Extra = extra
+	return n, nil
+}
+
+// maxExactFloat is 2^53: every integer up to it is exact in a float64.
+const maxExactFloat = 1 << 53
+
+// textOf reads a claim sent as a string or a whole number.
+func textOf(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) <= maxExactFloat {
+			return strconv.FormatInt(int64(x), 10), true
+		}
+	}
+	return "", false
+}
+
+// amountOf reads order_amount sent as a whole number or a numeric string.
+func amountOf(v any) (int64, bool) {
+	switch x := v.(type) {
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) <= maxExactFloat {
+			return int64(x), true
+		}
+	case string:
+		return wholeAmount(json.RawMessage(strconv.Quote(x)))
+	}
+	return 0, false
+}
+
+// SignatureTokenLookup returns the signature token stored with the order of
+// sessionToken. Return ErrUnknownSession when there is none; any other error
+// is taken as your own failure (the handler answers 500 so ETpay retries).
+type SignatureTokenLookup func(ctx context.Context, sessionToken string) (signatureToken string, err error)
+
+// MaxNotificationBody bounds the notification request body read.
+const MaxNotificationBody = 64 << 10
+
+// NotificationVerifier verifies notification requests, looking up each
+// session's signature token.
+type NotificationVerifier struct {
+	lookup SignatureTokenLookup
+	opts   []VerifyOption
+}
+
+// NewNotificationVerifier returns a verifier that finds signature tokens with
+// lookup.
+func NewNotificationVerifier(lookup SignatureTokenLookup, opts ...VerifyOption) *NotificationVerifier {
+	return &NotificationVerifier{lookup: lookup, opts: opts}
+}
+
+// tokenFields are where a JWT is looked for in a JSON object, a form or a
+// query string. ETpay has been seen sending {"payment": "<jwt>"}; the others
+// are accepted in case the delivery differs.
+var tokenFields = []string{"payment", "token", "jwt"}
+
+// NotificationToken extracts the JWT from a notification request: a JSON
+// object {"payment": "<jwt>"}, a form field, or the raw JWT as the body. The
+// body is read at most MaxNotificationBody bytes and left re-readable.
+func NotificationToken(r *http.Request) (string, error) {
+	body, err := webhook.ReadBody(r, MaxNotificationBody)
+	if err != nil {
+		return "", err
+	}
+	return tokenFromBody(body)
+}
+
+func tokenFromBody(body []byte) (string, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return "", ErrNoNotification
+	}
+	switch body[0] {
+	case '{':
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(body, &m); err != nil {
+			return "", fmt.Errorf("%w: body is not valid JSON", ErrMalformedNotification)
+		}
+		for _, k := range tokenFields {
+			var s string
+			if raw, ok := m[k]; ok && json.Unmarshal(raw, &s) == nil && s != "" {
+				return s, nil
+			}
+		}
+		return "", ErrNoNotification
+	case '"':
+		var s string
+		if json.Unmarshal(body, &s) != nil || s == "" {
+			return "", ErrNoNotification
+		}
+		return s, nil
+	}
+	if bytes.ContainsAny(body, "=&") {
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return "", fmt.Errorf("%w: body is not a valid form", ErrMalformedNotification)
+		}
+		for _, k := range tokenFields {
+			if s := vals.Get(k); s != "" {
+				return s, nil
+			}
+		}
+		return "", ErrNoNotification
+	}
+	return string(body), nil
+}
+
+// Verify reads the JWT from r, looks up the session's signature token and
+// verifies it.
+func (v *NotificationVerifier) Verify(r *http.Request) (*Notification, error) {
+	tok, err := NotificationToken(r)
+	if err != nil {
+		return nil, err
+	}
+	return v.verifyToken(r.Context(), tok)
+}
+
+func (v *NotificationVerifier) verifyToken(ctx context.Context, tok string) (*Notification, error) {
+	session, err := SessionTokenOf(tok)
+	if err != nil {
+		return nil, err
+	}
+	if v.lookup == nil {
+		return nil, errors.New("etpay: notification verifier: no signature token lookup")
+	}
+	secret, err := v.lookup(ctx, session)
+	if err != nil {
+		return nil, fmt.Errorf("etpay: looking up the signature token: %w", err)
+	}
+	if secret == "" {
+		return nil, ErrUnknownSession
+	}
+	n, err := VerifyNotification(tok, secret, v.opts...)
+	if err != nil {
+		return nil, err
+	}
+	if n.SessionToken != session {
+		// Cannot happen with one parser reading the same bytes; checked anyway.
+		return nil, ErrSignature
+	}
+	return n, nil
+}
+
+// Handler answers ETpay's notification POST: it bounds the body, extracts
+// and verifies the JWT, calls handle and answers 200. Answers: 400 no or
+// malformed JWT, 401 bad signature, algorithm, time or unknown session, 405
+// not a POST, 413 body too large, 500 when lookup or handle fails (so ETpay
+// tries again).
+func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notification) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		n, err := v.Verify(r)
+		if err != nil {
+			status := StatusFor(err)
+			http.Error(w, http.StatusText(status), status)
+			return
+		}
+		if handle != nil {
+			if err := handle(r.Context(), n); err != nil {
+				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+				return
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// NotificationHandler is NewNotificationVerifier(lookup, opts...).Handler(handle).
+func NotificationHandler(lookup SignatureTokenLookup, handle func(ctx context.Context, n *Notification) error, opts ...VerifyOption) http.Handler {
+	return NewNotificationVerifier(lookup, opts...).Handler(handle)
+}
+
+// StatusFor is the HTTP status a notification handler answers for err.
+func StatusFor(err error) int {
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.Is(err, webhook.ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrNoNotification), errors.Is(err, ErrMalformedNotification):
+		return http.StatusBadRequest
+	case errors.Is(err, ErrAlgorithm), errors.Is(err, ErrSignature), errors.Is(err, ErrExpired),
+		errors.Is(err, ErrNotYetValid), errors.Is(err, ErrUnknownSession):
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+// RedirectOutcome is what the JWT on the success or error redirect says. It
+// is for showing the payer a result page only: the redirect passes through
+// the payer's browser, may never happen, and is not a reason to fulfil.
+// Fulfil on the notification confirmed with Payments.Status.
+type RedirectOutcome struct {
+	SessionToken  string
+	PaymentToken  string
+	PaymentStatus PaymentStatus
+	OrderID       string
+	Amount        int64
+}
+
+// VerifyRedirect reads the JWT the funnel puts on your completed or
+// cancellation URL (query parameter "jwt", "token" or "payment", or the same
+// fields of a POSTed form), verifies it as VerifyNotification does and
+// returns what to show the payer.
+func (v *NotificationVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
+	tok := ""
+	q := r.URL.Query()
+	for _, k := range tokenFields {
+		if tok = q.Get(k); tok != "" {
+			break
+		}
+	}
+	if tok == "" && r.Method == http.MethodPost {
+		var err error
+		if tok, err = NotificationToken(r); err != nil {
+			return nil, err
+		}
+	}
+	if tok == "" {
+		return nil, ErrNoNotification
+	}
+	n, err := v.verifyToken(r.Context(), tok)
+	if err != nil {
+		return nil, err
+	}
+	return &RedirectOutcome{SessionToken: n.SessionToken, PaymentToken: n.PaymentToken,
+		PaymentStatus: n.PaymentStatus, OrderID: n.OrderID, Amount: n.Amount}, nil
+}
