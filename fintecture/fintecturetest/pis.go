@@ -1,0 +1,236 @@
+package fintecturetest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/paykit-go/paykit/fintecture"
+	"github.com/paykit-go/paykit/internal/sim"
+	"github.com/paykit-go/paykit/money"
+)
+
+type connectBody struct {
+	Meta struct {
+		PSUName string `json:"psu_name"`
+	} `json:"meta"`
+	Data struct {
+		Type       string `json:"type"`
+		Attributes struct {
+			Amount        json.RawMessage `json:"amount"`
+			Currency      string          `json:"currency"`
+			Communication string          `json:"communication"`
+			EndToEndID    string          `json:"end_to_end_id"`
+		} `json:"attributes"`
+	} `json:"data"`
+}
+
+// parseAmount reads an amount the way the API wants it: a JSON string with
+// a positive decimal of at most two places.
+func parseAmount(raw json.RawMessage) (money.Decimal, string) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return money.Decimal{}, "amount must be a string such as \"273.00\""
+	}
+	d, err := money.Parse(s)
+	if err != nil || !d.IsPositive() {
+		return money.Decimal{}, "amount must be a positive decimal"
+	}
+	if _, ok := d.Minor(2); !ok {
+		return money.Decimal{}, "amount must have at most 2 decimals"
+	}
+	return d, ""
+}
+
+func (s *Server) handleConnect(w http.ResponseWriter, r *http.Request, body []byte) {
+	q := r.URL.Query()
+	redirect, state := q.Get("redirect_uri"), q.Get("state")
+	if u, err := url.Parse(redirect); err != nil || u.Scheme == "" || u.Host == "" {
+		s.writeError(w, http.StatusBadRequest, "invalid_redirect_uri", "Invalid redirect_uri", "redirect_uri must be an absolute URL")
+		return
+	}
+	if state == "" || len(state) > 512 {
+		s.writeError(w, http.StatusBadRequest, "invalid_state", "Invalid state", "state is required and at most 512 characters")
+		return
+	}
+	var b connectBody
+	if err := json.Unmarshal(body, &b); err != nil {
+		s.writeError(w, http.StatusBadRequest, "invalid_body", "Invalid Body", "body is not valid JSON")
+		return
+	}
+	if b.Data.Type != "PIS" && b.Data.Type != "payments" {
+		s.writeError(w, http.StatusBadRequest, "invalid_type", "Invalid type", "data.type must be PIS")
+		return
+	}
+	amount, msg := parseAmount(b.Data.Attributes.Amount)
+	if msg != "" {
+		s.writeError(w, http.StatusBadRequest, "invalid_amount", "Invalid amount", msg)
+		return
+	}
+	cur := b.Data.Attributes.Currency
+	if len(cur) != 3 || strings.ToUpper(cur) != cur {
+		s.writeError(w, http.StatusBadRequest, "invalid_currency", "Invalid currency", "currency must be an ISO 4217 code")
+		return
+	}
+	ss := &session{
+		id: sim.RandomHex(16), connectID: newUUID(), state: state, redirectURI: redirect,
+		status: fintecture.StatusProviderRequired, amount: amount, currency: cur,
+		communication: b.Data.Attributes.Communication, endToEndID: b.Data.Attributes.EndToEndID,
+		psuName: b.Meta.PSUName,
+	}
+	if ss.endToEndID == "" {
+		ss.endToEndID = ss.id
+	}
+	s.mu.Lock()
+	s.sessions[ss.id] = ss
+	s.connectIDs[ss.connectID] = ss.id
+	s.mu.Unlock()
+	sim.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{
+		"session_id": ss.id, "url": s.URL + "/v2/" + ss.connectID,
+	}})
+}
+
+func newUUID() string {
+	h := sim.RandomHex(16)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
+}
+
+// paymentJSON renders a session as GET /pis/v2/payments/{id} does. Callers
+// hold s.mu.
+func paymentJSON(ss *session) map[string]any {
+	return map[string]any{
+		"meta": map[string]any{
+			"session_id": ss.id, "status": ss.status, "code": 200, "provider": ss.provider,
+			"is_accepted": ss.status == fintecture.StatusCreated, "has_settlement_completed": ss.transferState == fintecture.TransferCompleted,
+			"type": "PayByBank", "initial_type": "PayByBank", "customer_id": ss.customerID,
+		},
+		"data": map[string]any{
+			"id": ss.id, "type": "payments",
+			"attributes": map[string]any{
+				"amount": fintecture.Amount(ss.amount), "currency": ss.currency, "communication": ss.communication,
+				"end_to_end_id": ss.endToEndID, "execution_date": ss.executionDate, "payment_scheme": "SEPA",
+				"transfer_state": ss.transferState, "bank_account_id": "ee6f357e-e49c-4ff2-954f-b92f237cc800",
+				"account_type": "external",
+			},
+		},
+	}
+}
+
+func (s *Server) handleGetPayment(w http.ResponseWriter, r *http.Request, _ []byte) {
+	s.mu.Lock()
+	ss, ok := s.sessions[r.PathValue("id")]
+	var out map[string]any
+	if ok {
+		out = paymentJSON(ss)
+	}
+	s.mu.Unlock()
+	if !ok {
+		s.writeError(w, http.StatusNotFound, "session_not_found", "Not Found", "no payment session with this id")
+		return
+	}
+	sim.WriteJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request, body []byte) {
+	var b struct {
+		Meta struct {
+			Status string `json:"status"`
+		} `json:"meta"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil || b.Meta.Status != string(fintecture.StatusCancelled) {
+		s.writeError(w, http.StatusBadRequest, "invalid_status", "Invalid status", "meta.status must be payment_cancelled")
+		return
+	}
+	s.mu.Lock()
+	ss, ok := s.sessions[r.PathValue("id")]
+	var out map[string]any
+	final := false
+	if ok {
+		if ss.status.Final() && ss.status != fintecture.StatusCancelled {
+			final = true
+		} else {
+			ss.status, ss.transferState = fintecture.StatusCancelled, fintecture.TransferCancelled
+			out = paymentJSON(ss)
+		}
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		s.writeError(w, http.StatusNotFound, "session_not_found", "Not Found", "no payment session with this id")
+	case final:
+		s.writeError(w, http.StatusConflict, "session_final", "Conflict", "the payment session is already final")
+	default:
+		sim.WriteJSON(w, http.StatusOK, out)
+	}
+}
+
+func (s *Server) handleRefund(w http.ResponseWriter, r *http.Request, body []byte) {
+	var b struct {
+		Meta struct {
+			SessionID string `json:"session_id"`
+		} `json:"meta"`
+		Data struct {
+			Attributes struct {
+				Amount        json.RawMessage `json:"amount"`
+				Communication string          `json:"communication"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil || b.Meta.SessionID == "" {
+		s.writeError(w, http.StatusBadRequest, "invalid_body", "Invalid Body", "meta.session_id is required")
+		return
+	}
+	var amount money.Decimal
+	partial := len(b.Data.Attributes.Amount) > 0 && string(b.Data.Attributes.Amount) != "null"
+	if partial {
+		var msg string
+		if amount, msg = parseAmount(b.Data.Attributes.Amount); msg != "" {
+			s.writeError(w, http.StatusBadRequest, "invalid_amount", "Invalid amount", msg)
+			return
+		}
+	}
+	out, status, code, msg := s.refund(b.Meta.SessionID, partial, amount, b.Data.Attributes.Communication)
+	if code != "" {
+		s.writeError(w, status, code, "Refund not allowed", msg)
+		return
+	}
+	sim.WriteJSON(w, http.StatusOK, out)
+}
+
+// refund books a refund of amount (all that is left when !partial) and
+// returns the answer, or an error status, code and message.
+func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, communication string) (map[string]any, int, string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss, ok := s.sessions[sessionID]
+	if !ok {
+		return nil, http.StatusNotFound, "session_not_found", "no payment session with this id"
+	}
+	left, _ := ss.amount.Sub(ss.refunded)
+	if !partial {
+		amount = left
+	}
+	if ss.status != fintecture.StatusCreated || !left.IsPositive() || amount.Cmp(left) > 0 {
+		return nil, http.StatusBadRequest, "refund_not_allowed", "only a paid session can be refunded, up to what is left of it"
+	}
+	ss.refunded, _ = ss.refunded.Add(amount)
+	return map[string]any{
+		"meta": map[string]any{"session_id": sim.RandomHex(16), "refunded_session_id": ss.id, "status": "refund_waiting"},
+		"data": map[string]any{"attributes": map[string]any{"amount": fintecture.Amount(amount), "currency": ss.currency,
+			"communication": communication}},
+	}, http.StatusOK, "", ""
+}
+
+func (s *Server) handleConnectPage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	id, ok := s.connectIDs[r.PathValue("connect")]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write([]byte("<!doctype html><title>Fintecture Connect (simulator)</title><p>Payment session " + id +
+		": the payer would pick a bank here. In tests, call Server.Pay.</p>"))
+}
