@@ -1,0 +1,35 @@
+// Command fintecture-connect runs the Fintecture immediate-transfer flow:
+// token, payment session, the payer paying, the callback and the webhook
+// verified, and a refund. It runs offline on the in-process simulator unless
+// FINTECTURE_APP_ID, FINTECTURE_APP_SECRET and FINTECTURE_PRIVATE_KEY (PEM
+// text or a file path) are set, in which case it talks to the sandbox.
+//
+//	go run ./examples/fintecture-connect      # offline
+//	go run ./examples/fintecture-connect -v   # with signed headers shown
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/paykit-go/paykit/examples/internal/fintectureflow"
+	"github.com/paykit-go/paykit/examples/internal/transcript"
+)
+
+func main() {
+	verbose := flag.Bool("v", false, "show wire-level detail (secrets redacted)")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	t := transcript.New(os.Stdout, *verbose)
+	err := fintectureflow.Run(ctx, t, fintectureflow.LiveConfigured())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fintecture-connect:", err)
+	}
+	if err != nil || t.Failed() {
+		os.Exit(1)
+	}
+}
