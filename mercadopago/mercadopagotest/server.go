@@ -1,0 +1,456 @@
+// Package mercadopagotest is an in-process, stateful simulator of the Mercado
+// Pago API for tests and offline examples: payments (cards, saved cards,
+// authorize-then-capture, Fintoc), refunds, customers, cards, card tokens,
+// search paging, and signed webhook notifications.
+//
+// It checks what the real API checks (the Bearer token, X-Idempotency-Key on
+// POST /v1/payments and refunds, required fields, one-use card tokens,
+// allowed state changes), replays the first answer when a key is repeated,
+// plays the sandbox rules (card holder names such as APRO and OTHE choose the
+// outcome; the last two digits of a Fintoc amount do, 03 being rejected) and
+// answers errors in the API's shape. Faults are injected with FailNext (from
+// internal/sim): fail the next calls with a status, a delay, a dropped
+// connection, or a lost answer after the payment was made.
+//
+// Cause codes the documentation does not give are the simulator's own
+// choice and are marked so in the source.
+package mercadopagotest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/sim"
+	"github.com/paykit-go/paykit/mercadopago"
+)
+
+// Defaults of a new Server.
+const (
+	DefaultAccessToken   = "TEST-0000000000000000-000000-simulator-access-token"
+	DefaultPublicKey     = "TEST-simulator-public-key"
+	DefaultWebhookSecret = "simulator-webhook-secret"
+	// DefaultCardLimit is how many cards one customer may save here.
+	DefaultCardLimit = 10
+	// CardTokenTTL is how long a card token can be used (once).
+	CardTokenTTL = 7 * 24 * time.Hour
+	// DuplicateWindow is how long an identical payment with another key is refused (cause 2001).
+	DuplicateWindow = time.Minute
+)
+
+// Test cards that pass the Luhn check, as in Mercado Pago's test-card list.
+const (
+	CardMastercard = "5031755734530604"
+	CardVisa       = "4509953566233704"
+	CardAmex       = "371180303257522"
+)
+
+// Card holder names that choose a card payment's outcome in the sandbox.
+const (
+	HolderApproved          = "APRO" // approved, accredited
+	HolderRejectedOther     = "OTHE" // rejected, cc_rejected_other_reason
+	HolderPending           = "CONT" // pending, pending_contingency
+	HolderCallForAuthorize  = "CALL" // rejected, cc_rejected_call_for_authorize
+	HolderInsufficientFunds = "FUND" // rejected, cc_rejected_insufficient_amount
+	HolderBadSecurityCode   = "SECU" // rejected, cc_rejected_bad_filled_security_code
+	HolderBadExpiry         = "EXPI" // rejected, cc_rejected_bad_filled_date
+	HolderBadForm           = "FORM" // rejected, cc_rejected_bad_filled_other
+)
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAccessToken sets the only access token the server accepts.
+func WithAccessToken(tok string) Option { return func(s *Server) { s.AccessToken = tok } }
+
+// WithPublicKey sets the public key POST /v1/card_tokens accepts.
+func WithPublicKey(pk string) Option { return func(s *Server) { s.PublicKey = pk } }
+
+// WithWebhook delivers signed notifications to url (payments that carry
+// their own notification_url get them there) with secret.
+func WithWebhook(url, secret string) Option {
+	return func(s *Server) { s.webhookURL, s.WebhookSecret = url, secret }
+}
+
+// WithClock makes the server read time from c (dates, token expiry, the
+// duplicate window, notification timestamps).
+func WithClock(c *sim.Clock) Option { return func(s *Server) { s.Clock = c } }
+
+// WithCardLimit sets how many cards a customer may save (cause 129 beyond).
+func WithCardLimit(n int) Option { return func(s *Server) { s.cardLimit = n } }
+
+// WithHTTPClient sends notifications with hc.
+func WithHTTPClient(hc *http.Client) Option { return func(s *Server) { s.httpc = hc } }
+
+// Server is a running simulator. Its URL is the API base URL to give the
+// client (mercadopago.WithBaseURL(srv.URL)). FailNext, ClearFaults, Handled
+// and HandledPrefix come from the embedded sim.Server.
+type Server struct {
+	*sim.Server
+
+	// AccessToken, PublicKey and WebhookSecret are the credentials in use.
+	AccessToken, PublicKey, WebhookSecret string
+	// Clock is the simulator's time; Set or Advance it in tests.
+	Clock *sim.Clock
+
+	webhookURL string
+	cardLimit  int
+	httpc      *http.Client
+
+	mu         sync.Mutex
+	seq        int64
+	payments   map[int64]*payment
+	order      []int64
+	customers  map[string]*customer
+	custOrder  []string
+	tokens     map[string]*cardToken
+	replays    map[string]*replay
+	recent     map[[32]byte]time.Time
+	deliveries []Delivery
+	pending    []Delivery
+	closed     bool
+	wake       chan struct{}
+	wg         sync.WaitGroup
+	delivered  chan struct{}
+}
+
+// NewServer starts a simulator on a loopback port. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		AccessToken:   DefaultAccessToken,
+		PublicKey:     DefaultPublicKey,
+		WebhookSecret: DefaultWebhookSecret,
+		Clock:         &sim.Clock{},
+		cardLimit:     DefaultCardLimit,
+		seq:           1316782590,
+		payments:      make(map[int64]*payment),
+		customers:     make(map[string]*customer),
+		tokens:        make(map[string]*cardToken),
+		replays:       make(map[string]*replay),
+		recent:        make(map[[32]byte]time.Time),
+		delivered:     make(chan struct{}, 1),
+		wake:          make(chan struct{}, 1),
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	if s.httpc == nil {
+		s.httpc = &http.Client{Timeout: 10 * time.Second}
+	}
+	s.Server = sim.NewServer(s.routes())
+	s.wg.Add(1)
+	go s.deliver()
+	return s
+}
+
+// Close stops the server once the requests in flight are answered, then
+// sends the notifications still queued and returns.
+func (s *Server) Close() {
+	s.Server.Close()
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	s.wg.Wait()
+}
+
+// Client returns a mercadopago client for this server with retries that
+// wait only a millisecond, plus any further options.
+func (s *Server) Client(opts ...mercadopago.Option) (*mercadopago.Client, error) {
+	base := []mercadopago.Option{mercadopago.WithBaseURL(s.URL), mercadopago.WithRetryBackoff(time.Millisecond, 5*time.Millisecond)}
+	return mercadopago.NewClient(mercadopago.Credentials{AccessToken: s.AccessToken}, append(base, opts...)...)
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/card_tokens", s.createCardTokenHTTP)
+	mux.HandleFunc("POST /v1/payments", s.createPayment)
+	mux.HandleFunc("GET /v1/payments/search", s.searchPayments)
+	mux.HandleFunc("GET /v1/payments/{id}", s.getPayment)
+	mux.HandleFunc("PUT /v1/payments/{id}", s.updatePayment)
+	mux.HandleFunc("POST /v1/payments/{id}/refunds", s.createRefund)
+	mux.HandleFunc("GET /v1/payments/{id}/refunds", s.listRefunds)
+	mux.HandleFunc("GET /v1/payments/{id}/refunds/{rid}", s.getRefund)
+	mux.HandleFunc("POST /v1/customers", s.createCustomer)
+	mux.HandleFunc("GET /v1/customers/search", s.searchCustomers)
+	mux.HandleFunc("GET /v1/customers/{id}", s.getCustomer)
+	mux.HandleFunc("PUT /v1/customers/{id}", s.updateCustomer)
+	mux.HandleFunc("DELETE /v1/customers/{id}", s.deleteCustomer)
+	mux.HandleFunc("POST /v1/customers/{id}/cards", s.createCard)
+	mux.HandleFunc("GET /v1/customers/{id}/cards", s.listCards)
+	mux.HandleFunc("GET /v1/customers/{id}/cards/{cid}", s.getCard)
+	mux.HandleFunc("PUT /v1/customers/{id}/cards/{cid}", s.updateCard)
+	mux.HandleFunc("DELETE /v1/customers/{id}/cards/{cid}", s.deleteCard)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusNotFound, "not_found", "resource "+r.URL.Path+" not found")
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", newRequestID())
+		if r.URL.Path == "/v1/card_tokens" {
+			// Authenticated with the public key in the query, like MercadoPago.js.
+			mux.ServeHTTP(w, r)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
+			apiError(w, http.StatusUnauthorized, "unauthorized", "invalid access token")
+			return
+		}
+		s.idempotent(mux).ServeHTTP(w, r)
+	})
+}
+
+// replay is a stored answer for an idempotency key.
+type replay struct {
+	bodyHash [32]byte
+	status   int
+	header   http.Header
+	body     []byte
+}
+
+// keyRequired lists the calls the API refuses without X-Idempotency-Key.
+func keyRequired(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	return r.URL.Path == "/v1/payments" || (strings.HasPrefix(r.URL.Path, "/v1/payments/") && strings.HasSuffix(r.URL.Path, "/refunds"))
+}
+
+// idempotent replays the first answer given for a repeated key on the same
+// call, and refuses the key-required calls that come without one.
+func (s *Server) idempotent(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := r.Header.Get(mercadopago.IdempotencyHeader)
+		if key == "" {
+			if keyRequired(r) {
+				apiError(w, http.StatusBadRequest, "bad_request", "Header X-Idempotency-Key can't be null")
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, sim.MaxRequestBody+1))
+		if err != nil {
+			apiError(w, http.StatusBadRequest, "bad_request", "unreadable body")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		hash := sha256.Sum256(body)
+		id := r.Method + " " + r.URL.Path + " " + key
+		s.mu.Lock()
+		prev, seen := s.replays[id]
+		s.mu.Unlock()
+		if seen {
+			if prev.bodyHash != hash {
+				// Simulator's choice: the API's answer to a reused key with
+				// another body is not documented.
+				apiError(w, http.StatusConflict, "conflict", "X-Idempotency-Key already used with a different request")
+				return
+			}
+			for k, v := range prev.header {
+				w.Header()[k] = v
+			}
+			w.Header().Set("X-Idempotency-Replayed", "true")
+			w.WriteHeader(prev.status)
+			_, _ = w.Write(prev.body)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		if rec.Code < 500 {
+			s.mu.Lock()
+			s.replays[id] = &replay{bodyHash: hash, status: rec.Code, header: rec.Header().Clone(), body: rec.Body.Bytes()}
+			s.mu.Unlock()
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// cause is one entry of an error body's cause list.
+type cause struct {
+	Code        int     `json:"code"`
+	Description string  `json:"description"`
+	Data        *string `json:"data"`
+}
+
+type errorBody struct {
+	Message string  `json:"message"`
+	Error   string  `json:"error"`
+	Status  int     `json:"status"`
+	Cause   []cause `json:"cause"`
+}
+
+// apiError answers in the API's error shape.
+func apiError(w http.ResponseWriter, status int, code, message string, causes ...cause) {
+	if causes == nil {
+		causes = []cause{}
+	}
+	sim.WriteJSON(w, status, errorBody{Message: message, Error: code, Status: status, Cause: causes})
+}
+
+func badRequest(w http.ResponseWriter, code int, description string) {
+	apiError(w, http.StatusBadRequest, "bad_request", description, cause{Code: code, Description: description})
+}
+
+func newRequestID() string {
+	h := sim.RandomHex(16)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// mpTime formats times the way the API does: milliseconds and an offset.
+func mpTime(t time.Time) string {
+	return t.In(time.FixedZone("", -4*3600)).Format("2006-01-02T15:04:05.000-07:00")
+}
+
+func strPtr(s string) *string { return &s }
+
+// readJSON decodes the body or answers 400.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := sim.ReadJSON(r, v); err != nil {
+		apiError(w, http.StatusBadRequest, "bad_request", "invalid JSON body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// Delivery is one notification the server sent.
+type Delivery struct {
+	URL        string
+	Action     string
+	DataID     string
+	RequestID  string
+	Signature  string
+	Body       []byte
+	StatusCode int   // 0 when no answer came
+	Err        error // the transport error, if any
+}
+
+// Deliveries returns the notifications sent so far, in order.
+func (s *Server) Deliveries() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivery(nil), s.deliveries...)
+}
+
+// WaitDeliveries waits until at least n notifications were sent (answered or
+// failed), or ctx ends.
+func (s *Server) WaitDeliveries(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got := len(s.deliveries)
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d notifications, got %d: %w", n, got, ctx.Err())
+		case <-s.delivered:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// notify queues a signed payment notification; deliver sends it in the
+// background. Call with s.mu held.
+func (s *Server) notify(p *payment, action string) {
+	url := p.NotificationURL
+	if url == "" {
+		url = s.webhookURL
+	}
+	if url == "" {
+		return
+	}
+	dataID := fmt.Sprint(p.ID)
+	reqID := newRequestID()
+	now := s.Clock.Now()
+	s.seq++
+	body, _ := json.Marshal(map[string]any{
+		"action":       action,
+		"api_version":  "v1",
+		"data":         map[string]string{"id": dataID},
+		"date_created": now.UTC().Format(time.RFC3339),
+		"id":           s.seq,
+		"live_mode":    false,
+		"type":         "payment",
+		"user_id":      simUserID,
+	})
+	sig := SignNotification(s.WebhookSecret, dataID, reqID, now)
+	target := url
+	if strings.Contains(target, "?") {
+		target += "&"
+	} else {
+		target += "?"
+	}
+	target += "data.id=" + dataID + "&type=payment"
+	if s.closed {
+		return
+	}
+	s.pending = append(s.pending, Delivery{URL: target, Action: action, DataID: dataID, RequestID: reqID, Signature: sig, Body: body})
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// deliver sends the queued notifications one at a time, in order, like a
+// single delivery queue would.
+func (s *Server) deliver() {
+	defer s.wg.Done()
+	for {
+		s.mu.Lock()
+		if len(s.pending) == 0 {
+			closed := s.closed
+			s.mu.Unlock()
+			if closed {
+				return
+			}
+			<-s.wake
+			continue
+		}
+		d := s.pending[0]
+		s.pending = s.pending[1:]
+		s.mu.Unlock()
+		req, err := http.NewRequest(http.MethodPost, d.URL, bytes.NewReader(d.Body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Signature", d.Signature)
+			req.Header.Set("X-Request-Id", d.RequestID)
+			var resp *http.Response
+			resp, err = s.httpc.Do(req)
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				d.StatusCode = resp.StatusCode
+			}
+		}
+		d.Err = err
+		s.mu.Lock()
+		s.deliveries = append(s.deliveries, d)
+		s.mu.Unlock()
+		select {
+		case s.delivered <- struct{}{}:
+		default:
+		}
+	}
+}
