@@ -1,0 +1,104 @@
+package finrota_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/paykit-go/paykit/finrota"
+	"github.com/paykit-go/paykit/finrota/finrotatest"
+)
+
+const concurrentCallers = 200
+
+func benchHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, MaxConnsPerHost: 0}}
+}
+
+// BenchmarkCreateTokenColdClient200: each op is a new (cold) client and 200
+// concurrent Widget.CreateToken calls; the op fails unless exactly one
+// access-token request was made.
+func BenchmarkCreateTokenColdClient200(b *testing.B) {
+	srv := finrotatest.NewServer()
+	defer srv.Close()
+	hc := benchHTTPClient()
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		before := srv.Handled(http.MethodPost, "/auth/api/token/connect")
+		c, err := srv.NewClient(finrota.WithHTTPClient(hc))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, concurrentCallers)
+		for range concurrentCallers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := c.Widget.CreateToken(ctx); err != nil {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		if n := srv.Handled(http.MethodPost, "/auth/api/token/connect") - before; n != 1 {
+			b.Fatalf("%d token requests for %d callers, want 1", n, concurrentCallers)
+		}
+	}
+	b.ReportMetric(1, "token-requests/op")
+}
+
+// BenchmarkRawNetHTTP200 is the baseline: one hand-written token request,
+// then 200 concurrent raw GETs of a widget token, with no caching, retry,
+// error typing or validation.
+func BenchmarkRawNetHTTP200(b *testing.B) {
+	srv := finrotatest.NewServer()
+	defer srv.Close()
+	hc := benchHTTPClient()
+	creds := srv.Credentials()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		body := `{"apiKey":"` + creds.APIKey + `","secretKey":"` + creds.SecretKey + `"}`
+		resp, err := hc.Post(srv.URL+"/auth/api/token/connect", "application/json", strings.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var tok struct{ Token string }
+		err = json.NewDecoder(resp.Body).Decode(&tok)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for range concurrentCallers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest(http.MethodGet, srv.URL+"/b2c/widget/token", nil)
+				req.Header.Set("Authorization", "Bearer "+tok.Token)
+				resp, err := hc.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				var out struct{ Token string }
+				_ = json.NewDecoder(resp.Body).Decode(&out)
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(1, "token-requests/op")
+}
