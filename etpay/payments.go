@@ -146,10 +146,9 @@ type statusBody struct {
 // have several attempts; none yet gives an empty slice). Fulfil an order
 // only when a record says PaymentSuccess for the amount you expect.
 //
-// The call only reads, but it is a POST and ETpay documents no idempotency:
-// like every POST here it is repeated only after a 429 or when it never left.
-// Reading twice cannot change anything, so after a *NetworkError it is safe
-// for you to call Status again.
+// The call is a POST but only reads: reading twice cannot change anything,
+// so, like a GET, it is repeated after a 5xx, a reset or a timeout (within
+// WithMaxRetries), and after a *NetworkError it is safe to call again.
 func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...RequestOption) ([]Payment, error) {
 	if q == nil {
 		return nil, invalid("query", "must not be nil")
@@ -175,7 +174,7 @@ func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...Re
 		OrderID:          q.OrderID,
 		SessionToken:     q.SessionToken,
 	}
-	r := (&transport.Request{Method: http.MethodPost, Path: "/merchant/check_payment_status", JSON: body}).Apply(opts)
+	r := (&transport.Request{Method: http.MethodPost, Path: "/merchant/check_payment_status", JSON: body, ReadOnly: true}).Apply(opts)
 	r.IdempotencyKey, r.NoIdempotencyKey = "", true
 	resp, err := s.c.t.Do(ctx, r, nil)
 	if err != nil {

@@ -99,3 +99,19 @@ func TestPaymentJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, Payment{PaymentToken: "x", PaymentStatus: PaymentPending, Amount: 5}, p)
 	assert.Error(t, json.Unmarshal([]byte(`[1]`), &p))
 }
+
+func TestPaymentsStatusIsRetriedAsARead(t *testing.T) {
+	c, mt := newMockClient(t, WithMaxRetries(1))
+	calls := 0
+	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status", func(*http.Request) (*http.Response, error) {
+		calls++
+		if calls == 1 {
+			return httpmock.NewStringResponse(http.StatusBadGateway, `<html>bad gateway</html>`), nil
+		}
+		return httpmock.NewBytesResponse(http.StatusOK, fixture(t, "check_payment_status_response.json")), nil
+	})
+	got, err := c.Payments.Status(context.Background(), &StatusQuery{OrderID: "OC700104"})
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls, "a status query only reads, so a 502 is retried")
+	assert.NotEmpty(t, got)
+}

@@ -707,3 +707,19 @@ func TestOneDebugRecordPerAttempt(t *testing.T) {
 	assert.Equal(t, "r2", rec["request_id"])
 	assert.Contains(t, rec, "duration")
 }
+
+func TestReadOnlyPostIsRetriedLikeAGet(t *testing.T) {
+	c, mt, _ := newMocked(t, func(cfg *Config) { cfg.IdempotencyHeader = "" })
+	n := 0
+	mt.RegisterResponder("POST", testBase+"/status", func(*http.Request) (*http.Response, error) {
+		n++
+		return httpmock.NewStringResponse(502, ``), nil
+	})
+	_, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/status"}, nil)
+	require.Error(t, err)
+	assert.Equal(t, 1, n, "a plain POST is not repeated")
+	n = 0
+	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/status", ReadOnly: true}, nil)
+	require.Error(t, err)
+	assert.Equal(t, 3, n, "a read-only POST is")
+}
