@@ -23,8 +23,11 @@
 // (initialising the widget with the access token, paying with the widget
 // token) do not compile.
 //
-// Finrota documentation: https://docs.finrota.com (widget integration,
-// sections 4 to 6).
+// Reference: Finrota's widget integration guide (sections 4 "Widget
+// Integration", 5 "Widget Payment Flow" and 6 "Widget Token Generation")
+// and its pws transaction, cancel and refund endpoints. Facts the guide
+// leaves open (the transaction-details shape, status ids other than 1, the
+// refund amount field) are marked [unsure] where they are used.
 package finrota
 
 import (
@@ -144,8 +147,10 @@ func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo
 // WithRefundAmountField names the JSON field that carries a partial refund's
 // amount: RefundAmountField ("refundAmount", the default, as in the refund
 // endpoint's parameter table) or RefundAmountFieldShort ("amount", as in the
-// documentation's request examples). Switch only if your gateway ignores the
-// default (a partial refund that comes back as a full one).
+// documentation's request examples) [unsure which the gateway reads; the
+// parameter table is the more formal source, hence the default]. Switch if
+// your gateway ignores the default (a partial refund that comes back as a
+// full one, or a validation error naming the field).
 func WithRefundAmountField(name string) Option { return func(s *settings) { s.refundField = name } }
 
 // WithTokenSkew sets how long before its expiry the cached access token is

@@ -92,7 +92,10 @@ func (s TransactionStatus) String() string {
 }
 
 // Transaction is a payment as Finrota's transaction-details call reports it.
-// Fields Finrota leaves out stay zero; Raw keeps the whole data object.
+// The guide does not show this answer's fields [unsure]: they are read from
+// the data object of the usual envelope by the names below, numbers or
+// numeric strings alike. Fields Finrota leaves out stay zero; Raw keeps the
+// whole data object so nothing is lost.
 type Transaction struct {
 	TransactionID         string
 	ReferenceNumber       string
