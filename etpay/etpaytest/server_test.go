@@ -208,8 +208,9 @@ func TestWrongCredentialsError(t *testing.T) {
 	assert.NotContains(t, err.Error(), "wrong-token-123")
 }
 
-// TestNoRepeatAfterServerActed shows that a session or status call the
-// server may have acted on is never sent twice, while a 429 refusal is.
+// TestNoRepeatAfterServerActed shows that a session the server may have
+// created is never asked for twice, while a 429 refusal is retried and a
+// status query, which only reads, is retried like a GET.
 func TestNoRepeatAfterServerActed(t *testing.T) {
 	const initPath, statusPath = "/api/session/initialize", "/api/merchant/check_payment_status"
 	tests := []struct {
@@ -226,8 +227,8 @@ func TestNoRepeatAfterServerActed(t *testing.T) {
 		{"dropped before", sim.Fault{Kind: sim.DropBefore}, initPath, 0, true},
 		{"empty body", sim.Fault{Kind: sim.EmptyBody}, initPath, 1, true},
 		{"429 is retried", sim.Fault{Kind: sim.Status, Status: 429, Header: http.Header{"Retry-After": {"0"}}}, initPath, 1, false},
-		{"503 on status is not retried", sim.Fault{Kind: sim.Status, Status: 503}, statusPath, 0, true},
-		{"reset after status read", sim.Fault{Kind: sim.ResetAfter}, statusPath, 1, true},
+		{"503 on status is retried", sim.Fault{Kind: sim.Status, Status: 503}, statusPath, 1, false},
+		{"reset after status read is retried", sim.Fault{Kind: sim.ResetAfter}, statusPath, 2, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
