@@ -133,8 +133,8 @@ func TestSecretsStayOutOfLogsAndErrors(t *testing.T) {
 
 func TestNetworkErrorAlias(t *testing.T) {
 	c, mt := newMockClient(t)
-	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status", httpmock.NewErrorResponder(errors.New("connection reset by peer")))
-	_, err := c.Payments.Status(context.Background(), &StatusQuery{PaymentToken: "p"})
+	mt.RegisterResponder(http.MethodPost, testAPI+"/session/initialize", httpmock.NewErrorResponder(errors.New("connection reset by peer")))
+	_, err := c.Sessions.Create(context.Background(), &SessionRequest{OrderID: "A1", Amount: 1000})
 	var ne *NetworkError
 	require.True(t, errors.As(err, &ne))
 	assert.True(t, ne.MayHaveReachedServer)
