@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit/examples/internal/etpayflow"
 	"github.com/paykit-go/paykit/examples/internal/transcript"
 )
 
@@ -32,7 +33,7 @@ var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: card payment, saved card, Fintoc, refund and cancel"},
 	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund"},
 	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund"},
-	{provider: "etpay", title: "ETpay: session, funnel, notification, status"},
+	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},
 }
 
 func main() {
@@ -65,7 +66,6 @@ func run(args []string, out io.Writer) int {
 			pending = append(pending, f.title)
 			continue
 		}
-		t.Section(f.title)
 		if err := f.run(ctx, t, false); err != nil {
 			t.Fail("%s: %v", f.provider, err)
 		}
