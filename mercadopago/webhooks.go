@@ -76,8 +76,13 @@ type NotificationData struct {
 	ID string `json:"id"`
 }
 
-// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
+// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON); ids may be
+// numbers or numeric strings.
 func (n *Notification) UnmarshalJSON(b []byte) error {
+	if fastNotification(b, n) {
+		return nil
+	}
+	*n = Notification{}
 	type plain Notification
 	u, err := decodeTolerant(b, (*plain)(n))
 	n.Unparsed = u

@@ -1,0 +1,84 @@
+package mercadopago
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFastNotification(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		ok   bool
+	}{
+		{"documented", `{"action":"payment.updated","api_version":"v1","data":{"id":"123456"},"date_created":"2021-11-01T02:02:02Z","id":123456,"live_mode":false,"type":"payment","user_id":724484980}`, true},
+		{"string ids", `{"id":"123456","user_id":"724484980","data":{"id":123456}}`, true},
+		{"nulls and extras", ` {"id":null,"type":null,"date_created":null,"data":null,"extra":{"a":[1,"x\"y",true,null,{}]}} `, true},
+		{"escaped string", `{"type":"pay\u006dent"}`, false},
+		{"fraction id", `{"id":1.0}`, false},
+		{"exponent elsewhere", `{"extra":1e5}`, false},
+		{"upper-case key", `{"ID":5}`, false},
+		{"bad date", `{"date_created":"yesterday"}`, false},
+		{"empty date", `{"date_created":""}`, false},
+		{"trailing garbage", `{"id":1} x`, false},
+		{"leading zero", `{"id":012}`, false},
+		{"not an object", `[1]`, false},
+		{"truncated", `{"id":1`, false},
+		{"invalid utf8", "{\"type\":\"\xff\"}", false},
+		{"too deep", `{"x":` + string(make([]byte, 0)) + deep(40) + `}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var n Notification
+			assert.Equal(t, tt.ok, fastNotification([]byte(tt.body), &n))
+			var m Notification
+			err := m.UnmarshalJSON([]byte(tt.body))
+			if tt.ok {
+				require.NoError(t, err)
+			}
+		})
+	}
+}
+
+func deep(n int) string {
+	s := ""
+	for i := 0; i < n; i++ {
+		s += "["
+	}
+	for i := 0; i < n; i++ {
+		s += "]"
+	}
+	return s
+}
+
+// FuzzFastNotification checks the allocation-free decoder against
+// encoding/json: whenever it accepts a body, the body is valid JSON and the
+// slow path reads the same notification.
+func FuzzFastNotification(f *testing.F) {
+	f.Add([]byte(`{"action":"payment.updated","api_version":"v1","data":{"id":"123456"},"date_created":"2021-11-01T02:02:02Z","id":123456,"live_mode":false,"type":"payment","user_id":724484980}`))
+	f.Add([]byte(`{"id":"-5","user_id":null,"data":{"id":-7,"x":[{}]},"live_mode":true}`))
+	f.Add([]byte(`{"extra":"\\\"","type":"é"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast Notification
+		if !fastNotification(b, &fast) {
+			return
+		}
+		if !json.Valid(b) {
+			t.Fatalf("accepted invalid JSON %q", b)
+		}
+		var slow Notification
+		type plain Notification
+		if _, err := decodeTolerant(b, (*plain)(&slow)); err != nil {
+			t.Fatalf("slow path failed on %q: %v", b, err)
+		}
+		slow.Unparsed = nil
+		if !fast.DateCreated.Equal(slow.DateCreated) {
+			t.Fatalf("date differs on %q: %v vs %v", b, fast.DateCreated, slow.DateCreated)
+		}
+		fast.DateCreated = slow.DateCreated
+		assert.Equal(t, slow, fast, "%q", b)
+	})
+}
