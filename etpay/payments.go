@@ -174,7 +174,7 @@ func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...Re
 		OrderID:          q.OrderID,
 		SessionToken:     q.SessionToken,
 	}
-	r := (&transport.Request{Method: http.MethodPost, Path: "/merchant/check_payment_status", JSON: body, ReadOnly: true}).Apply(opts)
+	r := (&transport.Request{Method: http.MethodPost, Path: "/merchant/check_payment_status", JSON: body, Repeatable: true}).Apply(opts)
 	r.IdempotencyKey, r.NoIdempotencyKey = "", true
 	resp, err := s.c.t.Do(ctx, r, nil)
 	if err != nil {

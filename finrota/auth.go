@@ -48,6 +48,9 @@ func (c *Client) fetchAccessToken(ctx context.Context) (transport.Token, error) 
 		Path:   tokenConnectPath,
 		JSON:   connectRequest{APIKey: c.creds.APIKey, SecretKey: c.creds.SecretKey},
 		Auth:   transport.NoAuth,
+		// Asking for a token twice issues two tokens and charges nothing, so
+		// a 5xx or a broken connection may be retried.
+		Repeatable: true,
 	}, &out)
 	if err != nil {
 		return transport.Token{}, err

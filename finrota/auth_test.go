@@ -123,3 +123,19 @@ func FuzzParseExpiry(f *testing.F) {
 		parseExpiry(s)
 	})
 }
+
+func TestAccessTokenRequestIsRetriedAfter5xx(t *testing.T) {
+	env := newMockEnv(t)
+	n := 0
+	env.mt.RegisterResponder(http.MethodPost, testBase+"/auth/api/token/connect", func(*http.Request) (*http.Response, error) {
+		n++
+		if n == 1 {
+			return httpmock.NewStringResponse(503, `{"message":"Service Unavailable","statusCode":503}`), nil
+		}
+		return httpmock.NewStringResponse(200, fixture(t, "token_connect.json")), nil
+	})
+	env.record(http.MethodGet, "/b2c/widget/token", 200, fixture(t, "widget_token.json"))
+	_, err := env.c.Widget.CreateToken(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "a token request charges nothing, so a 503 is retried")
+}

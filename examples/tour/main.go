@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit/examples/internal/etpayflow"
+	"github.com/paykit-go/paykit/examples/internal/finrotaflow"
 	"github.com/paykit-go/paykit/examples/internal/transcript"
 )
 
@@ -31,7 +32,7 @@ type flow struct {
 // flows lists every flow in the order the tour tells them.
 var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: card payment, saved card, Fintoc, refund and cancel"},
-	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund"},
+	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund", run: finrotaflow.Run},
 	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund"},
 	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},
 }

@@ -208,7 +208,7 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 }
 
 func (c *Client) repeatable(p *prepared) bool {
-	return idempotentMethod(p.method) || p.key != "" || p.readOnly
+	return idempotentMethod(p.method) || p.key != "" || p.repeatable
 }
 
 func (c *Client) retryStatus(p *prepared, status int) bool {

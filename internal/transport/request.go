@@ -35,10 +35,10 @@ type Request struct {
 	NoIdempotencyKey bool
 	// AllowEmpty accepts a 2xx with an empty body even when out is non-nil.
 	AllowEmpty bool
-	// ReadOnly marks a call that only reads although its method is not GET (a
-	// query sent as POST): like a GET, it may be repeated after a 5xx, a reset
-	// or a timeout.
-	ReadOnly bool
+	// Repeatable marks a call that a repeat cannot double although its method
+	// is not idempotent (a query sent as POST, a token request): like a GET, it
+	// may be repeated after a 5xx, a reset or a timeout.
+	Repeatable bool
 }
 
 // RequestOption adjusts one call; providers re-export these as their
@@ -148,7 +148,7 @@ type prepared struct {
 	body         []byte
 	contentType  string
 	key          string
-	readOnly     bool
+	repeatable   bool
 }
 
 func (c *Client) prepare(r *Request) (*prepared, error) {
@@ -158,7 +158,7 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	if !strings.HasPrefix(r.Path, "/") {
 		return nil, fmt.Errorf("request: path %q must start with /", r.Path)
 	}
-	p := &prepared{method: r.Method, path: r.Path, url: c.base + r.Path, readOnly: r.ReadOnly}
+	p := &prepared{method: r.Method, path: r.Path, url: c.base + r.Path, repeatable: r.Repeatable}
 	rawQuery, err := EncodeQuery(r.Query)
 	if err != nil {
 		return nil, err

@@ -708,7 +708,7 @@ func TestOneDebugRecordPerAttempt(t *testing.T) {
 	assert.Contains(t, rec, "duration")
 }
 
-func TestReadOnlyPostIsRetriedLikeAGet(t *testing.T) {
+func TestRepeatablePostIsRetriedLikeAGet(t *testing.T) {
 	c, mt, _ := newMocked(t, func(cfg *Config) { cfg.IdempotencyHeader = "" })
 	n := 0
 	mt.RegisterResponder("POST", testBase+"/status", func(*http.Request) (*http.Response, error) {
@@ -719,7 +719,7 @@ func TestReadOnlyPostIsRetriedLikeAGet(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, 1, n, "a plain POST is not repeated")
 	n = 0
-	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/status", ReadOnly: true}, nil)
+	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/status", Repeatable: true}, nil)
 	require.Error(t, err)
-	assert.Equal(t, 3, n, "a read-only POST is")
+	assert.Equal(t, 3, n, "a repeatable POST is")
 }
