@@ -186,7 +186,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		AppInfo:          s.appInfo,
 		Secrets:          secrets,
 		DecodeError:      errorDecoder(secrets),
-		RequestIDHeaders: []string{"X-Request-Id", "Log-Id"},
+		RequestIDHeaders: []string{"X-Request-Id"},
 		Clock:            s.clock,
 		Sleep:            s.sleep,
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -195,4 +196,29 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		assert.NotContains(t, s, "MII")
 	}
 	assert.Contains(t, creds.String(), testAppID)
+}
+
+func TestPKCS1KeyAccepted(t *testing.T) {
+	k, err := x509.ParsePKCS8PrivateKey(mustPEMBlock(t, readTestdata(t, "key.pem")))
+	require.NoError(t, err)
+	pkcs1 := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k.(*rsa.PrivateKey))})
+	mt, rec := mockAPI(t)
+	mt.RegisterResponder(http.MethodPost, testBase+"/pis/v2/connect", respondFile(t, rec, 200, "connect_response.json"))
+	c, err := NewClient(Credentials{AppID: testAppID, AppSecret: testSecret, PrivateKey: pkcs1},
+		WithEnvironment(Production), WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: mt}), withTestHooks(testDate, testReqID))
+	require.NoError(t, err)
+	_, err = c.PIS.Connect(context.Background(), &ConnectRequest{Amount: money.MustParse("273"), Currency: "EUR", Communication: "B34970692",
+		RedirectURI: "https://shop.example.com/fintecture/return", State: "order-B34970692",
+		PSU: &PSU{Name: "Julien Lefebre", Email: "julien.lefebre@example.com", Phone: "09743593535", Company: "My Business SARL",
+			Incorporation: "123456789", Address: &Address{Street: "rue Marie Stuart", Number: "2", Complement: "2nd floor", Zip: "75002", City: "PARIS", Country: "FR"}}})
+	require.NoError(t, err)
+	// Same key, same bytes, same signature as the OpenSSL vector.
+	assert.Contains(t, rec.byPath("/pis/v2/connect")[0].Header.Get("Signature"), strings.TrimSpace(string(readTestdata(t, "connect_signature.b64"))))
+}
+
+func mustPEMBlock(t *testing.T, b []byte) []byte {
+	t.Helper()
+	blk, _ := pem.Decode(b)
+	require.NotNil(t, blk)
+	return blk.Bytes
 }

@@ -62,7 +62,8 @@ type ConnectRequest struct {
 
 	// PSU describes the payer; nil sends no payer details.
 	PSU *PSU
-	// Expiry optionally limits how long the session stays open.
+	// Expiry optionally limits how long the session stays open; it is sent
+	// as meta.expiry in whole seconds.
 	Expiry time.Duration
 
 	// Language, Country, Provider and PSUType fill the optional x-language,

@@ -41,6 +41,9 @@ func (s *Server) authed(h func(w http.ResponseWriter, r *http.Request, body []by
 // checkSignature returns an error code and message, or "" when the request
 // is acceptable.
 func (s *Server) checkSignature(r *http.Request, body []byte) (string, string) {
+	if s.ignoreSignatures && !s.production {
+		return "", ""
+	}
 	sig := r.Header.Get("Signature")
 	hasBody := r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut
 	if d := r.Header.Get("Digest"); d != "" && d != httpsig.Digest(body) {

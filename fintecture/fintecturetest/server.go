@@ -50,6 +50,7 @@ type Server struct {
 	privPEM          []byte
 	pub              *rsa.PublicKey
 	production       bool
+	ignoreSignatures bool
 	tokenTTL         time.Duration
 	clock            func() time.Time
 	webhookURL       string
@@ -108,6 +109,11 @@ func WithMerchantKey(pemBytes []byte) Option {
 // the token call must carry a valid Signature (and Digest for bodies). In
 // the default sandbox mode signatures are optional, but checked when sent.
 func WithProduction() Option { return func(s *Server) { s.production = true } }
+
+// WithoutSignatureChecks makes a sandbox server ignore Signature and Digest
+// headers altogether instead of checking them when they are sent (the real
+// sandbox treats them as optional). It has no effect with WithProduction.
+func WithoutSignatureChecks() Option { return func(s *Server) { s.ignoreSignatures = true } }
 
 // WithTokenTTL sets expires_in of issued tokens.
 func WithTokenTTL(d time.Duration) Option { return func(s *Server) { s.tokenTTL = d } }

@@ -390,3 +390,18 @@ func TestPayErrors(t *testing.T) {
 	assert.Equal(t, fintecture.StatusCancelled, p.Status)
 	assert.Equal(t, fintecture.TransferCancelled, p.TransferState)
 }
+
+func TestWithoutSignatureChecks(t *testing.T) {
+	other, err := os.ReadFile("../testdata/key.pem")
+	require.NoError(t, err)
+	srv := fintecturetest.NewServer(fintecturetest.WithoutSignatureChecks())
+	defer srv.Close()
+	creds := srv.Credentials()
+	_, err = newClient(t, srv, fintecture.Credentials{AppID: creds.AppID, AppSecret: creds.AppSecret, PrivateKey: other}).PIS.Connect(context.Background(), connectReq("o"))
+	assert.NoError(t, err, "a wrongly signed request passes when checks are off")
+
+	prod := fintecturetest.NewServer(fintecturetest.WithoutSignatureChecks(), fintecturetest.WithProduction())
+	defer prod.Close()
+	_, err = newClient(t, prod, fintecture.Credentials{AppID: creds.AppID, AppSecret: creds.AppSecret, PrivateKey: other}).PIS.Connect(context.Background(), connectReq("o"))
+	assert.Error(t, err, "production always checks")
+}
