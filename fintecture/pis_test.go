@@ -487,3 +487,19 @@ func TestRefundWire(t *testing.T) {
 	}
 	assert.Equal(t, 0, mt.GetTotalCallCount())
 }
+
+func TestTokenRequestRetriedAfter5xx(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	n := 0
+	mt.RegisterResponder(http.MethodPost, testBase+"/oauth/accesstoken", func(req *http.Request) (*http.Response, error) {
+		n++
+		if n == 1 {
+			return httpmock.NewStringResponse(503, `{"status":"503","code":"unavailable"}`), nil
+		}
+		return httpmock.NewBytesResponse(200, readTestdata(t, "token.json")), nil
+	})
+	c := newTestClient(t, mt, false)
+	_, err := c.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "a token request moves no money and is repeated after a 503")
+}
