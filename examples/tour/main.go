@@ -19,6 +19,7 @@ import (
 
 	"github.com/paykit-go/paykit/examples/internal/etpayflow"
 	"github.com/paykit-go/paykit/examples/internal/finrotaflow"
+	"github.com/paykit-go/paykit/examples/internal/fintectureflow"
 	"github.com/paykit-go/paykit/examples/internal/transcript"
 )
 
@@ -33,7 +34,7 @@ type flow struct {
 var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: card payment, saved card, Fintoc, refund and cancel"},
 	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund", run: finrotaflow.Run},
-	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund"},
+	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund", run: fintectureflow.Run},
 	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},
 }
 
