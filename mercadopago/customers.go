@@ -133,6 +133,13 @@ type CustomerPage struct {
 	Meta    Meta       `json:"-"`
 }
 
+// UnmarshalJSON decodes tolerantly (see PaymentPage.UnmarshalJSON).
+func (pg *CustomerPage) UnmarshalJSON(b []byte) error {
+	type plain CustomerPage
+	_, err := decodeTolerant(b, (*plain)(pg))
+	return err
+}
+
 // SearchPage fetches one page of a customer search.
 // See https://www.mercadopago.com/developers/en/reference/customers/_customers_search/get
 func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, opts ...RequestOption) (*CustomerPage, error) {

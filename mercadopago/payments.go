@@ -392,6 +392,14 @@ type PaymentPage struct {
 	Meta    Meta      `json:"-"`
 }
 
+// UnmarshalJSON decodes tolerantly: paging numbers may be strings, and a
+// result that is not an object is left at zero instead of failing the page.
+func (pg *PaymentPage) UnmarshalJSON(b []byte) error {
+	type plain PaymentPage
+	_, err := decodeTolerant(b, (*plain)(pg))
+	return err
+}
+
 // SearchPage fetches one page of a payment search.
 func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts ...RequestOption) (*PaymentPage, error) {
 	if q == nil {

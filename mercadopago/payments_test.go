@@ -259,3 +259,15 @@ func TestRetriesReuseTheIdempotencyKey(t *testing.T) {
 	assert.Equal(t, string(rec.calls[0].Body), string(rec.calls[1].Body))
 	assert.Equal(t, 2, p.Meta.Attempts)
 }
+
+func TestSearchPageTolerant(t *testing.T) {
+	c, mt := newMocked(t)
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/payments/search", rec.responder(200, []byte(`{"paging":{"total":"2","limit":"30","offset":0},"results":[{"id":"5","status":"approved"},"garbage"]}`), nil))
+	page, err := c.Payments.SearchPage(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, Paging{Total: 2, Limit: 30}, page.Paging)
+	require.Len(t, page.Results, 2)
+	assert.Equal(t, int64(5), page.Results[0].ID)
+	assert.Zero(t, page.Results[1].ID)
+}
