@@ -2,16 +2,35 @@ package main
 
 import (
 	"bytes"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 	var out bytes.Buffer
 	code := run(nil, &out)
-	assert.Equal(t, 0, code, out.String())
-	assert.Contains(t, out.String(), "0 failed")
+	require.Equal(t, 0, code, out.String())
+	for _, section := range []string{"== Mercado Pago · card payment", "== Mercado Pago · saved card", "== Mercado Pago · Fintoc",
+		"== Mercado Pago · refunds", "== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
+		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
+		assert.Contains(t, out.String(), section)
+	}
+	m := regexp.MustCompile(`(?m)^(\d+) checks, 0 failed$`).FindStringSubmatch(out.String())
+	require.NotNil(t, m, "summary line")
+	n, _ := strconv.Atoi(m[1])
+	assert.GreaterOrEqual(t, n, 40, "every flow checks its outcome")
+	assert.NotContains(t, out.String(), "✗")
+}
+
+func TestTourOneProvider(t *testing.T) {
+	var out bytes.Buffer
+	require.Equal(t, 0, run([]string{"-provider", "etpay"}, &out), out.String())
+	assert.Contains(t, out.String(), "== ETpay")
+	assert.NotContains(t, out.String(), "Mercado Pago")
 }
 
 func TestTourRejectsUnknownProvider(t *testing.T) {
