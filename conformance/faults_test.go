@@ -1,0 +1,260 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/paykit-go/paykit/internal/sim"
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// TestMain makes the clients' backoff instant: these tests prove which
+// requests are repeated, not how long the waits are (the transport's own
+// tests cover that).
+func TestMain(m *testing.M) {
+	transport.DefaultSleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	os.Exit(m.Run())
+}
+
+// clientTimeout is the HTTP timeout of the clients in the "timeout" case,
+// which holds a request three times as long; the other cases allow
+// slowTimeout, enough to read 10 MiB under the race detector.
+const (
+	clientTimeout = 400 * time.Millisecond
+	slowTimeout   = 10 * time.Second
+)
+
+// call is one client call the suite breaks.
+type call struct {
+	name string
+	// method and path are what the simulator sees (path as a prefix).
+	method, path string
+	// repeatable: a repeat cannot double anything (idempotent method, a read
+	// sent as POST, or an idempotency key), so the client may retry it.
+	repeatable bool
+	// keyed: it carries an idempotency key the simulator honours.
+	keyed bool
+	run   func(ctx context.Context) error
+	// effects counts what the call created on the simulator (payments,
+	// refunds, sessions); nil means "requests the handler acted on".
+	effects func() int
+}
+
+// env is one provider, freshly set up, with its calls ready to run.
+type env struct {
+	srv   *sim.Server
+	calls []call
+}
+
+// providerSuite sets up a fresh simulator and client for one provider. hc is
+// the HTTP client the provider client must use.
+type providerSuite struct {
+	name  string
+	setup func(t *testing.T, hc *http.Client) env
+}
+
+// faultCase is one way the network or the provider can fail.
+type faultCase struct {
+	name  string
+	fault sim.Fault
+	// retryable: a client may recover from it by repeating the request.
+	retryable bool
+	// beforeAct: the simulator did not act on the request.
+	beforeAct bool
+	// dial: refuse the connection instead of injecting a fault.
+	dial bool
+	// alwaysSafe: nothing reached the provider, so every call may repeat.
+	alwaysSafe bool
+}
+
+var faultCases = []faultCase{
+	{name: "500", fault: sim.Fault{Kind: sim.StatusAfter, Status: 500, Body: `{"message":"internal error"}`}, retryable: true},
+	{name: "502", fault: sim.Fault{Kind: sim.StatusAfter, Status: 502, Body: `{"message":"bad gateway"}`}, retryable: true},
+	{name: "503", fault: sim.Fault{Kind: sim.Status, Status: 503, Body: `{"message":"unavailable"}`}, retryable: true, beforeAct: true},
+	{name: "504", fault: sim.Fault{Kind: sim.StatusAfter, Status: 504, Body: ``}, retryable: true},
+	{name: "429+Retry-After", fault: sim.Fault{Kind: sim.Status, Status: 429, Header: http.Header{"Retry-After": {"1"}}, Body: `{"message":"too many requests"}`}, retryable: true, beforeAct: true, alwaysSafe: true},
+	{name: "refused", dial: true, retryable: true, beforeAct: true, alwaysSafe: true},
+	{name: "drop before", fault: sim.Fault{Kind: sim.DropBefore}, retryable: true, beforeAct: true},
+	{name: "reset after", fault: sim.Fault{Kind: sim.ResetAfter}, retryable: true},
+	{name: "timeout", fault: sim.Fault{Kind: sim.Delay, Delay: 3 * clientTimeout}, retryable: true, beforeAct: true},
+	{name: "truncated", fault: sim.Fault{Kind: sim.Truncate}, retryable: true},
+	{name: "HTML 502", fault: sim.Fault{Kind: sim.HTMLPage}, retryable: true, beforeAct: true},
+	{name: "empty 200", fault: sim.Fault{Kind: sim.EmptyBody}},
+	{name: "20 MiB", fault: sim.Fault{Kind: sim.HugeBody}},
+}
+
+// outcome is one cell of the printed matrix.
+type outcome struct {
+	ok      bool
+	errKind string
+	acted   int
+}
+
+func (o outcome) String() string {
+	if o.ok {
+		return fmt.Sprintf("ok ×%d", o.acted)
+	}
+	return fmt.Sprintf("%s ×%d", o.errKind, o.acted)
+}
+
+// TestFaultMatrix runs every call of every provider against every fault and
+// checks that the outcome is a success or a typed error, never a panic, and
+// never a second charge: a call that cannot be repeated safely acts on the
+// simulator at most once, and one that carries an idempotency key creates
+// its effect once however often it is sent. With -v it prints the matrix.
+func TestFaultMatrix(t *testing.T) {
+	for _, ps := range providerSuites {
+		t.Run(ps.name, func(t *testing.T) {
+			t.Parallel()
+			matrix := map[string]map[string]outcome{}
+			var mu sync.Mutex
+			var order []string
+			for _, fc := range faultCases {
+				probe := ps.setup(t, &http.Client{Timeout: slowTimeout})
+				for i := range probe.calls {
+					cl := probe.calls[i]
+					t.Run(cl.name+"/"+fc.name, func(t *testing.T) {
+						o := runFault(t, ps, i, fc)
+						mu.Lock()
+						if matrix[cl.name] == nil {
+							matrix[cl.name] = map[string]outcome{}
+							order = append(order, cl.name)
+						}
+						matrix[cl.name][fc.name] = o
+						mu.Unlock()
+					})
+				}
+				probe.srv.Close()
+			}
+			if testing.Verbose() {
+				t.Log("\n" + renderMatrix(ps.name, order, matrix))
+			}
+		})
+	}
+}
+
+func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
+	// Every request dials anew, so arming refuse makes the next dial fail
+	// the way a refused connection does.
+	var refuse atomic.Bool
+	refused := closedAddr(t)
+	timeout := slowTimeout
+	if fc.fault.Kind == sim.Delay {
+		timeout = clientTimeout
+	}
+	hc := &http.Client{Timeout: timeout, Transport: &http.Transport{
+		DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			var d net.Dialer
+			if refuse.CompareAndSwap(true, false) {
+				addr = refused
+			}
+			return d.DialContext(ctx, network, addr)
+		},
+	}}
+	e := ps.setup(t, hc)
+	defer e.srv.Close()
+	cl := e.calls[i]
+	f := fc.fault
+	f.Method, f.PathPrefix = cl.method, cl.path
+	count := cl.effects
+	if count == nil {
+		count = func() int { return e.srv.HandledPrefix(cl.method, cl.path) }
+	}
+	before := count()
+	if fc.dial {
+		refuse.Store(true)
+	} else {
+		e.srv.FailNext(1, f)
+	}
+
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("panic: %v", p)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err = cl.run(ctx)
+	}()
+	e.srv.ClearFaults()
+	o := outcome{ok: err == nil, acted: count() - before}
+
+	var apiErr *transport.Error
+	var netErr *transport.NetworkError
+	switch {
+	case err == nil:
+	case errors.As(err, &netErr):
+		o.errKind = "net"
+	case errors.As(err, &apiErr):
+		o.errKind = fmt.Sprintf("%d", apiErr.StatusCode)
+		if apiErr.StatusCode == 0 {
+			o.errKind = "err"
+		}
+	default:
+		t.Errorf("untyped error %T: %v", err, err)
+		o.errKind = "untyped"
+	}
+
+	// Never a second charge.
+	if cl.keyed || !cl.repeatable {
+		assert.LessOrEqual(t, o.acted, 1, "the call took effect more than once")
+	}
+	// Recovery where a repeat is safe: a refused connection and a 429 for
+	// every call, anything retryable for calls a repeat cannot double.
+	if fc.alwaysSafe || (fc.retryable && cl.repeatable) {
+		assert.NoError(t, err, "a safe call should recover from %s by retrying", fc.name)
+	}
+	// An unsafe call that failed after the simulator acted must not be
+	// repeated, so it surfaces as an error.
+	if !cl.repeatable && !fc.beforeAct && fc.retryable {
+		assert.Error(t, err, "an unsafe call must not be retried after the server acted")
+		assert.Equal(t, 1, o.acted)
+	}
+	if fc.name == "20 MiB" {
+		assert.ErrorIs(t, err, transport.ErrResponseTooLarge)
+	}
+	return o
+}
+
+func closedAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+func renderMatrix(provider string, calls []string, m map[string]map[string]outcome) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "fault matrix for %s (cell: outcome × times the call took effect)\n", provider)
+	w := 22
+	fmt.Fprintf(&b, "%-*s", w, "call")
+	for _, fc := range faultCases {
+		fmt.Fprintf(&b, " | %-14s", fc.name)
+	}
+	b.WriteString("\n")
+	for _, c := range calls {
+		fmt.Fprintf(&b, "%-*s", w, c)
+		for _, fc := range faultCases {
+			fmt.Fprintf(&b, " | %-14s", m[c][fc.name])
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
