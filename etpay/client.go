@@ -3,6 +3,7 @@ package etpay
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -40,6 +41,10 @@ func (c Credentials) GoString() string { return c.String() }
 
 // LogValue keeps secrets out of slog records.
 func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Format prints String for every verb (%v, %+v, %s, %d…), so no verb reaches
+// the secrets by reflection.
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 func mask(s string) string {
 	if s == "" {
@@ -101,7 +106,7 @@ type Client struct {
 	// Payments reads payment outcomes (POST /merchant/check_payment_status).
 	Payments *PaymentsService
 
-	creds      Credentials
+	creds      *Credentials // behind a pointer: no fmt verb prints it
 	t          *transport.Client
 	paymentURL string
 }
@@ -146,7 +151,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("etpay: %w", err)
 	}
-	c := &Client{creds: creds, t: t, paymentURL: strings.TrimSuffix(pu.Scheme+"://"+pu.Host+pu.EscapedPath(), "/")}
+	c := &Client{creds: &creds, t: t, paymentURL: strings.TrimSuffix(pu.Scheme+"://"+pu.Host+pu.EscapedPath(), "/")}
 	c.Sessions = &SessionsService{c: c}
 	c.Payments = &PaymentsService{c: c}
 	return c, nil
@@ -171,6 +176,10 @@ func (c *Client) String() string {
 
 // GoString keeps credentials out of %#v output.
 func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb reaches the credentials
+// by reflection.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // RequestOption adjusts one call (WithHeader).
 type RequestOption = transport.RequestOption

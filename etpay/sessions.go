@@ -3,6 +3,7 @@ package etpay
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/mail"
@@ -93,6 +94,9 @@ type Session struct {
 func (s Session) String() string {
 	return fmt.Sprintf("etpay.Session{Token: %s, SignatureToken: %s, RedirectURL: %s}", s.Token, mask(s.SignatureToken), s.RedirectURL)
 }
+
+// Format prints String for every verb, so no verb reaches the signature token.
+func (s Session) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
 // GoString keeps the signature token out of %#v output.
 func (s Session) GoString() string { return s.String() }

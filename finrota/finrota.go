@@ -34,6 +34,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -79,6 +80,10 @@ func (c Credentials) GoString() string { return c.String() }
 
 // LogValue keeps the keys out of slog records.
 func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Format prints String for every verb (%v, %+v, %s, %d…), so no verb reaches
+// the secrets by reflection.
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 func mask(s string) string {
 	if s == "" {
@@ -167,7 +172,7 @@ type Client struct {
 
 	tc          *transport.Client
 	tokens      *transport.TokenSource
-	creds       Credentials
+	creds       *Credentials // behind a pointer: no fmt verb prints it
 	refundField string
 	clock       func() time.Time
 }
@@ -204,7 +209,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if s.clock == nil {
 		s.clock = time.Now
 	}
-	c := &Client{creds: creds, refundField: s.refundField, clock: s.clock}
+	c := &Client{creds: &creds, refundField: s.refundField, clock: s.clock}
 	c.tokens = transport.NewTokenSource(c.fetchAccessToken, s.tokenSkew, s.clock)
 	secrets := []string{creds.APIKey, creds.SecretKey}
 	cfg := transport.Config{
@@ -251,3 +256,7 @@ func (c *Client) String() string { return "finrota.Client{" + c.tc.BaseURL() + "
 
 // GoString keeps the credentials and cached token out of %#v output.
 func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb reaches the credentials
+// by reflection.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }

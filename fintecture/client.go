@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -76,6 +77,10 @@ func (c Credentials) GoString() string { return c.String() }
 
 // LogValue keeps secrets out of slog records.
 func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Format prints String for every verb (%v, %+v, %s, %d…), so no verb reaches
+// the secrets by reflection.
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // Option configures a Client at construction.
 type Option func(*settings)
@@ -231,6 +236,10 @@ func (c *Client) String() string {
 
 // GoString keeps secrets out of %#v output.
 func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb reaches the credentials
+// by reflection.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // RequestOption adjusts one call (extra headers); see WithHeader.
 type RequestOption = transport.RequestOption

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -77,6 +78,12 @@ type WebhookVerifier struct {
 	clock   webhook.Clock
 	maxBody int64
 }
+
+// String describes the verifier without its private key.
+func (v *WebhookVerifier) String() string { return "fintecture.WebhookVerifier{key: [redacted]}" }
+
+// Format prints String for every verb, so no verb reaches the private key.
+func (v *WebhookVerifier) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
 
 // WebhookOption configures a WebhookVerifier.
 type WebhookOption func(*WebhookVerifier)

@@ -3,6 +3,7 @@ package mercadopago
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -44,6 +45,10 @@ func (c Credentials) GoString() string { return c.String() }
 
 // LogValue keeps the token out of slog records.
 func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Format prints String for every verb (%v, %+v, %s, %d…), so no verb reaches
+// the secrets by reflection.
+func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // settings collects what the Options set before NewClient checks them.
 type settings struct {
@@ -120,6 +125,16 @@ type Client struct {
 
 	t *transport.Client
 }
+
+// String describes the client without its access token.
+func (c *Client) String() string { return "mercadopago.Client{" + c.t.BaseURL() + "}" }
+
+// GoString keeps the access token out of %#v output.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb reaches the credentials
+// by reflection.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // NewClient checks the credentials and options and returns a ready Client.
 // The error names what is wrong, e.g. "mercadopago: access token: must not

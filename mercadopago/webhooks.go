@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -156,6 +157,9 @@ func NewWebhookVerifier(secret string, opts ...WebhookOption) (*WebhookVerifier,
 
 // String keeps the secret out of fmt output.
 func (v *WebhookVerifier) String() string { return "mercadopago.WebhookVerifier{secret: [redacted]}" }
+
+// Format prints String for every verb, so no verb reaches the secret.
+func (v *WebhookVerifier) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
 
 // GoString keeps the secret out of %#v output.
 func (v *WebhookVerifier) GoString() string { return v.String() }

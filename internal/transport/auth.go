@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -47,6 +48,8 @@ func (s staticHeader) Authenticate(_ context.Context, req *http.Request) error {
 func (s staticHeader) String() string   { return "transport.Authenticator(" + s.name + ": [redacted])" }
 func (s staticHeader) GoString() string { return s.String() }
 
+func (s staticHeader) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
+
 // Bearer authenticates with a fixed "Authorization: Bearer <token>".
 func Bearer(token string) Authenticator {
 	return staticHeader{name: "Authorization", value: "Bearer " + token}
@@ -79,6 +82,9 @@ func (t Token) GoString() string { return t.String() }
 
 // LogValue keeps the token value out of slog records.
 func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Format prints String for every verb, so no verb reaches the value.
+func (t Token) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()) }
 
 // FetchFunc obtains a new token, for example with a client-credentials call.
 type FetchFunc func(ctx context.Context) (Token, error)
@@ -214,3 +220,6 @@ func (s *TokenSource) String() string { return "transport.TokenSource{[redacted]
 
 // GoString keeps cached credentials out of %#v output.
 func (s *TokenSource) GoString() string { return s.String() }
+
+// Format prints String for every verb, so no verb reaches the cached token.
+func (s *TokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -87,7 +88,10 @@ type Config struct {
 
 // Client is a configured transport, safe for concurrent use.
 type Client struct {
-	cfg       Config
+	// cfg sits behind a pointer so that no fmt verb, even one that makes
+	// fmt print a provider client's fields by reflection, reaches the
+	// credentials it holds (Auth, Secrets).
+	cfg       *Config
 	base      string // scheme://host/prefix without trailing slash
 	userAgent string
 	reqIDHdrs []string
@@ -146,7 +150,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Jitter = rand.Int64N
 	}
 	c := &Client{
-		cfg:       cfg,
+		cfg:       &cfg,
 		base:      strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
 		userAgent: UserAgent(cfg.Provider, cfg.AppInfo),
 		reqIDHdrs: cfg.RequestIDHeaders,
@@ -165,6 +169,12 @@ func UserAgent(provider, app string) string {
 	}
 	return ua
 }
+
+// String describes the client without its credentials.
+func (c *Client) String() string { return "transport.Client{" + c.base + "}" }
+
+// Format prints String for every verb, so no verb reaches the credentials.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // BaseURL returns the API root the client sends to, without a trailing slash.
 func (c *Client) BaseURL() string { return c.base }
