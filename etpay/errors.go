@@ -9,16 +9,18 @@ import (
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
-// baseError names the embedded transport error (an alias, so the field is
-// not called Error and does not hide the Error method).
-type baseError = transport.Error
+// HTTPError is the base error every paykit provider error embeds: method,
+// path, HTTP status, response headers, request id, idempotency key, attempts
+// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
+// works on every error a call returns for an HTTP answer.
+type HTTPError = transport.Error
 
 // Error is a non-2xx answer from ETpay (or a 2xx whose body could not be
 // used). StatusCode, RequestID, Header and Attempts come from the shared
 // transport error; Code and Message are what ETpay's body said, when it said
 // it in a shape we recognise. errors.As finds it for every API failure.
 type Error struct {
-	*baseError
+	*HTTPError
 	// Code is a machine-readable code from the body ("code" or "error"), if any.
 	Code string
 	// Message is the human-readable text from the body ("message", "detail",
@@ -28,8 +30,8 @@ type Error struct {
 
 // Error describes the failure on one line, without credentials.
 func (e *Error) Error() string {
-	s := "etpay: " + e.baseError.Error()
-	if e.Message != "" && !strings.Contains(e.baseError.Excerpt, e.Message) {
+	s := "etpay: " + e.HTTPError.Error()
+	if e.Message != "" && !strings.Contains(e.HTTPError.Excerpt, e.Message) {
 		s += ": " + e.Message
 	}
 	return s
@@ -39,12 +41,12 @@ func (e *Error) Error() string {
 func (e *Error) GoString() string { return e.Error() }
 
 // Unwrap returns the shared transport error.
-func (e *Error) Unwrap() error { return e.baseError }
+func (e *Error) Unwrap() error { return e.HTTPError }
 
 // decodeError reads whatever ETpay said. Its error body is not documented
 // publicly, so every common key is tried and nothing is required.
 func decodeError(base *transport.Error, body []byte, secrets []string) error {
-	e := &Error{baseError: base}
+	e := &Error{HTTPError: base}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return e

@@ -182,7 +182,7 @@ func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...Re
 	}
 	out, reason := decodePayments(resp.Body)
 	if reason != "" {
-		return nil, &Error{baseError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: reason,
 			Excerpt: transport.Redact(excerptOf(resp.Body), s.c.t.Secrets())}}
 	}

@@ -168,7 +168,7 @@ func (s *SessionsService) Create(ctx context.Context, req *SessionRequest, opts 
 		tok = out.SessionToken
 	}
 	if tok == "" || out.SignatureToken == "" {
-		return nil, &Error{baseError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
 			Reason: "answer carried no token or no signature_token"}}
 	}

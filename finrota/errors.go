@@ -73,9 +73,10 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// HTTPError is the base error every paykit provider error wraps: method,
-// path, HTTP status, response headers, request id, attempts and a redacted
-// body excerpt. errors.As(err, &*HTTPError) works on every *Error.
+// HTTPError is the base error every paykit provider error embeds: method,
+// path, HTTP status, response headers, request id, idempotency key, attempts
+// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
+// works on every error a call returns for an HTTP answer.
 type HTTPError = transport.Error
 
 // GoString makes %#v print the same safe line.

@@ -9,18 +9,19 @@ import (
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
-// BaseError is the transport's error, which every paykit provider error
-// embeds: method, path, status, response headers, request id, attempts and a
-// redacted body excerpt.
-type BaseError = transport.Error
+// HTTPError is the base error every paykit provider error embeds: method,
+// path, HTTP status, response headers, request id, idempotency key, attempts
+// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
+// works on every error a call returns for an HTTP answer.
+type HTTPError = transport.Error
 
 // Error is an answer Fintecture gave that the call could not accept: a
 // non-2xx status (with the code, log id and details of Fintecture's error
 // body, https://docs.fintecture.com/) or a 2xx whose body was unreadable.
 // StatusCode, RequestID and the other transport fields are promoted from
-// the embedded *BaseError.
+// the embedded *HTTPError.
 type Error struct {
-	*BaseError
+	*HTTPError
 	// Code is Fintecture's error code, e.g. "unauthorized" or
 	// "invalid_signature".
 	Code string
@@ -41,11 +42,11 @@ type ErrorDetail struct {
 
 // Error describes the failure in one line, without secrets.
 func (e *Error) Error() string {
-	if e.BaseError == nil {
+	if e.HTTPError == nil {
 		return "fintecture: error"
 	}
 	if e.Code == "" && len(e.Details) == 0 {
-		return "fintecture: " + e.BaseError.Error()
+		return "fintecture: " + e.HTTPError.Error()
 	}
 	var b strings.Builder
 	b.WriteString("fintecture: ")
@@ -90,10 +91,10 @@ func (e *Error) GoString() string { return e.Error() }
 // Unwrap returns the base transport error, so errors.As finds
 // *transport.Error too.
 func (e *Error) Unwrap() error {
-	if e.BaseError == nil {
+	if e.HTTPError == nil {
 		return nil
 	}
-	return e.BaseError
+	return e.HTTPError
 }
 
 // wireError is Fintecture's error body. status comes as a string or a
@@ -119,7 +120,7 @@ func errorDecoder(secrets []string) func(base *transport.Error, body []byte) err
 
 func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	clean := func(s string) string { return clean(s, secrets) }
-	e := &Error{BaseError: base}
+	e := &Error{HTTPError: base}
 	var w wireError
 	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &w) == nil {
 		e.Code = clean(scalar(w.Code))

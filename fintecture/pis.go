@@ -233,7 +233,7 @@ func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...Req
 		return nil, err
 	}
 	if out.Meta.SessionID == "" || out.Meta.URL == "" {
-		return nil, &Error{BaseError: &BaseError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
 			Reason: "answer has no meta.session_id or meta.url"}}
 	}

@@ -11,9 +11,11 @@ import (
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
-// baseError is the transport's error under a name that does not clash with
-// the Error method.
-type baseError = transport.Error
+// HTTPError is the base error every paykit provider error embeds: method,
+// path, HTTP status, response headers, request id, idempotency key, attempts
+// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
+// works on every error a call returns for an HTTP answer.
+type HTTPError = transport.Error
 
 // Error is a call Mercado Pago answered with an error. It embeds the
 // transport's error, so StatusCode, RequestID (the X-Request-Id header) and
@@ -25,7 +27,7 @@ type baseError = transport.Error
 // See https://www.mercadopago.com/developers/en/reference (each endpoint's
 // error list).
 type Error struct {
-	*baseError
+	*HTTPError
 	// Message is the human-readable "message", e.g. "invalid parameters".
 	Message string
 	// Code is the "error" field, a short machine word such as "bad_request".
@@ -70,11 +72,11 @@ const (
 // Error describes the failure in one line without secrets:
 // "mercadopago: POST /v1/payments: 400 Bad Request: invalid parameters (cause 2001: …) (request id …)".
 func (e *Error) Error() string {
-	if e == nil || e.baseError == nil {
+	if e == nil || e.HTTPError == nil {
 		return "mercadopago: error"
 	}
 	if e.Message == "" && e.Code == "" && len(e.Causes) == 0 {
-		return "mercadopago: " + e.baseError.Error()
+		return "mercadopago: " + e.HTTPError.Error()
 	}
 	var b strings.Builder
 	b.WriteString("mercadopago: ")
@@ -121,10 +123,10 @@ func (e *Error) GoString() string { return e.Error() }
 
 // Unwrap returns the transport's error, so errors.As finds *transport.Error too.
 func (e *Error) Unwrap() error {
-	if e == nil || e.baseError == nil {
+	if e == nil || e.HTTPError == nil {
 		return nil
 	}
-	return e.baseError
+	return e.HTTPError
 }
 
 // HasCause reports whether the error carries a cause with this code.
@@ -191,7 +193,7 @@ type errorBody struct {
 // decodeError is the transport's DecodeError hook: it reads the body into an
 // *Error, tolerating every drift seen in the wild, and never fails.
 func decodeError(base *transport.Error, body []byte, secrets []string) error {
-	e := &Error{baseError: base}
+	e := &Error{HTTPError: base}
 	var eb errorBody
 	if len(bytes.TrimSpace(body)) == 0 || json.Unmarshal(body, &eb) != nil {
 		return e
@@ -207,7 +209,7 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 		// The body was understood: its excerpt would only repeat it.
 		cp := *base
 		cp.Excerpt = ""
-		e.baseError = &cp
+		e.HTTPError = &cp
 	}
 	return e
 }
