@@ -80,10 +80,6 @@ func WithWebhook(url, secret string) Option {
 	return func(s *Server) { s.webhookURL, s.WebhookSecret = url, secret }
 }
 
-// WithClock makes the server read time from c (dates, token expiry, the
-// duplicate window, notification timestamps).
-func WithClock(c *sim.Clock) Option { return func(s *Server) { s.Clock = c } }
-
 // WithCardLimit sets how many cards a customer may save (cause 129 beyond).
 func WithCardLimit(n int) Option { return func(s *Server) { s.cardLimit = n } }
 
@@ -98,7 +94,9 @@ type Server struct {
 
 	// AccessToken, PublicKey and WebhookSecret are the credentials in use.
 	AccessToken, PublicKey, WebhookSecret string
-	// Clock is the simulator's time; Set or Advance it in tests.
+	// Clock is the simulator's time (real time until set); Set or Advance it
+	// in tests, e.g. srv.Clock.Advance(11 * time.Minute) to expire a Fintoc
+	// widget token.
 	Clock *sim.Clock
 
 	webhookURL string
