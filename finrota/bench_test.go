@@ -11,6 +11,7 @@ import (
 
 	"github.com/paykit-go/paykit/finrota"
 	"github.com/paykit-go/paykit/finrota/finrotatest"
+	"github.com/paykit-go/paykit/money"
 )
 
 const concurrentCallers = 200
@@ -101,4 +102,69 @@ func BenchmarkRawNetHTTP200(b *testing.B) {
 		wg.Wait()
 	}
 	b.ReportMetric(1, "token-requests/op")
+}
+
+// BenchmarkTransactionsGet compares Transactions.Get on a warm client with a
+// hand-written GET carrying the same bearer token, against the simulator.
+func BenchmarkTransactionsGet(b *testing.B) {
+	srv := finrotatest.NewServer()
+	defer srv.Close()
+	hc := benchHTTPClient()
+	ctx := context.Background()
+	c, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Transactions.Get(ctx, finrota.ByClientReference("none")); err == nil {
+		b.Fatal("expected a not-found answer for an unknown reference")
+	}
+	// A paid order to look up.
+	wt, err := c.Widget.CreateToken(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pt, err := srv.PreparePayment(ctx, wt.Token, finrotatest.Prepare{Card: finrotatest.TestCard("4155650100416111"),
+		Amount: money.MustParse("100"), Currency: "TRY"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Widget.Pay(ctx, &finrota.PaymentRequest{PrepareToken: pt, Amount: money.MustParse("100"),
+		ReturnURL: "https://shop.example/r", ClientReferenceCode: "BENCH-1", CustomerIP: "203.0.113.1"}); err != nil {
+		b.Fatal(err)
+	}
+	creds := srv.Credentials()
+	resp, err := hc.Post(srv.URL+"/auth/api/token/connect", "application/json",
+		strings.NewReader(`{"apiKey":"`+creds.APIKey+`","secretKey":"`+creds.SecretKey+`"}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tok struct{ Token string }
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/pws/payment/transaction?clientReferenceNumber=BENCH-1", nil)
+			req.Header.Set("Authorization", "Bearer "+tok.Token)
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out map[string]any
+			err = json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 {
+				b.Fatal(err, resp.StatusCode)
+			}
+		}
+	})
+	b.Run("finrota", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			if _, err := c.Transactions.Get(ctx, finrota.ByClientReference("BENCH-1")); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
