@@ -6,6 +6,8 @@
 // proves the outcome is a success or a typed error, never a panic and never
 // a second charge. A secrets test plants known credentials in every client
 // and proves none reaches a log record, an error string or formatted output.
+// Two more keep the docs honest: every exported name has a doc comment, and
+// every Go snippet in the README is an excerpt of a compiled Example.
 //
 //	go test -v -run TestFaultMatrix ./conformance   # prints the matrix
 package conformance
