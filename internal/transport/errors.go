@@ -137,17 +137,76 @@ func redactString(s string, secrets []string) string {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}
-	s = rePEM.ReplaceAllString(s, "[redacted key]")
-	s = reSecretJSON.ReplaceAllString(s, `$1"[redacted]"`)
-	s = reSecretForm.ReplaceAllString(s, `$1[redacted]`)
-	s = reAuthValue.ReplaceAllString(s, `$1 [redacted]`)
-	s = rePAN.ReplaceAllStringFunc(s, func(m string) string {
-		if luhn(m) {
-			return "[redacted number]"
-		}
-		return m
-	})
+	// Each pattern runs only when s could hold a match. The checks are
+	// exact for ASCII; text with other bytes runs every pattern, since (?i)
+	// also folds letters such as U+017F and U+212A onto s and k.
+	h := scan(s)
+	if h.any || strings.Contains(s, "-----BEGIN ") {
+		s = rePEM.ReplaceAllString(s, "[redacted key]")
+	}
+	if h.any || (h.quote && h.colon) {
+		s = reSecretJSON.ReplaceAllString(s, `$1"[redacted]"`)
+	}
+	if h.any || h.equals {
+		s = reSecretForm.ReplaceAllString(s, `$1[redacted]`)
+	}
+	if h.any || h.auth {
+		s = reAuthValue.ReplaceAllString(s, `$1 [redacted]`)
+	}
+	if h.any || h.digits >= 13 {
+		s = rePAN.ReplaceAllStringFunc(s, func(m string) string {
+			if luhn(m) {
+				return "[redacted number]"
+			}
+			return m
+		})
+	}
 	return s
+}
+
+// hints is what one pass over a string tells redactString about which
+// patterns could match in it.
+type hints struct {
+	any                  bool // a byte outside ASCII: run every pattern
+	quote, colon, equals bool
+	auth                 bool // "bearer" or "basic" in any letter case
+	digits               int
+}
+
+func scan(s string) hints {
+	var h hints
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80:
+			h.any = true
+			return h
+		case c >= '0' && c <= '9':
+			h.digits++
+		case c == '"':
+			h.quote = true
+		case c == ':':
+			h.colon = true
+		case c == '=':
+			h.equals = true
+		case c|0x20 == 'b' && !h.auth:
+			h.auth = hasPrefixFold(s[i:], "bearer") || hasPrefixFold(s[i:], "basic")
+		}
+	}
+	return h
+}
+
+// hasPrefixFold reports whether s starts with the lower-case ASCII word
+// prefix, in any letter case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i]|0x20 != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // luhn reports whether the digits in s pass the card-number checksum, so
