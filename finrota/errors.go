@@ -199,6 +199,9 @@ const (
 // that came from the server.
 func clean(s string, secrets []string) string {
 	s = transport.Redact(s, secrets)
+	if tidy(s) {
+		return s
+	}
 	s = strings.Join(strings.Fields(s), " ")
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
@@ -210,6 +213,20 @@ func clean(s string, secrets []string) string {
 		s = strings.ToValidUTF8(s[:maxFieldLen], "") + "…"
 	}
 	return s
+}
+
+// tidy reports whether clean has nothing to fold, drop or cut in s: short
+// printable ASCII with single inner spaces, as ids and codes are.
+func tidy(s string) bool {
+	if len(s) > maxFieldLen || (s != "" && (s[0] == ' ' || s[len(s)-1] == ' ')) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || (c == ' ' && s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 // flatten turns whatever shape errors/exceptions take (a string, a list, a
@@ -295,8 +312,8 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := transport.UnquoteJSON(b)
+		if err != nil {
 			return err
 		}
 		*f = flexString(s)

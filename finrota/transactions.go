@@ -95,7 +95,7 @@ func (s TransactionStatus) String() string {
 // The guide does not show this answer's fields [unsure]: they are read from
 // the data object of the usual envelope by the names below, numbers or
 // numeric strings alike. Fields Finrota leaves out stay zero; Raw keeps the
-// whole data object so nothing is lost.
+// whole answer so nothing is lost.
 type Transaction struct {
 	TransactionID         string
 	ReferenceNumber       string
@@ -109,7 +109,8 @@ type Transaction struct {
 	// payment failed.
 	IsSuccess               bool
 	ErrorCode, ErrorMessage string
-	// Raw is the data object as sent.
+	// Raw is the whole answer as sent: the envelope, with this
+	// transaction under "data".
 	Raw json.RawMessage
 	// Meta describes the HTTP exchange.
 	Meta Meta `json:"-"`
@@ -143,19 +144,19 @@ func (s *TransactionService) Get(ctx context.Context, lookup TransactionLookup, 
 	if err := lookup.validate(); err != nil {
 		return nil, err
 	}
-	var env envelope
+	// One decoding pass, straight into the typed fields; Raw is the body
+	// the transport already holds.
+	var env struct {
+		Data *transactionData `json:"data"`
+	}
 	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: transactionPath, Query: lookup}).Apply(opts), &env)
 	if err != nil {
 		return nil, err
 	}
-	data := bytes.TrimSpace(env.Data)
-	if len(data) == 0 || data[0] != '{' {
+	if env.Data == nil {
 		return nil, malformed(resp, http.MethodGet, transactionPath, "answer carries no transaction data")
 	}
-	var d transactionData
-	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, malformed(resp, http.MethodGet, transactionPath, "transaction data is not the JSON expected")
-	}
+	d := env.Data
 	sec := s.c.tc.Secrets()
 	t := &Transaction{
 		TransactionID:         clean(string(d.TransactionID), sec),
@@ -165,7 +166,7 @@ func (s *TransactionService) Get(ctx context.Context, lookup TransactionLookup, 
 		IsSuccess:             d.IsSuccess != nil && *d.IsSuccess,
 		ErrorCode:             clean(string(d.ErrorCode), sec),
 		ErrorMessage:          clean(d.ErrorMessage, sec),
-		Raw:                   append(json.RawMessage(nil), data...),
+		Raw:                   resp.Body,
 		Meta:                  resp.Meta,
 	}
 	if d.Amount != nil {

@@ -43,7 +43,7 @@ func TestTransactionsGetWire(t *testing.T) {
 			assert.Equal(t, StatusSuccess, tx.Status)
 			assert.True(t, tx.Paid())
 			assert.True(t, tx.IsSuccess)
-			assert.JSONEq(t, `{"transactionId":"884213","referenceNumber":"FR2030010200001","clientReferenceNumber":"A-1001","amount":27.50,"refundedAmount":0,"currency":"TRY","installment":1,"transactionStatusId":1,"isSuccess":true,"errorCode":null,"errorMessage":null}`, string(tx.Raw))
+			assert.Equal(t, string(fixture(t, "transaction.json")), string(tx.Raw), "Raw is the answer exactly as sent")
 		})
 	}
 }

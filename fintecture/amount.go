@@ -2,11 +2,11 @@ package fintecture
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -37,7 +37,8 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	}
 	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
+		var err error
+		if s, err = transport.UnquoteJSON(b); err != nil {
 			return fmt.Errorf("fintecture: amount: %w", err)
 		}
 		s = strings.TrimSpace(s)

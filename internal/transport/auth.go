@@ -97,10 +97,11 @@ type TokenSource struct {
 	skew  time.Duration
 	clock func() time.Time
 
-	mu    sync.Mutex
-	tok   Token
-	valid bool
-	group singleflight.Group
+	mu     sync.Mutex
+	tok    Token
+	bearer string // "Bearer " + tok.Value, built once per token
+	valid  bool
+	group  singleflight.Group
 }
 
 // DefaultTokenSkew is how long before expiry a cached token is replaced.
@@ -118,59 +119,73 @@ func NewTokenSource(fetch FetchFunc, skew time.Duration, clock func() time.Time)
 	return &TokenSource{fetch: fetch, skew: skew, clock: clock}
 }
 
-func (s *TokenSource) cached() (Token, bool) {
+func (s *TokenSource) cached() (Token, string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.valid {
-		return Token{}, false
+		return Token{}, "", false
 	}
 	if !s.tok.Expiry.IsZero() && !s.clock().Add(s.skew).Before(s.tok.Expiry) {
-		return Token{}, false
+		return Token{}, "", false
 	}
-	return s.tok, true
+	return s.tok, s.bearer, true
 }
 
 // Token returns a fresh token, fetching one if needed. Waiting ends when ctx
 // does; the fetch itself carries on for the other waiters.
 func (s *TokenSource) Token(ctx context.Context) (Token, error) {
-	if t, ok := s.cached(); ok {
-		return t, nil
+	t, _, err := s.token(ctx)
+	return t, err
+}
+
+// token is Token with the token's "Bearer <token>" header value.
+func (s *TokenSource) token(ctx context.Context) (Token, string, error) {
+	if t, b, ok := s.cached(); ok {
+		return t, b, nil
 	}
 	ch := s.group.DoChan("token", func() (any, error) {
 		// Another flight may have finished between our cache check and now.
-		if t, ok := s.cached(); ok {
-			return t, nil
+		if t, b, ok := s.cached(); ok {
+			return bearerToken{t, b}, nil
 		}
 		t, err := s.fetch(context.WithoutCancel(ctx))
 		if err != nil {
-			return Token{}, err
+			return bearerToken{}, err
 		}
 		if t.Value == "" {
-			return Token{}, errors.New("token endpoint returned an empty token")
+			return bearerToken{}, errors.New("token endpoint returned an empty token")
 		}
+		b := "Bearer " + t.Value
 		s.mu.Lock()
-		s.tok, s.valid = t, true
+		s.tok, s.bearer, s.valid = t, b, true
 		s.mu.Unlock()
-		return t, nil
+		return bearerToken{t, b}, nil
 	})
 	select {
 	case <-ctx.Done():
-		return Token{}, ctx.Err()
+		return Token{}, "", ctx.Err()
 	case r := <-ch:
 		if r.Err != nil {
-			return Token{}, fmt.Errorf("obtaining access token: %w", r.Err)
+			return Token{}, "", fmt.Errorf("obtaining access token: %w", r.Err)
 		}
-		return r.Val.(Token), nil
+		bt := r.Val.(bearerToken)
+		return bt.tok, bt.bearer, nil
 	}
+}
+
+// bearerToken is what one token flight hands its waiters.
+type bearerToken struct {
+	tok    Token
+	bearer string
 }
 
 // Authenticate sets "Authorization: Bearer <token>".
 func (s *TokenSource) Authenticate(ctx context.Context, req *http.Request) error {
-	t, err := s.Token(ctx)
+	_, b, err := s.token(ctx)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+t.Value)
+	req.Header["Authorization"] = []string{b}
 	return nil
 }
 
@@ -205,11 +220,11 @@ type tokenIn struct {
 }
 
 func (t tokenIn) Authenticate(ctx context.Context, req *http.Request) error {
-	tok, err := t.s.Token(ctx)
+	_, b, err := t.s.token(ctx)
 	if err != nil {
 		return err
 	}
-	req.Header.Set(t.header, "Bearer "+tok.Value)
+	req.Header.Set(t.header, b)
 	return nil
 }
 

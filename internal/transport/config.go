@@ -92,8 +92,8 @@ type Client struct {
 	// fmt print a provider client's fields by reflection, reaches the
 	// credentials it holds (Auth, Secrets).
 	cfg       *Config
-	base      string // scheme://host/prefix without trailing slash
-	userAgent string
+	base      string   // scheme://host/prefix without trailing slash
+	userAgent []string // the User-Agent header value, shared by every attempt
 	reqIDHdrs []string
 }
 
@@ -152,7 +152,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:       &cfg,
 		base:      strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
-		userAgent: UserAgent(cfg.Provider, cfg.AppInfo),
+		userAgent: []string{UserAgent(cfg.Provider, cfg.AppInfo)},
 		reqIDHdrs: cfg.RequestIDHeaders,
 	}
 	if len(c.reqIDHdrs) == 0 {

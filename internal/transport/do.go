@@ -140,10 +140,10 @@ func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, au
 	for k, vs := range extra {
 		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	if p.contentType != "" {
-		req.Header.Set("Content-Type", p.contentType)
+	req.Header["User-Agent"] = c.userAgent
+	req.Header["Accept"] = jsonValue
+	if p.contentType != nil {
+		req.Header["Content-Type"] = p.contentType
 	}
 	if p.key != "" {
 		req.Header.Set(c.cfg.IdempotencyHeader, p.key)
@@ -166,7 +166,7 @@ func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, au
 		return attemptResult{req: req, err: err, reached: wrote.Load() || !neverSent(err)}
 	}
 	defer resp.Body.Close()
-	body, err := readCapped(resp.Body, c.cfg.MaxBodyBytes)
+	body, err := readCapped(resp.Body, c.cfg.MaxBodyBytes, resp.ContentLength)
 	if err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
 			// The server answered; its answer is one we refuse to hold.
@@ -196,8 +196,16 @@ func neverSent(err error) bool {
 	return errors.As(err, &cert)
 }
 
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+// readCapped reads at most limit bytes of r, failing with ErrResponseTooLarge
+// past that. A Content-Length within the limit (sizeHint, -1 when unknown)
+// sizes the buffer once instead of growing it from 512 bytes.
+func readCapped(r io.Reader, limit, sizeHint int64) ([]byte, error) {
+	size := int64(512)
+	if sizeHint >= 0 && sizeHint <= min(limit, maxSizeHint) {
+		// One byte more than announced, so EOF is seen without growing.
+		size = sizeHint + 1
+	}
+	body, err := readAll(io.LimitReader(r, limit+1), make([]byte, 0, size))
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +213,27 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 		return nil, ErrResponseTooLarge
 	}
 	return body, nil
+}
+
+// maxSizeHint bounds what a Content-Length alone can make readCapped
+// allocate before any byte arrives.
+const maxSizeHint = 1 << 20
+
+// readAll is io.ReadAll appending to buf, so the caller picks the first size.
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func (c *Client) repeatable(p *prepared) bool {

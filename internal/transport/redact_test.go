@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -82,5 +83,38 @@ func BenchmarkRedactIdentifier(b *testing.B) {
 	b.ReportAllocs()
 	for range b.N {
 		_ = redactString("TX-20240101-0001", []string{"APP_USR-123"})
+	}
+}
+
+var unquoteSeeds = []string{`""`, `"TX-1"`, `"a\"b"`, `"\u00e7"`, `"ç"`, `"tab	in"`, `"\/"`, `"unterminated`,
+	`"two" "strings"`, `12`, `null`, `"a"b"`, `"\ud800"`, "\"\xff\"", `"`}
+
+// FuzzUnquoteJSON holds UnquoteJSON to json.Unmarshal's answer for every
+// input: the same string, and an error exactly when Unmarshal gives one.
+func FuzzUnquoteJSON(f *testing.F) {
+	for _, s := range unquoteSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, gotErr := UnquoteJSON(b)
+		var want string
+		wantErr := json.Unmarshal(b, &want)
+		if (gotErr != nil) != (wantErr != nil) || (gotErr == nil && got != want) {
+			t.Fatalf("UnquoteJSON(%q) = %q, %v; json.Unmarshal gives %q, %v", b, got, gotErr, want, wantErr)
+		}
+	})
+}
+
+func TestUnquoteJSON(t *testing.T) {
+	for in, want := range map[string]string{`"TX-1"`: "TX-1", `"a\"b"`: `a"b`, `"\u00e7"`: "ç", `""`: ""} {
+		got, err := UnquoteJSON([]byte(in))
+		if err != nil || got != want {
+			t.Errorf("UnquoteJSON(%s) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{`"unterminated`, `"a"b"`, `12`, `"`} {
+		if _, err := UnquoteJSON([]byte(bad)); err == nil {
+			t.Errorf("UnquoteJSON(%s) gave no error", bad)
+		}
 	}
 }

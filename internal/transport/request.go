@@ -146,7 +146,7 @@ type prepared struct {
 	method, path string
 	url          string
 	body         []byte
-	contentType  string
+	contentType  []string // the Content-Type header value, shared
 	key          string
 	repeatable   bool
 }
@@ -173,10 +173,10 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 		if p.body, err = MarshalJSON(r.JSON); err != nil {
 			return nil, fmt.Errorf("encoding request body: %w", err)
 		}
-		p.contentType = "application/json"
+		p.contentType = jsonValue
 	case r.Form != nil:
 		p.body = []byte(r.Form.Encode())
-		p.contentType = "application/x-www-form-urlencoded"
+		p.contentType = formValue
 	}
 	if c.cfg.IdempotencyHeader != "" && !r.NoIdempotencyKey && !safeMethod(r.Method) {
 		p.key = r.IdempotencyKey
@@ -203,3 +203,34 @@ func idempotentMethod(m string) bool {
 	}
 	return false
 }
+
+// UnquoteJSON returns the string the JSON string literal b stands for, with
+// json.Unmarshal's result and errors. A literal of printable ASCII without
+// escapes (ids, codes and amounts usually are) is sliced instead of parsed a
+// second time, which matters in the UnmarshalJSON methods of tolerant types.
+func UnquoteJSON(b []byte) (string, error) {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' {
+		inner := b[1 : n-1]
+		plain := true
+		for _, c := range inner {
+			if c < 0x20 || c > 0x7e || c == '\\' || c == '"' {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return string(inner), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+// Header values every request carries. Attempts put these slices in their
+// headers as they are: net/http, the Authenticators and Signers only ever
+// replace a header's slice, never write into it.
+var (
+	jsonValue = []string{"application/json"}
+	formValue = []string{"application/x-www-form-urlencoded"}
+)

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/uuid"
@@ -722,4 +723,43 @@ func TestRepeatablePostIsRetriedLikeAGet(t *testing.T) {
 	_, err = c.Do(context.Background(), &Request{Method: "POST", Path: "/status", Repeatable: true}, nil)
 	require.Error(t, err)
 	assert.Equal(t, 3, n, "a repeatable POST is")
+}
+
+func TestReadCappedWhateverContentLengthSays(t *testing.T) {
+	const limit = 64
+	body := strings.Repeat("x", 40)
+	over := strings.Repeat("y", limit+1)
+	for _, tc := range []struct {
+		name     string
+		in       string
+		hint     int64
+		want     string
+		tooLarge bool
+	}{
+		{"no length", body, -1, body, false},
+		{"exact length", body, 40, body, false},
+		{"length understated", body, 10, body, false},
+		{"length overstated", body, 60, body, false},
+		{"length zero", body, 0, body, false},
+		{"length past the limit", body, 1 << 40, body, false},
+		{"at the limit", strings.Repeat("z", limit), limit, strings.Repeat("z", limit), false},
+		{"over the limit, length honest", over, limit + 1, "", true},
+		{"over the limit, length understated", over, 5, "", true},
+		{"over the limit, no length", over, -1, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readCapped(strings.NewReader(tc.in), limit, tc.hint)
+			if tc.tooLarge {
+				require.ErrorIs(t, err, ErrResponseTooLarge)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, string(got))
+		})
+	}
+	_, err := readCapped(iotest.ErrReader(errors.New("connection reset")), limit, 10)
+	assert.ErrorContains(t, err, "connection reset", "a failed read is an error, not a short body")
+	got, err := readCapped(iotest.OneByteReader(strings.NewReader(body)), limit, 40)
+	require.NoError(t, err)
+	assert.Equal(t, body, string(got), "many short reads")
 }
