@@ -297,7 +297,11 @@ func (p *jsonScan) skip(depth int) bool {
 		for j := p.i + 1; j < len(p.s); j++ {
 			switch b := p.s[j]; {
 			case b == '\\':
-				j++
+				n := escapeLen(p.s[j+1:])
+				if n == 0 {
+					return false
+				}
+				j += n
 			case b < 0x20:
 				return false
 			case b == '"':
@@ -319,4 +323,28 @@ func (p *jsonScan) skip(depth int) bool {
 		// Fractions and exponents: leave them to encoding/json.
 		return false
 	}
+}
+
+// escapeLen is the length of the valid JSON escape that s starts with, just
+// after its backslash (1 for \n and the like, 5 for \uXXXX), or 0 if s
+// starts with none.
+func escapeLen(s string) int {
+	if s == "" {
+		return 0
+	}
+	switch s[0] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 1
+	case 'u':
+		if len(s) < 5 {
+			return 0
+		}
+		for _, c := range []byte(s[1:5]) {
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return 0
+			}
+		}
+		return 5
+	}
+	return 0
 }

@@ -28,6 +28,12 @@ func TestFastNotification(t *testing.T) {
 		{"not an object", `[1]`, false},
 		{"truncated", `{"id":1`, false},
 		{"invalid utf8", "{\"type\":\"\xff\"}", false},
+		{"valid escapes in a skipped value", `{"extra":"\u00e9\n\t\/\\\"","id":1}`, true},
+		{"invalid escape in a skipped value", `{"extra":"\é"}`, false},
+		{"unknown escape letter", `{"extra":"\q"}`, false},
+		{"short unicode escape", `{"extra":"\u12"}`, false},
+		{"non-hex unicode escape", `{"extra":"\u12g4"}`, false},
+		{"backslash at the end", `{"extra":"\`, false},
 		{"too deep", `{"x":` + string(make([]byte, 0)) + deep(40) + `}`, false},
 	}
 	for _, tt := range tests {
