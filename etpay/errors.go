@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/paykit-go/paykit/internal/transport"
 )
@@ -80,32 +79,8 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	return e
 }
 
-// looseString reads a JSON string or number as text.
-func looseString(raw json.RawMessage) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", false
-	}
-	if raw[0] == '"' {
-		// Fast path: no escapes, valid UTF-8 (the JSON was validated when
-		// the enclosing object was decoded).
-		if len(raw) >= 2 && raw[len(raw)-1] == '"' {
-			if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-				return string(inner), true
-			}
-		}
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return s, true
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) != nil {
-		return "", false
-	}
-	return n.String(), true
-}
+// looseString reads a JSON string, number or bool as text.
+func looseString(raw json.RawMessage) (string, bool) { return transport.JSONScalar(raw) }
 
 // ValidationError is input refused before anything was sent.
 type ValidationError struct {

@@ -195,39 +195,8 @@ const (
 	maxFieldLen = 300
 )
 
-// clean redacts secrets, folds whitespace, drops control characters and bounds the length of a string
-// that came from the server.
-func clean(s string, secrets []string) string {
-	s = transport.Redact(s, secrets)
-	if tidy(s) {
-		return s
-	}
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > maxFieldLen {
-		s = strings.ToValidUTF8(s[:maxFieldLen], "") + "…"
-	}
-	return s
-}
-
-// tidy reports whether clean has nothing to fold, drop or cut in s: short
-// printable ASCII with single inner spaces, as ids and codes are.
-func tidy(s string) bool {
-	if len(s) > maxFieldLen || (s != "" && (s[0] == ' ' || s[len(s)-1] == ' ')) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || (c == ' ' && s[i-1] == ' ') {
-			return false
-		}
-	}
-	return true
-}
+// clean makes a string from the server safe to show (see transport.CleanText).
+func clean(s string, secrets []string) string { return transport.CleanText(s, secrets, maxFieldLen) }
 
 // flatten turns whatever shape errors/exceptions take (a string, a list, a
 // field → messages map, objects with a message) into lines.
@@ -306,22 +275,17 @@ type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) == 0 {
-		*f = ""
-		return nil
-	}
-	switch b[0] {
-	case '"':
+	if len(b) > 0 && b[0] == '"' {
 		s, err := transport.UnquoteJSON(b)
 		if err != nil {
 			return err
 		}
 		*f = flexString(s)
-	case 'n', '{', '[':
-		*f = ""
-	default:
-		*f = flexString(b)
+		return nil
 	}
+	// Numbers and booleans as their text; null, objects and arrays as "".
+	s, _ := transport.JSONScalar(b)
+	*f = flexString(s)
 	return nil
 }
 

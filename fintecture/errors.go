@@ -136,34 +136,13 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	return e
 }
 
-// clean bounds a string from an error body and keeps it on one line, with
-// anything secret-shaped removed.
-func clean(s string, secrets []string) string {
-	s = transport.Redact(strings.Join(strings.Fields(s), " "), secrets)
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "") + "…"
-	}
-	return s
-}
+// clean makes a string from the server safe to show (see transport.CleanText).
+func clean(s string, secrets []string) string { return transport.CleanText(s, secrets, 200) }
 
-// scalar turns a JSON string, number or bool into its text; anything else
-// gives "".
+// scalar is the text of a JSON string, number or bool; "" for anything else.
 func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	case '{', '[', 'n':
-		return ""
-	}
-	return string(raw)
+	s, _ := transport.JSONScalar(raw)
+	return s
 }
 
 // ValidationError is a request the client refused to send because a field is

@@ -241,24 +241,11 @@ func parseCauses(raw json.RawMessage) []Cause {
 	return out
 }
 
-// looseString returns a JSON string's value, a number's or bool's text, and
-// "" for null, objects and arrays.
+// looseString is the text of a JSON string, number or bool; "" for null,
+// objects and arrays.
 func looseString(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			return s
-		}
-		return ""
-	case '{', '[', 'n':
-		return ""
-	}
-	return string(raw)
+	s, _ := transport.JSONScalar(raw)
+	return s
 }
 
 // ValidationError is returned before anything is sent when a request is
