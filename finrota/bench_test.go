@@ -66,40 +66,14 @@ func BenchmarkRawNetHTTP200(b *testing.B) {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
 	hc := benchHTTPClient()
-	creds := srv.Credentials()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		body := `{"apiKey":"` + creds.APIKey + `","secretKey":"` + creds.SecretKey + `"}`
-		resp, err := hc.Post(srv.URL+"/auth/api/token/connect", "application/json", strings.NewReader(body))
+		token, err := rawAccessToken(hc, srv)
 		if err != nil {
 			b.Fatal(err)
 		}
-		var tok struct{ Token string }
-		err = json.NewDecoder(resp.Body).Decode(&tok)
-		resp.Body.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		var wg sync.WaitGroup
-		for range concurrentCallers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				req, _ := http.NewRequest(http.MethodGet, srv.URL+"/b2c/widget/token", nil)
-				req.Header.Set("Authorization", "Bearer "+tok.Token)
-				resp, err := hc.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				var out struct{ Token string }
-				_ = json.NewDecoder(resp.Body).Decode(&out)
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-			}()
-		}
-		wg.Wait()
+		rawWidgetTokens(b, hc, srv, func() (string, error) { return token, nil })
 	}
 	b.ReportMetric(1, "token-requests/op")
 }
@@ -112,51 +86,56 @@ func BenchmarkRawNetHTTP200Once(b *testing.B) {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
 	hc := benchHTTPClient()
-	creds := srv.Credentials()
-	body := `{"apiKey":"` + creds.APIKey + `","secretKey":"` + creds.SecretKey + `"}`
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		var once sync.Once
-		var token string
-		var tokenErr error
-		fetch := func() {
-			resp, err := hc.Post(srv.URL+"/auth/api/token/connect", "application/json", strings.NewReader(body))
-			if err != nil {
-				tokenErr = err
-				return
-			}
-			defer resp.Body.Close()
-			var tok struct{ Token string }
-			tokenErr = json.NewDecoder(resp.Body).Decode(&tok)
-			token = tok.Token
-		}
-		var wg sync.WaitGroup
-		for range concurrentCallers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				once.Do(fetch)
-				if tokenErr != nil {
-					b.Error(tokenErr)
-					return
-				}
-				req, _ := http.NewRequest(http.MethodGet, srv.URL+"/b2c/widget/token", nil)
-				req.Header.Set("Authorization", "Bearer "+token)
-				resp, err := hc.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				var out struct{ Token string }
-				_ = json.NewDecoder(resp.Body).Decode(&out)
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-			}()
-		}
-		wg.Wait()
+		token := sync.OnceValues(func() (string, error) { return rawAccessToken(hc, srv) })
+		rawWidgetTokens(b, hc, srv, token)
 	}
 	b.ReportMetric(1, "token-requests/op")
+}
+
+// rawAccessToken is a hand-written token request.
+func rawAccessToken(hc *http.Client, srv *finrotatest.Server) (string, error) {
+	creds := srv.Credentials()
+	body := `{"apiKey":"` + creds.APIKey + `","secretKey":"` + creds.SecretKey + `"}`
+	resp, err := hc.Post(srv.URL+"/auth/api/token/connect", "application/json", strings.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var tok struct{ Token string }
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	return tok.Token, err
+}
+
+// rawWidgetTokens runs 200 concurrent hand-written widget-token GETs, each
+// taking its access token from token.
+func rawWidgetTokens(b *testing.B, hc *http.Client, srv *finrotatest.Server, token func() (string, error)) {
+	var wg sync.WaitGroup
+	for range concurrentCallers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok, err := token()
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/b2c/widget/token", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			var out struct{ Token string }
+			_ = json.NewDecoder(resp.Body).Decode(&out)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}()
+	}
+	wg.Wait()
 }
 
 // BenchmarkTransactionsGet compares Transactions.Get on a warm client with a
@@ -187,21 +166,16 @@ func BenchmarkTransactionsGet(b *testing.B) {
 		ReturnURL: "https://shop.example/r", ClientReferenceCode: "BENCH-1", CustomerIP: "203.0.113.1"}); err != nil {
 		b.Fatal(err)
 	}
-	creds := srv.Credentials()
-	resp, err := hc.Post(srv.URL+"/auth/api/token/connect", "application/json",
-		strings.NewReader(`{"apiKey":"`+creds.APIKey+`","secretKey":"`+creds.SecretKey+`"}`))
+	token, err := rawAccessToken(hc, srv)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var tok struct{ Token string }
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
 
 	b.Run("raw", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/pws/payment/transaction?clientReferenceNumber=BENCH-1", nil)
-			req.Header.Set("Authorization", "Bearer "+tok.Token)
+			req.Header.Set("Authorization", "Bearer "+token)
 			resp, err := hc.Do(req)
 			if err != nil {
 				b.Fatal(err)
