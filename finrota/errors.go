@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,15 +42,7 @@ func (e *Error) Error() string {
 	}
 	var b strings.Builder
 	b.WriteString("finrota: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if t := http.StatusText(e.StatusCode); t != "" {
-		b.WriteByte(' ')
-		b.WriteString(t)
-	}
+	e.WriteStatusLine(&b)
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)

@@ -3,7 +3,6 @@ package fintecture
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -50,14 +49,11 @@ func (e *Error) Error() string {
 	}
 	var b strings.Builder
 	b.WriteString("fintecture: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
+	e.WriteStatusLine(&b)
 	if e.Code != "" {
-		b.WriteString(" ")
+		b.WriteString(" (code ")
 		b.WriteString(e.Code)
+		b.WriteByte(')')
 	}
 	for i, d := range e.Details {
 		if i == 3 {

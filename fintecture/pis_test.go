@@ -344,7 +344,7 @@ func TestErrorDecoding(t *testing.T) {
 	assert.Equal(t, "bad_request", fe.Code)
 	assert.Equal(t, "rid-1", fe.RequestID)
 	assert.Equal(t, []ErrorDetail{{Code: "amount_invalid", Title: "Invalid amount", Message: "amount must be a positive decimal"}, {Title: "state is required"}}, fe.Details)
-	assert.Equal(t, "fintecture: GET /pis/v2/payments/a: 400 bad_request; amount_invalid: amount must be a positive decimal; state is required", err.Error())
+	assert.Equal(t, "fintecture: GET /pis/v2/payments/a: 400 Bad Request (code bad_request); amount_invalid: amount must be a positive decimal; state is required", err.Error())
 	var base *transport.Error
 	assert.ErrorAs(t, err, &base)
 	assert.Equal(t, err.Error(), fe.GoString())

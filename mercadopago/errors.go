@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -80,15 +79,7 @@ func (e *Error) Error() string {
 	}
 	var b strings.Builder
 	b.WriteString("mercadopago: ")
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if t := http.StatusText(e.StatusCode); t != "" {
-		b.WriteByte(' ')
-		b.WriteString(t)
-	}
+	e.WriteStatusLine(&b)
 	msg := e.Message
 	if msg == "" {
 		msg = e.Code

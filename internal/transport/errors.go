@@ -41,17 +41,7 @@ type Error struct {
 // Error describes the failure in one line, without secrets.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
-	if e.StatusCode != 0 {
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		if t := http.StatusText(e.StatusCode); t != "" {
-			b.WriteByte(' ')
-			b.WriteString(t)
-		}
-	}
+	e.WriteStatusLine(&b)
 	if e.Reason != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Reason)
@@ -66,6 +56,22 @@ func (e *Error) Error() string {
 		b.WriteString(e.Excerpt)
 	}
 	return b.String()
+}
+
+// WriteStatusLine writes "METHOD /path: 404 Not Found", the start every
+// provider's error message shares.
+func (e *Error) WriteStatusLine(b *strings.Builder) {
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	if e.StatusCode != 0 {
+		b.WriteString(strconv.Itoa(e.StatusCode))
+		if t := http.StatusText(e.StatusCode); t != "" {
+			b.WriteByte(' ')
+			b.WriteString(t)
+		}
+	}
 }
 
 // GoString makes %#v print the same safe line.
