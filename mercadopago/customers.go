@@ -160,20 +160,14 @@ func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, op
 
 // Search walks the customers matching q (usually one email), paging on its own.
 func (s *CustomersService) Search(ctx context.Context, q *CustomerSearch, opts ...RequestOption) iter.Seq2[*Customer, error] {
-	var cur CustomerSearch
-	if q != nil {
-		cur = *q
-	}
-	return func(yield func(*Customer, error) bool) {
-		walkPages(ctx, cur.Offset, func(offset int) ([]Customer, Paging, error) {
-			cur.Offset = offset
-			page, err := s.SearchPage(ctx, &cur, opts...)
+	return searchAll(ctx, q, func(q *CustomerSearch) *int { return &q.Offset },
+		func(q *CustomerSearch) ([]Customer, Paging, error) {
+			page, err := s.SearchPage(ctx, q, opts...)
 			if err != nil {
 				return nil, Paging{}, err
 			}
 			return page.Results, page.Paging, nil
-		}, yield)
-	}
+		})
 }
 
 func checkID(field, id string) error {

@@ -421,18 +421,27 @@ func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts
 // Search walks every payment matching q, fetching pages as it goes; stop
 // ranging to stop fetching. An error is yielded once and ends the walk.
 func (s *PaymentsService) Search(ctx context.Context, q *PaymentSearch, opts ...RequestOption) iter.Seq2[*Payment, error] {
-	var cur PaymentSearch
-	if q != nil {
-		cur = *q
-	}
-	return func(yield func(*Payment, error) bool) {
-		walkPages(ctx, cur.Offset, func(offset int) ([]Payment, Paging, error) {
-			cur.Offset = offset
-			page, err := s.SearchPage(ctx, &cur, opts...)
+	return searchAll(ctx, q, func(q *PaymentSearch) *int { return &q.Offset },
+		func(q *PaymentSearch) ([]Payment, Paging, error) {
+			page, err := s.SearchPage(ctx, q, opts...)
 			if err != nil {
 				return nil, Paging{}, err
 			}
 			return page.Results, page.Paging, nil
+		})
+}
+
+// searchAll walks a search from q's offset on, one page at a time, on a copy
+// of q so the caller's query is never changed.
+func searchAll[T, Q any](ctx context.Context, q *Q, offset func(*Q) *int, page func(*Q) ([]T, Paging, error)) iter.Seq2[*T, error] {
+	var cur Q
+	if q != nil {
+		cur = *q
+	}
+	return func(yield func(*T, error) bool) {
+		walkPages(ctx, *offset(&cur), func(o int) ([]T, Paging, error) {
+			*offset(&cur) = o
+			return page(&cur)
 		}, yield)
 	}
 }
