@@ -1,7 +1,6 @@
 package finrota
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -372,17 +371,19 @@ func checkRef(ref string) error {
 }
 
 func (s *TransactionService) operation(ctx context.Context, op, path string, body any, opts []RequestOption) (*OperationResult, error) {
-	var env envelope
+	var env struct {
+		Message string         `json:"message"`
+		Data    *operationData `json:"data"`
+	}
 	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodPost, Path: path, JSON: body}).Apply(opts), &env)
 	if err != nil {
 		return nil, err
 	}
-	sec := s.c.tc.Secrets()
-	var d operationData
-	data := bytes.TrimSpace(env.Data)
-	if len(data) == 0 || data[0] != '{' || json.Unmarshal(data, &d) != nil {
+	if env.Data == nil {
 		return nil, malformed(resp, http.MethodPost, path, "answer carries no operation data")
 	}
+	sec := s.c.tc.Secrets()
+	d := env.Data
 	st, _ := strconv.Atoi(string(d.TransactionStatusID))
 	ok := d.IsSuccess != nil && *d.IsSuccess
 	if d.IsSuccess == nil {
