@@ -97,11 +97,10 @@ type TokenSource struct {
 	skew  time.Duration
 	clock func() time.Time
 
-	mu     sync.Mutex
-	tok    Token
-	bearer string // "Bearer " + tok.Value, built once per token
-	valid  bool
-	group  singleflight.Group
+	mu    sync.Mutex
+	tok   Token
+	valid bool
+	group singleflight.Group
 }
 
 // DefaultTokenSkew is how long before expiry a cached token is replaced.
@@ -119,73 +118,59 @@ func NewTokenSource(fetch FetchFunc, skew time.Duration, clock func() time.Time)
 	return &TokenSource{fetch: fetch, skew: skew, clock: clock}
 }
 
-func (s *TokenSource) cached() (Token, string, bool) {
+func (s *TokenSource) cached() (Token, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.valid {
-		return Token{}, "", false
+		return Token{}, false
 	}
 	if !s.tok.Expiry.IsZero() && !s.clock().Add(s.skew).Before(s.tok.Expiry) {
-		return Token{}, "", false
+		return Token{}, false
 	}
-	return s.tok, s.bearer, true
+	return s.tok, true
 }
 
 // Token returns a fresh token, fetching one if needed. Waiting ends when ctx
 // does; the fetch itself carries on for the other waiters.
 func (s *TokenSource) Token(ctx context.Context) (Token, error) {
-	t, _, err := s.token(ctx)
-	return t, err
-}
-
-// token is Token with the token's "Bearer <token>" header value.
-func (s *TokenSource) token(ctx context.Context) (Token, string, error) {
-	if t, b, ok := s.cached(); ok {
-		return t, b, nil
+	if t, ok := s.cached(); ok {
+		return t, nil
 	}
 	ch := s.group.DoChan("token", func() (any, error) {
 		// Another flight may have finished between our cache check and now.
-		if t, b, ok := s.cached(); ok {
-			return bearerToken{t, b}, nil
+		if t, ok := s.cached(); ok {
+			return t, nil
 		}
 		t, err := s.fetch(context.WithoutCancel(ctx))
 		if err != nil {
-			return bearerToken{}, err
+			return Token{}, err
 		}
 		if t.Value == "" {
-			return bearerToken{}, errors.New("token endpoint returned an empty token")
+			return Token{}, errors.New("token endpoint returned an empty token")
 		}
-		b := "Bearer " + t.Value
 		s.mu.Lock()
-		s.tok, s.bearer, s.valid = t, b, true
+		s.tok, s.valid = t, true
 		s.mu.Unlock()
-		return bearerToken{t, b}, nil
+		return t, nil
 	})
 	select {
 	case <-ctx.Done():
-		return Token{}, "", ctx.Err()
+		return Token{}, ctx.Err()
 	case r := <-ch:
 		if r.Err != nil {
-			return Token{}, "", fmt.Errorf("obtaining access token: %w", r.Err)
+			return Token{}, fmt.Errorf("obtaining access token: %w", r.Err)
 		}
-		bt := r.Val.(bearerToken)
-		return bt.tok, bt.bearer, nil
+		return r.Val.(Token), nil
 	}
-}
-
-// bearerToken is what one token flight hands its waiters.
-type bearerToken struct {
-	tok    Token
-	bearer string
 }
 
 // Authenticate sets "Authorization: Bearer <token>".
 func (s *TokenSource) Authenticate(ctx context.Context, req *http.Request) error {
-	_, b, err := s.token(ctx)
+	t, err := s.Token(ctx)
 	if err != nil {
 		return err
 	}
-	req.Header["Authorization"] = []string{b}
+	req.Header.Set("Authorization", "Bearer "+t.Value)
 	return nil
 }
 
@@ -220,11 +205,11 @@ type tokenIn struct {
 }
 
 func (t tokenIn) Authenticate(ctx context.Context, req *http.Request) error {
-	_, b, err := t.s.token(ctx)
+	tok, err := t.s.Token(ctx)
 	if err != nil {
 		return err
 	}
-	req.Header.Set(t.header, b)
+	req.Header.Set(t.header, "Bearer "+tok.Value)
 	return nil
 }
 
