@@ -11,9 +11,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/paykit-go/paykit/examples/internal/finrotaflow"
@@ -21,16 +18,7 @@ import (
 )
 
 func main() {
-	verbose := flag.Bool("v", false, "print wire-level detail (secrets redacted)")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	t := transcript.New(os.Stdout, *verbose)
-	if err := finrotaflow.Run(ctx, t, finrotaflow.Live()); err != nil {
-		fmt.Fprintln(os.Stderr, "finrota-widget:", err)
-		os.Exit(1)
-	}
-	if t.Failed() {
-		os.Exit(1)
-	}
+	transcript.Main("finrota-widget", time.Minute, func(ctx context.Context, t *transcript.T) error {
+		return finrotaflow.Run(ctx, t, finrotaflow.Live())
+	})
 }

@@ -10,9 +10,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
 	"time"
 
 	"github.com/paykit-go/paykit/examples/internal/fintectureflow"
@@ -20,16 +17,7 @@ import (
 )
 
 func main() {
-	verbose := flag.Bool("v", false, "show wire-level detail (secrets redacted)")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	t := transcript.New(os.Stdout, *verbose)
-	err := fintectureflow.Run(ctx, t, fintectureflow.LiveConfigured())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fintecture-connect:", err)
-	}
-	if err != nil || t.Failed() {
-		os.Exit(1)
-	}
+	transcript.Main("fintecture-connect", 2*time.Minute, func(ctx context.Context, t *transcript.T) error {
+		return fintectureflow.Run(ctx, t, fintectureflow.LiveConfigured())
+	})
 }

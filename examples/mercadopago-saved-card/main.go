@@ -9,8 +9,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"os"
 	"time"
 
@@ -19,17 +17,7 @@ import (
 )
 
 func main() {
-	verbose := flag.Bool("v", false, "print wire-level detail (secrets redacted)")
-	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	live := os.Getenv(mercadopagoflow.EnvAccessToken) != ""
-	t := transcript.New(os.Stdout, *verbose)
-	err := mercadopagoflow.RunSavedCard(ctx, t, live)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-	}
-	if err != nil || t.Failed() {
-		os.Exit(1)
-	}
+	transcript.Main("mercadopago-saved-card", 2*time.Minute, func(ctx context.Context, t *transcript.T) error {
+		return mercadopagoflow.RunSavedCard(ctx, t, os.Getenv(mercadopagoflow.EnvAccessToken) != "")
+	})
 }

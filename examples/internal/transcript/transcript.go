@@ -5,10 +5,14 @@
 package transcript
 
 import (
+	"context"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // T is one transcript. It is safe for concurrent use.
@@ -97,4 +101,22 @@ func (t *T) Summary() (checks int, failed []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.checks, append([]string(nil), t.failed...)
+}
+
+// Main is the whole main function of an example program: it reads -v, gives
+// run a context that ends after timeout and a transcript on stdout, and exits
+// non-zero when run fails or any check in the transcript did.
+func Main(name string, timeout time.Duration, run func(context.Context, *T) error) {
+	verbose := flag.Bool("v", false, "print wire-level detail (secrets redacted)")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t := New(os.Stdout, *verbose)
+	err := run(ctx, t)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+	}
+	if err != nil || t.Failed() {
+		os.Exit(1)
+	}
 }
