@@ -21,6 +21,12 @@ const (
 	ProductionURL = "https://api.fintecture.com"
 )
 
+// Hosts of the Connect pages the payer is sent to (see Environment.ConnectURL).
+const (
+	SandboxConnectURL    = "https://connect-sandbox.fintecture.com"
+	ProductionConnectURL = "https://connect.fintecture.com"
+)
+
 // Environment selects the Fintecture platform a Client talks to.
 type Environment int
 
@@ -32,6 +38,38 @@ const (
 	// must be signed, so a private key is required.
 	Production
 )
+
+// APIURL returns the API root of the environment: SandboxURL or
+// ProductionURL. Every call this package makes (token, payment sessions,
+// payments, refunds, request to pay, settlements and the providers list of
+// the /res/v1 resources) goes to this one host, as the official SDKs do
+// (fintecture-sdk-php, -ruby, -python). The payer's Connect page lives on
+// another host (ConnectURL), but Fintecture hands that URL back in
+// Session.URL; nothing here builds it. An unknown environment gives "".
+func (e Environment) APIURL() string {
+	switch e {
+	case Sandbox:
+		return SandboxURL
+	case Production:
+		return ProductionURL
+	}
+	return ""
+}
+
+// ConnectURL returns the host of the Connect pages of the environment
+// (https://connect-sandbox.fintecture.com, https://connect.fintecture.com),
+// as the official Ruby SDK lists them. It is informative, e.g. for a
+// Content-Security-Policy: the page to send the payer to is always the one
+// in Session.URL or RequestToPay.URL. An unknown environment gives "".
+func (e Environment) ConnectURL() string {
+	switch e {
+	case Sandbox:
+		return SandboxConnectURL
+	case Production:
+		return ProductionConnectURL
+	}
+	return ""
+}
 
 // String names the environment.
 func (e Environment) String() string {
@@ -125,8 +163,11 @@ func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo
 // Client talks to the Fintecture API. It is safe for concurrent use; create
 // one per application and reuse it.
 type Client struct {
-	// PIS holds the payment-initiation calls: sessions, payments, refunds.
+	// PIS holds the payment-initiation calls: sessions, payments, refunds,
+	// request to pay and settlements.
 	PIS *PISService
+	// Providers lists the banks (providers) a payer can pay from.
+	Providers *ProvidersService
 
 	api    *transport.Client // bearer token + signer
 	token  *transport.Client // basic auth, never signed
@@ -174,10 +215,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	base := s.baseURL
 	if base == "" {
-		base = SandboxURL
-		if s.env == Production {
-			base = ProductionURL
-		}
+		base = s.env.APIURL()
 	}
 
 	c := &Client{appID: creds.AppID, env: s.env, signed: key != nil}
@@ -220,11 +258,16 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("fintecture: %w", err)
 	}
 	c.PIS = &PISService{c: c}
+	c.Providers = &ProvidersService{c: c}
 	return c, nil
 }
 
 // Environment reports the environment the client was built for.
 func (c *Client) Environment() Environment { return c.env }
+
+// BaseURL returns the API root the client sends to: the environment's
+// APIURL, or what WithBaseURL set.
+func (c *Client) BaseURL() string { return c.api.BaseURL() }
 
 // Signs reports whether requests are signed (a private key is configured).
 func (c *Client) Signs() bool { return c.signed }
