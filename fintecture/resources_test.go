@@ -322,7 +322,7 @@ func seedRequestToPay() *RequestToPayRequest {
 		Amount: money.MustParse("230.79"), Currency: "EUR", Communication: "Reference 8786469",
 		Name: "M. John Doe", Email: "john@doe.com", Phone: "06 01 02 03 04", PhonePrefix: "+33",
 		Address: &Address{Number: "5", Street: "Parvis Alan Turing", Zip: "75013", City: "Paris", Country: "FR"},
-		CC: "copy@shop.example", Expiry: 24 * time.Hour, Language: "fr",
+		CC:      "copy@shop.example", Expiry: 24 * time.Hour, Language: "fr",
 		RedirectURI: "https://shop.example.com/fintecture/return", State: "inv-8786469",
 	}
 }
