@@ -67,6 +67,10 @@ func (s *Server) Pay(sessionID string, status fintecture.PaymentStatus) (string,
 		s.mu.Unlock()
 		return "", fmt.Errorf("fintecturetest: Pay: session %s is already %s", sessionID, ss.status)
 	}
+	if ss.kind == "Refund" {
+		s.mu.Unlock()
+		return "", fmt.Errorf("fintecturetest: Pay: session %s is a refund; use CompleteRefund", sessionID)
+	}
 	ss.status, ss.transferState = status, transferStateFor(status)
 	ss.provider, ss.customerID = "cmcifr2a", "c"+sessionID[:min(len(sessionID), 31)]
 	ss.executionDate = s.clock().UTC().Format(time.DateOnly)
@@ -76,7 +80,7 @@ func (s *Server) Pay(sessionID string, status fintecture.PaymentStatus) (string,
 		"customer_id":    {ss.customerID},
 		"provider":       {ss.provider},
 		"state":          {ss.state},
-		"type":           {"PayByBank"},
+		"type":           {ss.kind},
 		"transfer_state": {string(ss.transferState)},
 		"amount":         {ss.amount.String()},
 		"currency":       {ss.currency},

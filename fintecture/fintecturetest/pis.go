@@ -77,14 +77,13 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *http.Request, body []by
 		id: sim.RandomHex(16), connectID: newUUID(), state: state, redirectURI: redirect,
 		status: fintecture.StatusProviderRequired, amount: amount, currency: cur,
 		communication: b.Data.Attributes.Communication, endToEndID: b.Data.Attributes.EndToEndID,
-		psuName: b.Meta.PSUName,
+		psuName: b.Meta.PSUName, kind: "PayByBank",
 	}
 	if ss.endToEndID == "" {
 		ss.endToEndID = ss.id
 	}
 	s.mu.Lock()
-	s.sessions[ss.id] = ss
-	s.connectIDs[ss.connectID] = ss.id
+	s.addSession(ss)
 	s.mu.Unlock()
 	sim.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{
 		"session_id": ss.id, "url": s.URL + "/v2/" + ss.connectID,
@@ -99,12 +98,16 @@ func newUUID() string {
 // paymentJSON renders a session as GET /pis/v2/payments/{id} does. Callers
 // hold s.mu.
 func paymentJSON(ss *session) map[string]any {
+	meta := map[string]any{
+		"session_id": ss.id, "status": ss.status, "code": 200, "provider": ss.provider,
+		"is_accepted": ss.status == fintecture.StatusCreated, "has_settlement_completed": ss.settlementID != "",
+		"type": ss.kind, "initial_type": ss.kind, "customer_id": ss.customerID,
+	}
+	if ss.refundOf != "" {
+		meta["refunded_session_id"] = ss.refundOf
+	}
 	return map[string]any{
-		"meta": map[string]any{
-			"session_id": ss.id, "status": ss.status, "code": 200, "provider": ss.provider,
-			"is_accepted": ss.status == fintecture.StatusCreated, "has_settlement_completed": ss.transferState == fintecture.TransferCompleted,
-			"type": "PayByBank", "initial_type": "PayByBank", "customer_id": ss.customerID,
-		},
+		"meta": meta,
 		"data": map[string]any{
 			"id": ss.id, "type": "payments",
 			"attributes": map[string]any{
@@ -215,8 +218,13 @@ func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, co
 		return nil, http.StatusBadRequest, "refund_not_allowed", "only a paid session can be refunded, up to what is left of it"
 	}
 	ss.refunded, _ = ss.refunded.Add(amount)
+	rs := &session{id: sim.RandomHex(16), connectID: newUUID(), kind: "Refund", refundOf: ss.id,
+		status: fintecture.StatusPending, transferState: fintecture.TransferPending, amount: amount,
+		currency: ss.currency, communication: communication, state: ss.state, redirectURI: ss.redirectURI}
+	rs.endToEndID = rs.id
+	s.addSession(rs)
 	return map[string]any{
-		"meta": map[string]any{"session_id": sim.RandomHex(16), "refunded_session_id": ss.id, "status": "refund_waiting"},
+		"meta": map[string]any{"session_id": rs.id, "refunded_session_id": ss.id, "status": "refund_waiting"},
 		"data": map[string]any{"attributes": map[string]any{"amount": fintecture.Amount(amount), "currency": ss.currency,
 			"communication": communication}},
 	}, http.StatusOK, "", ""

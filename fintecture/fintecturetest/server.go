@@ -63,6 +63,10 @@ type Server struct {
 	requestIDs map[string]bool      // X-Request-IDs already used
 	deliveries []Delivery
 	logSeq     int
+
+	sessionSeq  int
+	settlements []*settlement
+	sentLinks   []SentLink
 }
 
 type session struct {
@@ -76,6 +80,12 @@ type session struct {
 	provider, customerID    string
 	executionDate           string
 	psuName                 string
+
+	kind         string // "PayByBank", "RequestToPay" or "Refund"
+	refundOf     string // the refunded session, for a refund
+	created      time.Time
+	seq          int    // creation order
+	settlementID string // the settlement that paid it out, once settled
 }
 
 // Option configures a Server.
@@ -208,6 +218,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PATCH /pis/v2/payments/{id}", s.authed(s.handleCancel))
 	mux.HandleFunc("POST /pis/v2/refund", s.authed(s.handleRefund))
 	mux.HandleFunc("GET /v2/{connect}", s.handleConnectPage)
+	s.resourceRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "not_found", "Not Found", "no route for "+r.Method+" "+r.URL.Path)
 	})
