@@ -172,6 +172,10 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 	_, err = srv.Pay(paid.SessionID, fintecture.PaymentStatus("payment_created"))
 	require.NoError(t, err)
 	open := connect(setupClient, "order-2")
+	refund, err := setupClient.PIS.Refund(bg, &fintecture.RefundRequest{SessionID: paid.SessionID, Amount: money.MustParse("1.00")})
+	require.NoError(t, err)
+	settlementID, err := srv.Settle(paid.SessionID)
+	require.NoError(t, err)
 	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc))...)
 	require.NoError(t, err)
 	_, err = c.Token(bg) // warm the token so faults hit the call itself
@@ -195,6 +199,41 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 				_, err := c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: paid.SessionID, Amount: money.MustParse("10.00"), Communication: "refund"})
 				return err
 			}},
+		{name: "PIS.GetRefund", method: "GET", path: payPath(refund.SessionID), repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.PIS.GetRefund(ctx, refund.SessionID); return err }},
+		{name: "PIS.RequestToPay", method: "POST", path: "/pis/v2/request-to-pay", effects: srv.Sessions,
+			run: func(ctx context.Context) error {
+				_, err := c.PIS.RequestToPay(ctx, &fintecture.RequestToPayRequest{Amount: money.MustParse("230.79"), Currency: "EUR",
+					Communication: "INV-1", Name: "John Doe", Email: "john@example.com", Language: "fr"})
+				return err
+			}},
+		{name: "PIS.ListPayments", method: "GET", path: "/pis/v2/payments", repeatable: true,
+			run: func(ctx context.Context) error {
+				for _, err := range c.PIS.ListPayments(ctx, &fintecture.PaymentQuery{Status: fintecture.StatusCreated}) {
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
+		{name: "PIS.ListSettlements", method: "GET", path: "/pis/v2/settlements", repeatable: true,
+			run: func(ctx context.Context) error {
+				for _, err := range c.PIS.ListSettlements(ctx, nil) {
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
+		{name: "PIS.GetSettlement", method: "GET", path: "/pis/v2/settlements/" + settlementID, repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.PIS.GetSettlement(ctx, settlementID, true); return err }},
+		{name: "Providers.List", method: "GET", path: "/res/v1/providers", repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.Providers.List(ctx, &fintecture.ProviderQuery{Country: "FR"})
+				return err
+			}},
+		{name: "Providers.Get", method: "GET", path: "/res/v1/providers/cmcifrpp", repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.Providers.Get(ctx, "cmcifrpp"); return err }},
 	}}
 }
 
