@@ -72,7 +72,10 @@ func (s *Server) Pay(sessionID string, status fintecture.PaymentStatus) (string,
 		return "", fmt.Errorf("fintecturetest: Pay: session %s is a refund; use CompleteRefund", sessionID)
 	}
 	ss.status, ss.transferState = status, transferStateFor(status)
-	ss.provider, ss.customerID = "cmcifr2a", "c"+sessionID[:min(len(sessionID), 31)]
+	if ss.provider == "" { // no bank chosen by x-provider: the payer picks one
+		ss.provider = "cmcifr2a"
+	}
+	ss.customerID = "c" + sessionID[:min(len(sessionID), 31)]
 	ss.executionDate = s.clock().UTC().Format(time.DateOnly)
 	fields := url.Values{
 		"session_id":     {ss.id},

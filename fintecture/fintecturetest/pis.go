@@ -77,7 +77,7 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *http.Request, body []by
 		id: sim.RandomHex(16), connectID: newUUID(), state: state, redirectURI: redirect,
 		status: fintecture.StatusProviderRequired, amount: amount, currency: cur,
 		communication: b.Data.Attributes.Communication, endToEndID: b.Data.Attributes.EndToEndID,
-		psuName: b.Meta.PSUName, kind: "PayByBank",
+		psuName: b.Meta.PSUName, kind: "PayByBank", provider: r.Header.Get("X-Provider"),
 	}
 	if ss.endToEndID == "" {
 		ss.endToEndID = ss.id

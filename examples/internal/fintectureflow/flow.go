@@ -1,7 +1,9 @@
 // Package fintectureflow is the Fintecture "immediate transfer" flow told
-// step by step: token, payment session (Connect), the payer paying at the
-// bank, the callback verified against the API, the webhook verified with the
-// merchant's key, and a refund. Offline it runs on fintecturetest in
+// step by step: token, the merchant's own bank picker (providers list),
+// payment session (Connect), the payer paying at the bank, the callback
+// verified against the API, the webhook verified with the merchant's key, a
+// refund followed to its webhook, the settlement that pays the payment out,
+// the payments list, and a request to pay sent by e-mail. Offline it runs on fintecturetest in
 // production mode (every request signed and checked); live it runs the
 // steps that need no browser against the Fintecture sandbox.
 package fintectureflow
@@ -136,14 +138,20 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	}
 	t.Got("Bearer token, valid until %s (cached; refreshed before expiry, refetched once on 401)", tok.Expiry.UTC().Format(time.RFC3339))
 
+	// 1b. The merchant's own bank picker.
+	bank, err := pickBank(ctx, t, c)
+	if err != nil {
+		return err
+	}
+
 	// 2. Payment session.
 	state := "order-" + orderReference
 	redirectURI := "https://shop.example.com/fintecture/return"
-	t.Sent("POST /pis/v2/connect?redirect_uri=%s&state=%s\n%s EUR, communication %q, payer Julien Lefebre; signed: Digest, Date, X-Request-ID, Signature",
-		url.QueryEscape(redirectURI), state, orderAmount, orderReference)
+	t.Sent("POST /pis/v2/connect?redirect_uri=%s&state=%s\n%s EUR, communication %q, payer Julien Lefebre, x-provider %s; signed: Digest, Date, X-Request-ID, Signature",
+		url.QueryEscape(redirectURI), state, orderAmount, orderReference, bank)
 	sess, err := c.PIS.Connect(ctx, &fintecture.ConnectRequest{
 		Amount: orderAmount, Currency: "EUR", Communication: orderReference,
-		RedirectURI: redirectURI, State: state,
+		RedirectURI: redirectURI, State: state, Provider: bank,
 		PSU: &fintecture.PSU{Name: "Julien Lefebre", Email: "julien.lefebre@example.com", Company: "My Business SARL",
 			Address: &fintecture.Address{Street: "rue Marie Stuart", Number: "2", Zip: "75002", City: "PARIS", Country: "FR"}},
 	})
@@ -186,6 +194,7 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	t.Check(pay.Status == fintecture.StatusCreated, "callback verified: payment %s is payment_created", pay.SessionID)
 	t.Check(pay.Amount.Equal(orderAmount) && pay.Currency == "EUR" && pay.Communication == orderReference,
 		"amount, currency and order reference match the order")
+	t.Check(pay.Provider == bank, "the payment was made from the bank picked in the merchant's page (%s)", pay.Provider)
 
 	forged := *cb
 	forged.State = "order-somebody-else"
@@ -234,7 +243,13 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	t.Got("refund %s of %s for session %s: %s", ref.SessionID, ref.Amount, ref.RefundedSessionID, ref.Status)
 	t.Check(ref.Amount.Equal(refundAmount) && ref.RefundedSessionID == sess.SessionID, "partial refund of %s EUR accepted", refundAmount)
 	t.Next("ship the order; keep session_id %s and the refund id for reconciliation", sess.SessionID)
-	return nil
+
+	// 7–9. Refund status and webhook, settlement, the payments list.
+	if err := afterRefund(ctx, t, c, srv, events, sess.SessionID, ref.SessionID); err != nil {
+		return err
+	}
+	// 10. A request to pay: the link goes to the payer by e-mail.
+	return requestToPay(ctx, t, c, srv)
 }
 
 func runLive(ctx context.Context, t *transcript.T) error {
