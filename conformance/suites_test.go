@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
@@ -243,9 +244,10 @@ func etpaySuite(t *testing.T, hc *http.Client) env {
 	require.NoError(t, err)
 	setupClient, err := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
 	require.NoError(t, err)
-	s, err := setupClient.Sessions.Create(bg, &etpay.SessionRequest{OrderID: "OC700104", Amount: 2000})
+	s, err := setupClient.Sessions.Create(bg, &etpay.SessionRequest{OrderID: "OC700104", Amount: 2000,
+		CompletedURL: "https://shop.example/etpay/done?order=OC700104"})
 	require.NoError(t, err)
-	_, err = srv.Pay(bg, s.Token, etpay.PaymentSuccess)
+	paid, err := srv.Pay(bg, s.Token, etpay.PaymentSuccess)
 	require.NoError(t, err)
 	api, err := url.Parse(srv.APIURL())
 	require.NoError(t, err)
@@ -258,6 +260,12 @@ func etpaySuite(t *testing.T, hc *http.Client) env {
 		{name: "Payments.Status", method: "POST", path: api.Path + "/merchant/check_payment_status", repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.Payments.Status(ctx, &etpay.StatusQuery{OrderID: "OC700104"})
+				return err
+			}},
+		{name: "Payments.ConfirmRedirect", method: "POST", path: api.Path + "/merchant/check_payment_status", repeatable: true,
+			run: func(ctx context.Context) error {
+				v := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
+				_, err := c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, paid.RedirectURL, nil), "OC700104")
 				return err
 			}},
 	}}

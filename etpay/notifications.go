@@ -71,6 +71,9 @@ type VerifyOption func(*verifyConfig)
 type verifyConfig struct {
 	now    func() time.Time
 	leeway time.Duration
+	// redirectParams are the query or form fields VerifyRedirect reads the
+	// JWT from; nil means tokenFields.
+	redirectParams []string
 }
 
 // WithClock makes the time checks use now instead of time.Now.
@@ -452,10 +455,24 @@ type RedirectOutcome struct {
 // cancellation URL (query parameter "jwt", "token" or "payment", or the same
 // fields of a POSTed form), verifies it as VerifyNotification does and
 // returns what to show the payer.
+//
+// [unsure] ETpay's public documents describe the redirect as a visual
+// confirmation and do not name the parameter that carries a JWT on it; set
+// the names your integration receives with WithRedirectParams.
 func (v *NotificationVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
+	var cfg verifyConfig
+	for _, o := range v.opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	params := cfg.redirectParams
+	if params == nil {
+		params = tokenFields
+	}
 	tok := ""
 	q := r.URL.Query()
-	for _, k := range tokenFields {
+	for _, k := range params {
 		if tok = q.Get(k); tok != "" {
 			break
 		}

@@ -72,6 +72,12 @@ func WithNotificationEncoding(e Encoding) Option { return func(s *Server) { s.en
 // WithDeliveryClient sets the HTTP client that delivers notifications.
 func WithDeliveryClient(c *http.Client) Option { return func(s *Server) { s.client = c } }
 
+// WithRedirectParam names the query parameter that carries the signed JWT
+// on the completed and cancellation redirects (default "jwt"); "" sends the
+// payer back with no JWT, as a purely visual redirect. ETpay's documents do
+// not name this parameter, so try your handler with both shapes.
+func WithRedirectParam(name string) Option { return func(s *Server) { s.redirectParam = name } }
+
 // WithClock makes the server stamp payments with now.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
@@ -85,6 +91,7 @@ type Server struct {
 	enc            Encoding
 	client         *http.Client
 	now            func() time.Time
+	redirectParam  string // query parameter of the redirect's JWT; "" for none
 
 	mu         sync.Mutex
 	sessions   map[string]*session
@@ -117,8 +124,8 @@ type payment struct {
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		code: DefaultMerchantCode, apiToken: DefaultMerchantAPIToken,
-		client:   &http.Client{Timeout: 10 * time.Second},
-		now:      time.Now,
+		client: &http.Client{Timeout: 10 * time.Second},
+		now:    time.Now, redirectParam: "jwt",
 		sessions: make(map[string]*session),
 	}
 	for _, o := range opts {
@@ -313,7 +320,8 @@ type PayResult struct {
 	Notification string
 	// RedirectURL is where the funnel sent the payer: the session's
 	// completed URL (success) or cancellation URL (otherwise) with the JWT as
-	// the "jwt" query parameter; empty when the session has neither.
+	// the "jwt" query parameter (see WithRedirectParam); empty when the
+	// session has neither.
 	RedirectURL string
 	// Delivery is the notification POST (URL empty when none was configured).
 	Delivery Delivery
@@ -374,7 +382,9 @@ func (s *Server) Pay(ctx context.Context, sessionToken string, status etpay.Paym
 		u, err := url.Parse(redirect)
 		if err == nil {
 			q := u.Query()
-			q.Set("jwt", jwt)
+			if s.redirectParam != "" {
+				q.Set(s.redirectParam, jwt)
+			}
 			u.RawQuery = q.Encode()
 			res.RedirectURL = u.String()
 		}

@@ -114,9 +114,15 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 		return err
 	}
 	verifier := etpay.NewNotificationVerifier(store.lookup)
-	redirect, err := verifier.VerifyRedirect(httptest.NewRequest(http.MethodGet, res.RedirectURL, nil))
 	t.Actor("funnel sends the payer back to %s?jwt=…", req.CompletedURL)
-	t.Check(err == nil && redirect.PaymentStatus.IsSuccess(), "redirect JWT verifies: show \"payment received\" (visual only, nothing fulfilled yet)")
+	t.Sent("POST /merchant/check_payment_status  (ConfirmRedirect: the redirect's JWT verified first, then ETpay asked by its payment_token)")
+	back, err := c.Payments.ConfirmRedirect(ctx, verifier, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), orderID)
+	if err != nil {
+		t.Fail("confirm redirect: %v", err)
+		return err
+	}
+	t.Check(back.Signed && back.Outcome.PaymentStatus.IsSuccess() && back.Paid(),
+		"redirect JWT verifies and ETpay confirms %s: show \"payment received\" (fulfil on the notification)", back.Payment.PaymentStatus)
 
 	// 5. Notification.
 	n, err := store.next(ctx)
@@ -180,6 +186,13 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	}
 	t.Got("notification %s; status %s", n2.PaymentStatus, describe(pays2))
 	t.Check(!n2.PaymentStatus.IsSuccess() && len(pays2) == 1 && !pays2[0].PaymentStatus.IsSuccess(), "failed payment: order OC700105 stays unpaid")
+	t.Actor("payer lands on https://shop.example/etpay/cancelled?order=OC700105 with no JWT (a visual-only redirect)")
+	back2, err := c.Payments.ConfirmRedirect(ctx, verifier, httptest.NewRequest(http.MethodGet, "https://shop.example/etpay/cancelled?order=OC700105", nil), "OC700105")
+	if err != nil {
+		t.Fail("confirm redirect: %v", err)
+		return err
+	}
+	t.Check(!back2.Signed && back2.Payment != nil && !back2.Paid(), "an unsigned redirect is confirmed by the order id: %s, nothing ships", back2.Payment.PaymentStatus)
 	t.Next("offer the payer another try (a new session)")
 	return nil
 }

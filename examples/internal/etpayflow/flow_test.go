@@ -20,8 +20,10 @@ func TestRunOffline(t *testing.T) {
 	require.NoError(t, Run(ctx, tr, false))
 	checks, failed := tr.Summary()
 	assert.Empty(t, failed, out.String())
-	assert.Equal(t, 7, checks)
+	assert.Equal(t, 8, checks)
 	assert.Contains(t, out.String(), "status confirmed: success, $2000, order OC700104")
+	assert.Contains(t, out.String(), "redirect JWT verifies and ETpay confirms success")
+	assert.Contains(t, out.String(), "an unsigned redirect is confirmed by the order id: failed")
 	assert.NotContains(t, out.String(), "sim-merchant-api-token")
 }
 

@@ -1,0 +1,40 @@
+package etpay_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/paykit-go/paykit/etpay"
+	"github.com/paykit-go/paykit/etpay/etpaytest"
+)
+
+// The payer comes back from the funnel to your completed URL. Verify the
+// redirect's JWT when there is one and let ETpay say how the payment went;
+// the result page can then tell the truth.
+func ExamplePaymentsService_ConfirmRedirect() {
+	srv := etpaytest.NewServer()
+	defer srv.Close()
+	c, _ := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	ctx := context.Background()
+
+	s, _ := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700104", Amount: 2000,
+		CompletedURL: "https://shop.example/etpay/done?order=OC700104"})
+	signatureTokens := map[string]string{s.Token: s.SignatureToken} // your order store
+	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess)           // the payer pays in the funnel
+
+	v := etpay.NewNotificationVerifier(func(_ context.Context, session string) (string, error) {
+		return signatureTokens[session], nil
+	}) // add etpay.WithRedirectParams("…") if your redirect names the JWT otherwise
+
+	// In your handler of https://shop.example/etpay/done: r is the request.
+	r := httptest.NewRequest(http.MethodGet, res.RedirectURL, nil)
+	back, err := c.Payments.ConfirmRedirect(ctx, v, r, r.URL.Query().Get("order"))
+	if err != nil {
+		fmt.Println("refused:", err)
+		return
+	}
+	fmt.Println("signed:", back.Signed, "paid:", back.Paid(), back.Payment.Amount)
+	// Output: signed: true paid: true 2000
+}
