@@ -148,6 +148,15 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 				_, err := c.Transactions.Cancel(ctx, &finrota.CancelRequest{ReferenceCode: cancelRef, Reason: "fault test"})
 				return err
 			}},
+		{name: "Transactions.Search", method: "GET", path: "/erp/payments", repeatable: true,
+			run: func(ctx context.Context) error {
+				for _, err := range c.Transactions.Search(ctx, &finrota.TransactionSearch{PageSize: 1}) {
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			}},
 		{name: "PaymentOptions", method: "GET", path: "/b2c/paymentOptions", repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.PaymentOptions(ctx, "41556501", money.MustParse("750.25"), "TRY")

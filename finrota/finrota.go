@@ -124,6 +124,7 @@ type settings struct {
 	appInfo     string
 	refundField string
 	tokenSkew   time.Duration
+	listPath    string
 
 	// Injected by tests.
 	clock func() time.Time
@@ -158,6 +159,11 @@ func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo
 // full one, or a validation error naming the field).
 func WithRefundAmountField(name string) Option { return func(s *settings) { s.refundField = name } }
 
+// WithPaymentsListPath sets the path of the payment transaction list that
+// Transactions.Search reads (default PaymentsListPath, "/erp/payments"),
+// for a gateway that serves it elsewhere [unsure].
+func WithPaymentsListPath(p string) Option { return func(s *settings) { s.listPath = p } }
+
 // WithTokenSkew sets how long before its expiry the cached access token is
 // replaced (default transport.DefaultTokenSkew, one minute).
 func WithTokenSkew(d time.Duration) Option { return func(s *settings) { s.tokenSkew = d } }
@@ -174,6 +180,7 @@ type Client struct {
 	tokens      *transport.TokenSource
 	creds       *Credentials // behind a pointer: no fmt verb prints it
 	refundField string
+	listPath    string
 	clock       func() time.Time
 }
 
@@ -191,6 +198,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		baseURL:     DefaultBaseURL,
 		maxRetries:  transport.DefaultMaxRetries,
 		refundField: RefundAmountField,
+		listPath:    PaymentsListPath,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -199,6 +207,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	if s.refundField != RefundAmountField && s.refundField != RefundAmountFieldShort {
 		return nil, fmt.Errorf("finrota: refund amount field %q: must be %q or %q", s.refundField, RefundAmountField, RefundAmountFieldShort)
+	}
+	if !strings.HasPrefix(s.listPath, "/") || strings.ContainsAny(s.listPath, "?# \r\n") {
+		return nil, fmt.Errorf("finrota: payments list path %q: must be an absolute path without query", s.listPath)
 	}
 	if s.tokenSkew < 0 {
 		return nil, errors.New("finrota: token skew: must not be negative")
@@ -209,7 +220,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if s.clock == nil {
 		s.clock = time.Now
 	}
-	c := &Client{creds: &creds, refundField: s.refundField, clock: s.clock}
+	c := &Client{creds: &creds, refundField: s.refundField, listPath: s.listPath, clock: s.clock}
 	c.tokens = transport.NewTokenSource(c.fetchAccessToken, s.tokenSkew, s.clock)
 	secrets := []string{creds.APIKey, creds.SecretKey}
 	cfg := transport.Config{

@@ -155,6 +155,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("GET /pws/payment/transaction", s.transaction)
 	mux.HandleFunc("POST /pws/payment/cancel", s.cancel)
 	mux.HandleFunc("POST /pws/payment/refund", s.refund)
+	mux.HandleFunc("GET /erp/payments", s.erpPayments)
 	mux.HandleFunc("GET /sim/3ds/{id}", s.bankPage)
 	mux.HandleFunc("POST /sim/3ds/{id}", s.bankSubmit)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -211,7 +211,7 @@ func payDirectAndRefund(ctx context.Context, t *transcript.T, srv *finrotatest.S
 		return err
 	}
 	t.Check(tx.Status == finrota.StatusRefunded && tx.RefundedAmount.Equal(amount), "Finrota reports %s, %s TRY refunded", tx.Status, tx.RefundedAmount)
-	return nil
+	return reconcile(ctx, t, c, ref)
 }
 
 func declineAndMixUp(ctx context.Context, t *transcript.T, srv *finrotatest.Server, c *finrota.Client) error {

@@ -18,9 +18,9 @@ func TestRunOffline(t *testing.T) {
 	require.NoError(t, Run(context.Background(), tr, false))
 	checks, failed := tr.Summary()
 	assert.Empty(t, failed, out.String())
-	assert.GreaterOrEqual(t, checks, 11)
+	assert.GreaterOrEqual(t, checks, 12)
 	s := out.String()
-	for _, want := range []string{"RedirectUrl", "DirectSale", "Insufficient funds", "PRP_INVALID", "cancelled"} {
+	for _, want := range []string{"RedirectUrl", "DirectSale", "Insufficient funds", "PRP_INVALID", "cancelled", "GET /erp/payments?StartDate=", "is in today's list"} {
 		assert.Contains(t, s, want)
 	}
 	// The transcript never shows the access token or the simulator's keys.
