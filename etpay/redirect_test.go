@@ -133,3 +133,18 @@ func FuzzWithRedirectParams(f *testing.F) {
 		}
 	})
 }
+
+func TestBanksAreValidCodes(t *testing.T) {
+	banks := Banks()
+	require.Len(t, banks, 8)
+	seen := map[string]bool{}
+	for _, b := range banks {
+		require.NoError(t, b.validate(), b.String())
+		assert.True(t, strings.HasPrefix(b.String(), "cl_"), b.String())
+		assert.False(t, seen[b.String()], "duplicate %s", b)
+		seen[b.String()] = true
+	}
+	assert.True(t, seen["cl_mach"])
+	banks[0] = CustomBankCode("xx")
+	assert.Equal(t, BankEstado, Banks()[0], "the list is a fresh copy")
+}

@@ -38,7 +38,19 @@ var (
 	BankFalabella  = BankCode{"cl_falabella"}
 	BankItau       = BankCode{"cl_itau"}
 	BankScotiabank = BankCode{"cl_scotiabank"}
+	// BankMACH is the MACH wallet, the code of the user_bank_code example
+	// in ETpay's "Additional customization features".
+	BankMACH = BankCode{"cl_mach"}
 )
+
+// Banks returns the bank codes this package names, for a "one button per
+// bank" page (ETpay's button-per-bank flow: each button creates a session
+// with its user_bank_code). ETpay's API offers no list of banks, so this is
+// the documented list, not what your merchant account enables: check with
+// ETpay which banks yours shows.
+func Banks() []BankCode {
+	return []BankCode{BankEstado, BankSantander, BankChile, BankBCI, BankFalabella, BankItau, BankScotiabank, BankMACH}
+}
 
 // CustomBankCode is a bank code not in the list above (another country, a
 // bank ETpay added later). It is sent as given once it passes a format check.
