@@ -109,7 +109,7 @@ func TestProvidersDrifted(t *testing.T) {
 	assert.Equal(t, "agrifrpp", p.ID)
 	assert.Equal(t, "Crédit Agricole", p.Name)
 	assert.Equal(t, "Crédit Agricole", p.FullName, "a null full_name falls back to the name")
-	assert.Empty(t, p.Country, "a numeric country is not guessed")
+	assert.Empty(t, p.Country, "a country that is an object is not guessed")
 	assert.Equal(t, []string{"SEPA"}, p.PIS)
 	assert.Equal(t, []string{"redirect"}, p.AuthModels)
 	all := strings.Join(append(append([]string{}, list.Unparsed...), p.Unparsed...), " ")
