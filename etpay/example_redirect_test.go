@@ -38,3 +38,24 @@ func ExamplePaymentsService_ConfirmRedirect() {
 	fmt.Println("signed:", back.Signed, "paid:", back.Paid(), back.Payment.Amount)
 	// Output: signed: true paid: true 2000
 }
+
+// When your funnel appends the JWT under another name, tell the verifier.
+func ExampleWithRedirectParams() {
+	srv := etpaytest.NewServer(etpaytest.WithRedirectParam("etpay_jwt"))
+	defer srv.Close()
+	c, _ := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	ctx := context.Background()
+	s, _ := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700106", Amount: 1500,
+		CompletedURL: "https://shop.example/etpay/done"})
+	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess)
+
+	v := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil },
+		etpay.WithRedirectParams("etpay_jwt"))
+	out, err := v.VerifyRedirect(httptest.NewRequest(http.MethodGet, res.RedirectURL, nil))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out.OrderID, out.PaymentStatus)
+	// Output: OC700106 success
+}

@@ -43,3 +43,25 @@ func ExampleTransactionService_Search() {
 	// A-2003 99.90 TRY
 	// collected: 299.70
 }
+
+// One page of the list, looked up by your order reference.
+func ExampleTransactionService_SearchPage() {
+	srv := finrotatest.NewServer()
+	defer srv.Close()
+	c, _ := srv.NewClient()
+	ctx := context.Background()
+	wt, _ := c.Widget.CreateToken(ctx)
+	pt, _ := srv.PreparePayment(ctx, wt.Token, finrotatest.Prepare{
+		Card: finrotatest.TestCard(finrotatest.CardApproved), Amount: money.MustParse("45"), Currency: "TRY"})
+	_, _ = c.Widget.Pay(ctx, &finrota.PaymentRequest{PrepareToken: pt, Amount: money.MustParse("45"),
+		ReturnURL: "https://shop.example/return", ClientReferenceCode: "A-3001", CustomerIP: "203.0.113.7"})
+
+	page, err := c.Transactions.SearchPage(ctx, &finrota.TransactionSearch{ClientReferenceCode: "A-3001"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := page.Records[0]
+	fmt.Println(len(page.Records), r.ClientReferenceNumber, r.LastAmount, r.Currency, "in the ERP:", r.Integrated())
+	// Output: 1 A-3001 45 TRY in the ERP: false
+}

@@ -145,3 +145,34 @@ func ExamplePISService_ListSettlements() {
 	// 120.00 EUR for 1 payment(s), ours: true
 	// settled: true
 }
+
+// Look one bank up by its code, e.g. to show the payer's pick again.
+func ExampleProvidersService_Get() {
+	srv := fintecturetest.NewServer()
+	defer srv.Close()
+	c, _ := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
+	p, err := c.Providers.Get(context.Background(), "bnpafrpp")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.FullName, p.Country, p.PIS, p.AuthModels)
+	// Output: BNP Paribas FR [SEPA] [redirect decoupled]
+}
+
+// One page at a time, for a back-office table with its own pager.
+func ExamplePISService_ListPaymentsPage() {
+	srv := fintecturetest.NewServer()
+	defer srv.Close()
+	c, _ := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
+	ctx := context.Background()
+	for _, state := range []string{"order-1", "order-2", "order-3"} {
+		_, _ = c.PIS.Connect(ctx, &fintecture.ConnectRequest{Amount: money.MustParse("10"), Currency: "EUR",
+			RedirectURI: "https://shop.example.com/return", State: state})
+	}
+	page, err := c.PIS.ListPaymentsPage(ctx, &fintecture.PaymentQuery{Page: 1, PageSize: 2})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Payments), "payments on page", page.Page, "more:", page.HasNext)
+	// Output: 2 payments on page 1 more: true
+}
