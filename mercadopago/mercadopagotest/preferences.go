@@ -415,29 +415,12 @@ func (p *preference) returnURL(back string, pay *payment, moID int64) string {
 	return u.String()
 }
 
-// checkoutPay plays the payer paying on the checkout page with the chosen
-// test card: it makes the payment (carrying the preference's external
-// reference, notification URL and metadata), files it in the preference's
-// merchant order, sends the notifications, and answers 303 to the back URL
-// of the outcome with the query Checkout Pro appends. Without a back URL
-// for the outcome it shows the result instead. (The real page waits for the
-// payer to click back unless auto_return applies; the simulator always
-// sends them back at once.)
+// checkoutPay is the checkout page's form target (pref_id, card,
+// installments): see PayCheckout. It answers 303 to the back URL of the
+// outcome, or shows the result when there is none.
 func (s *Server) checkoutPay(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
-		return
-	}
-	id := r.PostForm.Get("pref_id")
-	holder, number := HolderApproved, CardMastercard
-	switch r.PostForm.Get("card") {
-	case CheckoutCardApproved, "":
-	case CheckoutCardRejected:
-		holder, number = HolderRejectedOther, CardVisa
-	case CheckoutCardPending:
-		holder = HolderPending
-	default:
-		http.Error(w, "unknown card choice", http.StatusBadRequest)
 		return
 	}
 	installments := 1
@@ -449,33 +432,69 @@ func (s *Server) checkoutPay(w http.ResponseWriter, r *http.Request) {
 		}
 		installments = n
 	}
+	code, to, msg := s.payCheckout(r.PostForm.Get("pref_id"), r.PostForm.Get("card"), installments)
+	switch {
+	case code != http.StatusOK:
+		http.Error(w, msg, code)
+	case to != "":
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	default:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!doctype html><p>%s</p>", template.HTMLEscapeString(msg))
+	}
+}
+
+// PayCheckout plays the payer on the checkout page of preference prefID:
+// they pay with the test card chosen by card (CheckoutCardApproved,
+// CheckoutCardRejected or CheckoutCardPending; "" is approved) in one
+// installment. The payment carries the preference's external reference,
+// notification URL and metadata; it is filed in the preference's merchant
+// order; payment.created and merchant order notifications are sent. It
+// returns where the payer's browser is sent: the back URL of the outcome
+// with the query Checkout Pro appends, or "" when the preference has none.
+// (The real page waits for the payer to click back unless auto_return
+// applies; the simulator sends them back at once.)
+func (s *Server) PayCheckout(prefID, card string) (returnURL string, err error) {
+	code, to, msg := s.payCheckout(prefID, card, 1)
+	if code != http.StatusOK {
+		return "", fmt.Errorf("mercadopagotest: checkout: %s", msg)
+	}
+	return to, nil
+}
+
+func (s *Server) payCheckout(id, card string, installments int) (code int, returnURL, msg string) {
+	holder, number := HolderApproved, CardMastercard
+	switch card {
+	case CheckoutCardApproved, "":
+	case CheckoutCardRejected:
+		holder, number = HolderRejectedOther, CardVisa
+	case CheckoutCardPending:
+		holder = HolderPending
+	default:
+		return http.StatusBadRequest, "", "unknown card choice"
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.co().prefs[id]
 	if !ok {
-		http.Error(w, "unknown preference", http.StatusNotFound)
-		return
+		return http.StatusNotFound, "", "unknown preference"
 	}
 	if s.prefExpired(p) {
-		http.Error(w, "this checkout has expired", http.StatusGone)
-		return
+		return http.StatusGone, "", "this checkout has expired"
 	}
 	tok := &cardToken{number: number, month: 11, year: s.Clock.Now().Year() + 3, holder: holder}
 	for _, ex := range p.PaymentMethods.ExcludedPaymentMethods {
 		if ex.ID == tok.brand() {
-			http.Error(w, tok.brand()+" is excluded by the seller", http.StatusBadRequest)
-			return
+			return http.StatusBadRequest, "", tok.brand() + " is excluded by the seller"
 		}
 	}
 	for _, ex := range p.PaymentMethods.ExcludedPaymentTypes {
 		if ex.ID == "credit_card" {
-			http.Error(w, "credit cards are excluded by the seller", http.StatusBadRequest)
-			return
+			return http.StatusBadRequest, "", "credit cards are excluded by the seller"
 		}
 	}
 	if p.PaymentMethods.Installments != nil && installments > *p.PaymentMethods.Installments {
-		http.Error(w, "too many installments", http.StatusBadRequest)
-		return
+		return http.StatusBadRequest, "", "too many installments"
 	}
 	pay := s.payPreference(p, tok, installments)
 	mo := s.merchantOrderFor(p)
@@ -491,12 +510,7 @@ func (s *Server) checkoutPay(w http.ResponseWriter, r *http.Request) {
 	case mercadopago.StatusPending, mercadopago.StatusInProcess:
 		back = p.BackURLs.Pending
 	}
-	if to := p.returnURL(back, pay, mo.ID); to != "" {
-		http.Redirect(w, r, to, http.StatusSeeOther)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, "<!doctype html><p>Payment %d: %s</p>", pay.ID, template.HTMLEscapeString(pay.Status))
+	return http.StatusOK, p.returnURL(back, pay, mo.ID), fmt.Sprintf("Payment %d: %s", pay.ID, pay.Status)
 }
 
 // payPreference makes the card payment of a checkout. Call with s.mu held.
