@@ -125,6 +125,9 @@ func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, o
 }
 
 // Get reads a card token (GET /v1/card_tokens/{id}): its status and expiry.
+// The token id is part of the URL path, and paths appear in the debug log
+// (WithLogger) and in error messages: use Get in tests and tools only, or
+// on tokens that are already used or expired.
 func (s *CardTokensService) Get(ctx context.Context, id string, opts ...RequestOption) (*CardToken, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err

@@ -574,3 +574,10 @@ func (s *Server) Preference(id string) (*mercadopago.Preference, bool) {
 	}
 	return &out, true
 }
+
+// PreferenceCount is how many preferences the server holds.
+func (s *Server) PreferenceCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.co().prefs)
+}
