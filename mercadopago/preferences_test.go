@@ -409,3 +409,40 @@ func TestMerchantOrderNotification(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, int64(77), id)
 }
+
+func TestDriftedListsAndPages(t *testing.T) {
+	c, mt := newMocked(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/payment_methods/card_issuers", (&recorder{}).responder(200, fixture(t, "card_issuers_drifted.json"), nil))
+	iss, err := c.PaymentMethods.CardIssuers(context.Background(), "visa")
+	require.NoError(t, err)
+	require.Len(t, iss, 1)
+	assert.Equal(t, "288", iss[0].ID)
+	assert.Equal(t, "7", iss[0].MerchantAccountID)
+	assert.Equal(t, "brand_new_status", iss[0].Status)
+	assert.Empty(t, iss[0].SecureThumbnail)
+	assert.Contains(t, iss[0].Unparsed, "secure_thumbnail")
+
+	mt.RegisterResponder(http.MethodGet, testBase+"/checkout/preferences/search", (&recorder{}).responder(200, fixture(t, "preference_search_drifted.json"), nil))
+	page, err := c.Preferences.SearchPage(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, page.Total)
+	assert.Equal(t, 1, page.NextOffset)
+	require.Len(t, page.Elements, 1)
+	e := page.Elements[0]
+	assert.Equal(t, int64(1003743392), e.CollectorID)
+	assert.Equal(t, int64(77), e.SponsorID)
+	assert.True(t, e.Expires)
+	assert.Nil(t, e.Items, "a string where a list was expected is left out")
+	assert.Contains(t, e.Unparsed, "items")
+	assert.Contains(t, e.Unparsed, "date_created")
+
+	mt.RegisterResponder(http.MethodGet, testBase+"/merchant_orders/search", (&recorder{}).responder(200, fixture(t, "merchant_order_search_drifted.json"), nil))
+	mpage, err := c.MerchantOrders.SearchPage(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Zero(t, mpage.Total)
+	require.Len(t, mpage.Elements, 2)
+	assert.Equal(t, int64(7501234567), mpage.Elements[0].ID)
+	assert.Equal(t, "15990", mpage.Elements[0].TotalAmount.String())
+	assert.Contains(t, mpage.Elements[0].Unparsed, "paid_amount")
+	assert.Zero(t, mpage.Elements[1].ID, "a result that is not an object is left at zero")
+}

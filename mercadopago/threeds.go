@@ -8,10 +8,13 @@ import (
 
 // ThreeDSChallenge is a 3-D Secure challenge the payer must pass before a
 // card payment can be approved. The payer's browser POSTs CReq (form field
-// "creq") to URL, usually inside an iframe; the issuer then shows its
-// challenge. When the browser reports the challenge done, read the payment
-// again (Payments.Get): its status is the outcome. The browser's report is
-// not proof of anything.
+// "creq") to URL inside an iframe (the documentation asks for at least 600
+// by 500 pixels); the issuer then shows its challenge and, when done, the
+// frame posts a message {status: "COMPLETE"} to the page. Then read the
+// payment again (Payments.Get): approved or rejected
+// (DetailRejected3DSChallenge) is the outcome; the update can take a
+// moment, and the payer has about 5 minutes. The browser's report is not
+// proof of anything.
 // See https://www.mercadopago.com/developers/en/docs/checkout-api/how-tos/integrate-3ds
 type ThreeDSChallenge struct {
 	// PaymentID is the payment waiting for the challenge.
