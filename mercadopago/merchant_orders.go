@@ -255,7 +255,7 @@ func (s *MerchantOrdersService) Search(ctx context.Context, q *MerchantOrderSear
 			if err != nil {
 				return nil, Paging{}, err
 			}
-			return page.Elements, Paging{Total: page.Total, Limit: q.Limit, Offset: q.Offset}, nil
+			return page.Elements, Paging{Total: page.Total, Limit: pageLimit(q.Limit), Offset: q.Offset}, nil
 		})
 }
 

@@ -215,6 +215,9 @@ func TestPaymentsCreateValidatesExtras(t *testing.T) {
 		field string
 	}{
 		{"3ds mode", func(r *PaymentRequest) { r.ThreeDSecureMode = "always" }, "three_d_secure_mode"},
+		{"3ds without a card", func(r *PaymentRequest) {
+			r.Token, r.PaymentMethodID, r.ThreeDSecureMode = "", "pix", ThreeDSOptional
+		}, "three_d_secure_mode"},
 		{"negative fee", func(r *PaymentRequest) { r.ApplicationFee = Ptr(money.FromInt(-1)) }, "application_fee"},
 		{"fee above amount", func(r *PaymentRequest) { r.ApplicationFee = Ptr(money.MustParse("100.01")) }, "application_fee"},
 		{"sponsor", func(r *PaymentRequest) { r.SponsorID = Ptr(int64(0)) }, "sponsor_id"},

@@ -363,7 +363,11 @@ func validatePayment(req *PaymentRequest) error {
 // validatePaymentExtras checks the optional parts of a payment request.
 func validatePaymentExtras(req *PaymentRequest) error {
 	switch req.ThreeDSecureMode {
-	case "", ThreeDSNotSupported, ThreeDSOptional, ThreeDSMandatory:
+	case "", ThreeDSNotSupported:
+	case ThreeDSOptional, ThreeDSMandatory:
+		if req.Token == "" {
+			return invalid("three_d_secure_mode", "applies to card payments: set token")
+		}
 	default:
 		return invalid("three_d_secure_mode", "must be not_supported, optional or mandatory")
 	}

@@ -276,7 +276,7 @@ func (s *PreferencesService) Search(ctx context.Context, q *PreferenceSearch, op
 			if err != nil {
 				return nil, Paging{}, err
 			}
-			return page.Elements, Paging{Total: page.Total, Limit: q.Limit, Offset: q.Offset}, nil
+			return page.Elements, Paging{Total: page.Total, Limit: pageLimit(q.Limit), Offset: q.Offset}, nil
 		})
 }
 
@@ -353,6 +353,15 @@ func validatePreference(req *PreferenceRequest, create bool) error {
 		}
 	}
 	return nil
+}
+
+// pageLimit is the page size a search asked for, or the API's default of 30,
+// so a walk also ends on a short page when the answer carries no total.
+func pageLimit(limit int) int {
+	if limit > 0 {
+		return limit
+	}
+	return 30
 }
 
 // absoluteURL reports whether s is an absolute http or https URL with a host.

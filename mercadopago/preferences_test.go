@@ -445,4 +445,15 @@ func TestDriftedListsAndPages(t *testing.T) {
 	assert.Equal(t, "15990", mpage.Elements[0].TotalAmount.String())
 	assert.Contains(t, mpage.Elements[0].Unparsed, "paid_amount")
 	assert.Zero(t, mpage.Elements[1].ID, "a result that is not an object is left at zero")
+
+	// Without a total, a walk ends on a page shorter than the default size.
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"/merchant_orders/search", rec.responder(200, fixture(t, "merchant_order_search_drifted.json"), nil))
+	n := 0
+	for _, err := range c.MerchantOrders.Search(context.Background(), nil) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 2, n)
+	assert.Equal(t, 1, rec.count())
 }
