@@ -151,16 +151,23 @@ func TestLooseInt(t *testing.T) {
 	}
 }
 
-// FuzzDecode: Decode never panics, agrees with encoding/json whenever
-// encoding/json reads the document, and fails only where encoding/json does.
+// FuzzDecode: Decode never panics and agrees with encoding/json whenever
+// encoding/json reads the document; the fast decoder reads nothing that
+// encoding/json refuses, and reads the same values.
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(cleanDoc))
 	f.Add([]byte(`{"id":"7","items":[{"id":"x"}],"labels":{"a":"b"},"nested":{"amount":"***"}}`))
 	f.Add([]byte(`{"card":{"number":[[[[[]]]]]},"count":"-1"}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var strict, got decDoc
+		var strict, fast, got decDoc
 		strictErr := json.Unmarshal(b, &strict)
+		if fastUnmarshal(b, &fast) == nil {
+			if strictErr != nil {
+				t.Fatalf("the fast decoder read %q, which encoding/json refuses: %v", b, strictErr)
+			}
+			assert.Equal(t, strict, fast, "the fast decoder and encoding/json disagree on %q", b)
+		}
 		err := Decode(b, &got)
 		if strictErr == nil {
 			require.NoError(t, err)
@@ -170,5 +177,55 @@ func FuzzDecode(f *testing.F) {
 		if err == nil && !json.Valid(b) {
 			t.Fatalf("accepted invalid JSON %q", b)
 		}
+	})
+}
+
+// stdMarshal is encoding/json's encoding with HTML escaping off, the
+// reference MarshalJSON is held to.
+func stdMarshal(v any) ([]byte, error) {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(buf.String(), "\n")), nil
+}
+
+func TestMarshalJSONMatchesEncodingJSON(t *testing.T) {
+	var d decDoc
+	require.NoError(t, json.Unmarshal([]byte(cleanDoc), &d))
+	d.Name = `<b>&"quoted"</b> ` + "\u2028 \x01 é \xff"
+	d.Extra = map[string]any{"z": 1.5, "a": []any{true, nil, "x"}, "m": 1e21, "n": 0.000001}
+	for _, v := range []any{d, &d, map[string]any{"b": 2, "a": 1}, []int(nil), struct {
+		A *int   `json:"a,omitempty"`
+		B string `json:"b,omitempty"`
+		C bool   `json:"c"`
+	}{}} {
+		want, err := stdMarshal(v)
+		require.NoError(t, err)
+		got, err := MarshalJSON(v)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
+}
+
+// FuzzMarshalJSON: whatever encoding/json can decode into a document,
+// MarshalJSON encodes to the very bytes encoding/json would.
+func FuzzMarshalJSON(f *testing.F) {
+	f.Add([]byte(cleanDoc))
+	f.Add([]byte(`{"name":"<a href=\"x\">&amp;</a>\u2029","extra":{"f":1.0e-7,"g":123456789012345678901234567890}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d decDoc
+		if json.Unmarshal(b, &d) != nil {
+			return
+		}
+		want, err := stdMarshal(&d)
+		if err != nil {
+			return
+		}
+		got, err := MarshalJSON(&d)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "%q", b)
 	})
 }
