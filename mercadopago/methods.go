@@ -77,7 +77,10 @@ type FinancialInstitution struct {
 	Description string `json:"description"`
 }
 
-// Issuer is a card issuer (a bank), from CardIssuers or Installments.
+// Issuer is a card issuer (a bank), from CardIssuers or Installments. Its
+// ID is text here, as integrators' models of these two answers read it
+// (unsure: the reference shows no typed sample; a number decodes too, and a
+// saved card's CardIssuer.ID is a number).
 type Issuer struct {
 	ID              string `json:"id"`
 	Name            string `json:"name"`
