@@ -194,6 +194,19 @@ func TestThreeDSChallenge(t *testing.T) {
 	p, err = c.Payments.Create(ctx, cardPayment(challengeToken(t, srv, mercadopagotest.Card3DSChallenge), "100"))
 	require.NoError(t, err)
 	assert.Equal(t, mercadopago.StatusApproved, p.Status)
+
+	// A challenge left for more than 5 minutes can no longer be finished.
+	req = cardPayment(challengeToken(t, srv, mercadopagotest.Card3DSChallenge), "100")
+	req.ThreeDSecureMode = mercadopago.ThreeDSOptional
+	p, err = c.Payments.Create(ctx, req)
+	require.NoError(t, err)
+	ch, _ = p.Challenge()
+	srv.Clock.Set(time.Now().Add(mercadopagotest.ChallengeTimeout + time.Second))
+	_, err = srv.CompleteChallenge(ch.CReq, true)
+	assert.ErrorContains(t, err, "timed out")
+	got, err = c.Payments.Get(ctx, p.ID)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.DetailPendingChallenge, got.StatusDetail, "the payment stays pending_challenge")
 }
 
 func TestWholePaymentEchoesAndSettles(t *testing.T) {
@@ -408,4 +421,19 @@ func TestMerchantOrdersAPI(t *testing.T) {
 	_, err = c.MerchantOrders.Get(ctx, 1)
 	assert.True(t, mercadopago.IsNotFound(err))
 	assert.Equal(t, 1, srv.MerchantOrderCount())
+}
+
+func TestCheckoutPageEscapesWhatTheMerchantSent(t *testing.T) {
+	_, c := setup(t)
+	pref, err := c.Preferences.Create(ctx, &mercadopago.PreferenceRequest{
+		Items:    []mercadopago.PreferenceItem{{Title: `<script>alert(1)</script>`, Quantity: 1, UnitPrice: money.FromInt(1)}},
+		BackURLs: &mercadopago.BackURLs{Failure: `https://shop.example/ko?a="><script>`},
+	})
+	require.NoError(t, err)
+	resp, err := http.Get(pref.InitPoint)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.NotContains(t, string(page), "<script>")
+	assert.Contains(t, string(page), "&lt;script&gt;alert(1)&lt;/script&gt;")
 }

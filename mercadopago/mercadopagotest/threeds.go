@@ -32,6 +32,12 @@ const (
 	ChallengeCancel       = "cancel"       // the payer gives up
 )
 
+// ChallengeTimeout is how long the payer has to finish a challenge ("about
+// 5 minutes" in the 3DS documentation). After it the challenge can no longer
+// be completed and the payment stays pending / pending_challenge, as the
+// documentation says of a challenge the payer did not finish.
+const ChallengeTimeout = 5 * time.Minute
+
 // paymentExtras are the payment fields of a whole payment beyond what the
 // first flows needed.
 type paymentExtras struct {
@@ -50,6 +56,7 @@ type paymentExtras struct {
 	threeDSMode         string         `json:"-"`
 	challengeHolder     string         `json:"-"`
 	challengeFails      bool           `json:"-"`
+	challengeStarted    time.Time      `json:"-"`
 	authorizeOnly       bool           `json:"-"`
 }
 
@@ -195,6 +202,7 @@ func (s *Server) startChallenge(p *payment, tok *cardToken, mode string) bool {
 	enc := base64.RawURLEncoding.EncodeToString(creq)
 	p.ThreeDSInfo = &threeDSInfo{ExternalResourceURL: s.URL + ChallengePath, CReq: enc}
 	p.challengeHolder, p.challengeFails = tok.holder, tok.number == Card3DSChallengeFail
+	p.challengeStarted = s.Clock.Now()
 	s.co().challenges[enc] = p.ID
 	return true
 }
@@ -258,7 +266,8 @@ func (s *Server) challengeCompleteHTTP(w http.ResponseWriter, r *http.Request) {
 // creq: authenticate true types the code, false gives up. The payment moves
 // on (approved, or what its holder name chooses; rejected with
 // cc_rejected_3ds_challenge for Card3DSChallengeFail or a cancel) and a
-// payment.updated notification is sent. A creq works once.
+// payment.updated notification is sent. A creq works once, and only within
+// ChallengeTimeout of the payment's creation.
 func (s *Server) CompleteChallenge(creq string, authenticate bool) (mercadopago.PaymentStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -272,6 +281,9 @@ func (s *Server) CompleteChallenge(creq string, authenticate bool) (mercadopago.
 		return "", fmt.Errorf("mercadopagotest: payment %d is not waiting for a challenge", id)
 	}
 	now := s.Clock.Now()
+	if now.Sub(p.challengeStarted) > ChallengeTimeout {
+		return "", fmt.Errorf("mercadopagotest: the challenge of payment %d timed out", id)
+	}
 	status, detail := holderOutcome(p.challengeHolder)
 	if !authenticate || p.challengeFails {
 		status, detail = mercadopago.StatusRejected, mercadopago.DetailRejected3DSChallenge
