@@ -3,6 +3,7 @@ package fintecture
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
@@ -18,6 +19,10 @@ type RefundRequest struct {
 	Amount money.Decimal
 	// Communication is the remittance text of the refund transfer.
 	Communication string
+	// State optionally comes back in the refund's webhook (sent as the
+	// state query parameter, as the official PHP and Python SDKs do), so
+	// you can tie the webhook to your credit note. At most 512 characters.
+	State string
 }
 
 // Refund is a created refund.
@@ -84,7 +89,14 @@ func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...Reque
 		a := wireAmount(r.Amount)
 		body.Data.Attributes.Amount = &a
 	}
-	req := (&transport.Request{Method: http.MethodPost, Path: "/pis/v2/refund", JSON: &body, AllowEmpty: true}).Apply(opts)
+	if len(r.State) > MaxStateLen {
+		return nil, &ValidationError{Field: "state", Rule: "must be at most 512 characters"}
+	}
+	req := &transport.Request{Method: http.MethodPost, Path: "/pis/v2/refund", JSON: &body, AllowEmpty: true}
+	if r.State != "" {
+		req.Query = url.Values{"state": {r.State}}
+	}
+	req.Apply(opts)
 	var out wireRefundResponse
 	resp, err := s.c.api.Do(ctx, req, &out)
 	if err != nil {

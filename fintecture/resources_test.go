@@ -473,3 +473,25 @@ func TestRefundWebhookDecodes(t *testing.T) {
 	assert.False(t, ev.IsRefund())
 	assert.False(t, ev.RefundDone())
 }
+
+func TestRefundStateWire(t *testing.T) {
+	mt, rec := mockAPI(t)
+	mt.RegisterResponder(http.MethodPost, testBase+"/pis/v2/refund", func(req *http.Request) (*http.Response, error) {
+		rec.add(req)
+		return httpmock.NewStringResponse(200, `{"meta":{"session_id":"r1","refunded_session_id":"s1","status":"refund_waiting"}}`), nil
+	})
+	c := newTestClient(t, mt, true)
+	_, err := c.PIS.Refund(context.Background(), &RefundRequest{SessionID: "s1", Amount: money.MustParse("15.2"),
+		Communication: "REFUND ORDER-123", State: "credit note 7"})
+	require.NoError(t, err)
+	r := rec.byPath("/pis/v2/refund")[0]
+	assert.Equal(t, "state=credit+note+7", r.RawQuery)
+	assert.Equal(t, `{"meta":{"session_id":"s1"},"data":{"attributes":{"amount":"15.20","communication":"REFUND ORDER-123"}}}`, r.Body)
+	assert.Contains(t, r.Header.Get("Signature"), `headers="(request-target) date digest x-request-id"`)
+
+	_, err = c.PIS.Refund(context.Background(), &RefundRequest{SessionID: "s1", State: strings.Repeat("s", 513)})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "state", ve.Field)
+	assert.Len(t, rec.byPath("/pis/v2/refund"), 1, "nothing sent for a state too long")
+}

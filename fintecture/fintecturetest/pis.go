@@ -193,7 +193,12 @@ func (s *Server) handleRefund(w http.ResponseWriter, r *http.Request, body []byt
 			return
 		}
 	}
-	out, status, code, msg := s.refund(b.Meta.SessionID, partial, amount, b.Data.Attributes.Communication)
+	state := r.URL.Query().Get("state")
+	if len(state) > 512 {
+		s.writeError(w, http.StatusBadRequest, "invalid_state", "Invalid state", "state is at most 512 characters")
+		return
+	}
+	out, status, code, msg := s.refund(b.Meta.SessionID, partial, amount, b.Data.Attributes.Communication, state)
 	if code != "" {
 		s.writeError(w, status, code, "Refund not allowed", msg)
 		return
@@ -203,7 +208,7 @@ func (s *Server) handleRefund(w http.ResponseWriter, r *http.Request, body []byt
 
 // refund books a refund of amount (all that is left when !partial) and
 // returns the answer, or an error status, code and message.
-func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, communication string) (map[string]any, int, string, string) {
+func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, communication, state string) (map[string]any, int, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss, ok := s.sessions[sessionID]
@@ -220,7 +225,10 @@ func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, co
 	ss.refunded, _ = ss.refunded.Add(amount)
 	rs := &session{id: sim.RandomHex(16), connectID: newUUID(), kind: "Refund", refundOf: ss.id,
 		status: fintecture.StatusPending, transferState: fintecture.TransferPending, amount: amount,
-		currency: ss.currency, communication: communication, state: ss.state, redirectURI: ss.redirectURI}
+		currency: ss.currency, communication: communication, state: state, redirectURI: ss.redirectURI}
+	if rs.state == "" {
+		rs.state = ss.state
+	}
 	rs.endToEndID = rs.id
 	s.addSession(rs)
 	return map[string]any{

@@ -165,7 +165,8 @@ func TestSimRefundStatusAndWebhook(t *testing.T) {
 	require.NoError(t, err)
 	_, err = srv.Pay(s.SessionID, fintecture.StatusCreated)
 	require.NoError(t, err)
-	ref, err := c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: s.SessionID, Amount: money.MustParse("73"), Communication: "REFUND order-7"})
+	ref, err := c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: s.SessionID, Amount: money.MustParse("73"), Communication: "REFUND order-7",
+		State: "credit-note-7"})
 	require.NoError(t, err)
 
 	st, err := c.PIS.GetRefund(ctx, ref.SessionID)
@@ -192,6 +193,8 @@ func TestSimRefundStatusAndWebhook(t *testing.T) {
 	assert.Equal(t, ref.SessionID, ev.SessionID)
 	assert.Equal(t, s.SessionID, ev.RefundedSessionID)
 	assert.Equal(t, "73.00", ev.Amount.String())
+	assert.Equal(t, "credit-note-7", ev.State, "the refund's own state comes back in its webhook")
+	assert.Equal(t, "order-7", events[0].State)
 	assert.False(t, events[0].IsRefund())
 	_, err = srv.Pay(ref.SessionID, fintecture.StatusCreated)
 	require.Error(t, err, "a refund is not paid by a payer")
