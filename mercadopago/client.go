@@ -123,6 +123,10 @@ type Client struct {
 	// Cards saves, lists and removes a customer's cards.
 	Cards *CardsService
 
+	// Orders creates, processes, captures, cancels and refunds orders of the
+	// Orders API (/v1/orders).
+	Orders *OrdersService
+
 	t *transport.Client
 }
 
@@ -184,6 +188,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Refunds = &RefundsService{c: c}
 	c.Customers = &CustomersService{c: c}
 	c.Cards = &CardsService{c: c}
+	c.Orders = &OrdersService{c: c}
 	return c, nil
 }
 
