@@ -150,11 +150,17 @@ func TestOrdersActions(t *testing.T) {
 		call             func(context.Context, *Client) (*Order, error)
 	}{
 		{"process", "/v1/orders/01JAQD7X3WDPR0QXH2FM2ZD8WY/process", "",
-			func(ctx context.Context, c *Client) (*Order, error) { return c.Orders.Process(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY") }},
+			func(ctx context.Context, c *Client) (*Order, error) {
+				return c.Orders.Process(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY")
+			}},
 		{"capture", "/v1/orders/01JAQD7X3WDPR0QXH2FM2ZD8WY/capture", "",
-			func(ctx context.Context, c *Client) (*Order, error) { return c.Orders.Capture(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY") }},
+			func(ctx context.Context, c *Client) (*Order, error) {
+				return c.Orders.Capture(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY")
+			}},
 		{"cancel", "/v1/orders/01JAQD7X3WDPR0QXH2FM2ZD8WY/cancel", "",
-			func(ctx context.Context, c *Client) (*Order, error) { return c.Orders.Cancel(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY") }},
+			func(ctx context.Context, c *Client) (*Order, error) {
+				return c.Orders.Cancel(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY")
+			}},
 		{"refund all", "/v1/orders/01JAQD7X3WDPR0QXH2FM2ZD8WY/refund", "",
 			func(ctx context.Context, c *Client) (*Order, error) {
 				return c.Orders.Refund(ctx, "01JAQD7X3WDPR0QXH2FM2ZD8WY", nil)
