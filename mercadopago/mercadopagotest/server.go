@@ -118,6 +118,7 @@ type Server struct {
 	wake       chan struct{}
 	wg         sync.WaitGroup
 	delivered  chan struct{}
+	x          *ext // Orders API, OAuth, subscriptions (mount.go)
 }
 
 // NewServer starts a simulator on a loopback port. Close it when done.
@@ -145,7 +146,7 @@ func NewServer(opts ...Option) *Server {
 	if s.httpc == nil {
 		s.httpc = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServer(s.routes())
+	s.Server = sim.NewServer(s.mount(s.routes()))
 	s.wg.Add(1)
 	go s.deliver()
 	return s
