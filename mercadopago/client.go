@@ -126,6 +126,12 @@ type Client struct {
 	// Orders creates, processes, captures, cancels and refunds orders of the
 	// Orders API (/v1/orders).
 	Orders *OrdersService
+	// OAuth connects sellers to a marketplace application and exchanges
+	// and refreshes their tokens (act for them with WithSeller or
+	// WithAccessToken).
+	OAuth *OAuthService
+	// Users reads the account behind a token (GET /users/me).
+	Users *UsersService
 
 	t *transport.Client
 }
@@ -189,6 +195,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Customers = &CustomersService{c: c}
 	c.Cards = &CardsService{c: c}
 	c.Orders = &OrdersService{c: c}
+	c.OAuth = &OAuthService{c: c}
+	c.Users = &UsersService{c: c}
 	return c, nil
 }
 
