@@ -154,21 +154,18 @@ type OAuthToken struct {
 }
 
 // String describes the token without its secrets.
-func (t *OAuthToken) String() string {
-	if t == nil {
-		return "mercadopago.OAuthToken(nil)"
-	}
+func (t OAuthToken) String() string {
 	return fmt.Sprintf("mercadopago.OAuthToken{user %d, scope %q, expiry %s, [redacted]}", t.UserID, t.Scope, t.Expiry.Format(time.RFC3339))
 }
 
 // GoString keeps the secrets out of %#v output.
-func (t *OAuthToken) GoString() string { return t.String() }
+func (t OAuthToken) GoString() string { return t.String() }
 
 // Format prints String for every verb, so no verb reaches the secrets.
-func (t *OAuthToken) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()) }
+func (t OAuthToken) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()) }
 
 // LogValue keeps the secrets out of slog records.
-func (t *OAuthToken) LogValue() slog.Value { return slog.StringValue(t.String()) }
+func (t OAuthToken) LogValue() slog.Value { return slog.StringValue(t.String()) }
 
 // OAuthService is c.OAuth: marketplace OAuth (connect sellers, exchange and
 // refresh their tokens). The token calls authenticate with the app's client
