@@ -56,14 +56,6 @@ type CardIssuer struct {
 	Name string `json:"name"`
 }
 
-// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
-func (c *Card) UnmarshalJSON(b []byte) error {
-	type plain Card
-	u, err := decodeTolerant(b, (*plain)(c))
-	c.Unparsed = u
-	return err
-}
-
 // CardUpdate changes a saved card (PUT /v1/customers/{id}/cards/{card_id});
 // nil fields are left unchanged.
 type CardUpdate struct {

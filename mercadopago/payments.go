@@ -211,15 +211,6 @@ type PaymentMethodData struct {
 	ExternalResourceURL string `json:"external_resource_url"`
 }
 
-// UnmarshalJSON decodes tolerantly: the id may be a number or a numeric
-// string, and a field of an odd shape is skipped and listed in Unparsed.
-func (p *Payment) UnmarshalJSON(b []byte) error {
-	type plain Payment
-	u, err := decodeTolerant(b, (*plain)(p))
-	p.Unparsed = u
-	return err
-}
-
 // Terminal reports whether the status will not change by itself any more
 // (approved can still be refunded or charged back).
 func (s PaymentStatus) Terminal() bool {
@@ -390,14 +381,6 @@ type PaymentPage struct {
 	Paging  Paging    `json:"paging"`
 	Results []Payment `json:"results"`
 	Meta    Meta      `json:"-"`
-}
-
-// UnmarshalJSON decodes tolerantly: paging numbers may be strings, and a
-// result that is not an object is left at zero instead of failing the page.
-func (pg *PaymentPage) UnmarshalJSON(b []byte) error {
-	type plain PaymentPage
-	_, err := decodeTolerant(b, (*plain)(pg))
-	return err
 }
 
 // SearchPage fetches one page of a payment search.
