@@ -132,6 +132,10 @@ type Client struct {
 	OAuth *OAuthService
 	// Users reads the account behind a token (GET /users/me).
 	Users *UsersService
+	// Plans creates, reads, updates and searches subscription plans.
+	Plans *PlansService
+	// Subscriptions creates, reads, pauses, cancels and searches subscriptions.
+	Subscriptions *SubscriptionsService
 
 	t *transport.Client
 }
@@ -197,6 +201,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Orders = &OrdersService{c: c}
 	c.OAuth = &OAuthService{c: c}
 	c.Users = &UsersService{c: c}
+	c.Plans = &PlansService{c: c}
+	c.Subscriptions = &SubscriptionsService{c: c}
 	return c, nil
 }
 
