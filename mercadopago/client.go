@@ -136,6 +136,8 @@ type Client struct {
 	Plans *PlansService
 	// Subscriptions creates, reads, pauses, cancels and searches subscriptions.
 	Subscriptions *SubscriptionsService
+	// Chargebacks reads the disputes payers opened with their card issuer.
+	Chargebacks *ChargebacksService
 
 	t *transport.Client
 }
@@ -203,6 +205,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Users = &UsersService{c: c}
 	c.Plans = &PlansService{c: c}
 	c.Subscriptions = &SubscriptionsService{c: c}
+	c.Chargebacks = &ChargebacksService{c: c}
 	return c, nil
 }
 
