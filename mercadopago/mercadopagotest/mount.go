@@ -12,17 +12,22 @@ import (
 // ext is the simulator state of the Orders API, marketplace OAuth and
 // subscriptions. It is guarded by Server.mu like the rest of the state.
 type ext struct {
-	orders    map[string]*order
-	orderIDs  []string
-	clientID  string
-	secret    string
-	redirects []string
-	sellers   map[int64]*Seller
-	sellerIDs []int64
-	codes     map[string]*authCode
-	access    map[string]*grant // access token -> grant
-	refresh   map[string]*grant // refresh token -> grant
-	collector map[int64]int64   // payment id -> seller who collected it
+	orders     map[string]*order
+	orderIDs   []string
+	clientID   string
+	secret     string
+	redirects  []string
+	sellers    map[int64]*Seller
+	sellerIDs  []int64
+	codes      map[string]*authCode
+	access     map[string]*grant // access token -> grant
+	refresh    map[string]*grant // refresh token -> grant
+	collector  map[int64]int64   // payment id -> seller who collected it
+	plans      map[string]*plan
+	planIDs    []string
+	subs       map[string]*subscription
+	subIDs     []string
+	chargeback map[string]*chargeback
 }
 
 // ext returns the extension state, creating it on first use (options run
@@ -33,7 +38,8 @@ func (s *Server) ext() *ext {
 			orders: map[string]*order{}, clientID: DefaultClientID, secret: DefaultClientSecret,
 			sellers: map[int64]*Seller{}, codes: map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
-			collector: map[int64]int64{},
+			collector: map[int64]int64{}, plans: map[string]*plan{}, subs: map[string]*subscription{},
+			chargeback: map[string]*chargeback{},
 		}
 		s.x.addSeller(DefaultSellerID, "TESTSELLER01", "test_seller@testuser.com")
 	}
@@ -76,6 +82,8 @@ func (s *Server) mount(payments http.Handler) http.Handler {
 	mux.HandleFunc("POST /v1/orders/{id}/refund", s.refundOrder)
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /users/me", s.usersMe)
+	mux.HandleFunc("GET /v1/chargebacks/{id}", s.getChargeback)
+	s.mountSubscriptions(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "not_found", "resource "+r.URL.Path+" not found")
 	})
