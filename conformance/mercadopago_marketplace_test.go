@@ -171,3 +171,50 @@ func mercadopagoMarketplaceSecrets(t *testing.T) {
 	w.see(err)
 	w.check(t)
 }
+
+// mercadopagoSubscriptions returns the plan, subscription and chargeback
+// calls: POSTs carry a key and create their effect once, PUTs are
+// idempotent, the rest only read.
+func mercadopagoSubscriptions(t *testing.T, srv *mercadopagotest.Server, c, setup *mercadopago.Client, card func() string) []call {
+	planReq := func() *mercadopago.PlanRequest {
+		return &mercadopago.PlanRequest{Reason: "Yoga classes", BackURL: "https://gym.example/thanks",
+			AutoRecurring: &mercadopago.AutoRecurring{Frequency: 1, FrequencyType: mercadopago.FrequencyMonths,
+				TransactionAmount: money.MustParse("10990"), CurrencyID: "CLP"}}
+	}
+	plan, err := setup.Plans.Create(bg, planReq())
+	require.NoError(t, err)
+	sub, err := setup.Subscriptions.Create(bg, &mercadopago.SubscriptionRequest{PreapprovalPlanID: plan.ID, PayerEmail: "member@example.com", CardTokenID: card()})
+	require.NoError(t, err)
+	fresh := &mercadopago.SubscriptionRequest{PreapprovalPlanID: plan.ID, PayerEmail: "new-member@example.com", CardTokenID: card()}
+	toDispute, err := setup.Payments.Create(bg, &mercadopago.PaymentRequest{TransactionAmount: money.MustParse("900"), Token: card(),
+		Installments: mercadopago.Ptr(1), Payer: &mercadopago.PaymentPayer{Email: "payer@example.com"}})
+	require.NoError(t, err)
+	cbID, err := srv.Chargeback(toDispute.ID)
+	require.NoError(t, err)
+	return []call{
+		{name: "Plans.Create", method: "POST", path: "/preapproval_plan", repeatable: true, keyed: true, effects: srv.PlanCount,
+			run: func(ctx context.Context) error { _, err := c.Plans.Create(ctx, planReq()); return err }},
+		{name: "Plans.Get", method: "GET", path: "/preapproval_plan/" + plan.ID, repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.Plans.Get(ctx, plan.ID); return err }},
+		{name: "Plans.Update", method: "PUT", path: "/preapproval_plan/" + plan.ID, repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.Plans.Update(ctx, plan.ID, &mercadopago.PlanRequest{Reason: "Yoga classes (new)"})
+				return err
+			}},
+		{name: "Plans.SearchPage", method: "GET", path: "/preapproval_plan/search", repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.Plans.SearchPage(ctx, nil); return err }},
+		{name: "Subscriptions.Create", method: "POST", path: "/preapproval", repeatable: true, keyed: true, effects: srv.SubscriptionCount,
+			run: func(ctx context.Context) error { _, err := c.Subscriptions.Create(ctx, fresh); return err }},
+		{name: "Subscriptions.Get", method: "GET", path: "/preapproval/" + sub.ID, repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.Subscriptions.Get(ctx, sub.ID); return err }},
+		{name: "Subscriptions.Pause", method: "PUT", path: "/preapproval/" + sub.ID, repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.Subscriptions.Pause(ctx, sub.ID); return err }},
+		{name: "Subscriptions.SearchPage", method: "GET", path: "/preapproval/search", repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.Subscriptions.SearchPage(ctx, &mercadopago.SubscriptionSearch{PreapprovalPlanID: plan.ID})
+				return err
+			}},
+		{name: "Chargebacks.Get", method: "GET", path: "/v1/chargebacks/" + cbID, repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.Chargebacks.Get(ctx, cbID); return err }},
+	}
+}

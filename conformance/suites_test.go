@@ -64,6 +64,7 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 	}
 	orders := mercadopagoOrders(t, srv, setupClient, card)
 	oauth := mercadopagoOAuth(t, srv, c, setupClient)
+	subs := mercadopagoSubscriptions(t, srv, c, setupClient, card)
 	return env{srv: srv.Server, calls: append(append([]call{
 		{name: "Payments.Create", method: "POST", path: "/v1/payments", repeatable: true, keyed: true, effects: srv.PaymentCount,
 			run: func(ctx context.Context) error {
@@ -93,7 +94,7 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 				_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
 				return err
 			}},
-	}, orders(c)...), oauth...)}
+	}, orders(c)...), append(oauth, subs...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client) env {
