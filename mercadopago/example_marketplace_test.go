@@ -3,6 +3,7 @@ package mercadopago_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"time"
@@ -108,4 +109,89 @@ func ExampleUsersService_Me() {
 	me, err := c.Users.Me(context.Background())
 	fmt.Println(me.ID, me.SiteID, err)
 	// Output: 1003743392 MLC <nil>
+}
+
+// A plan, and a member subscribing to it with a card; the subscription is
+// then paused and cancelled. Amounts are exact, frequencies typed.
+func ExamplePlansService_Create() {
+	srv := mercadopagotest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client()
+	ctx := context.Background()
+	card, _ := srv.CardToken(mercadopagotest.TestCard{Number: mercadopagotest.CardMastercard, ExpirationMonth: 11,
+		ExpirationYear: time.Now().Year() + 2, SecurityCode: "123", HolderName: "APRO"})
+
+	plan, err := c.Plans.Create(ctx, &mercadopago.PlanRequest{
+		Reason:  "Yoga classes",
+		BackURL: "https://gym.example/thanks",
+		AutoRecurring: &mercadopago.AutoRecurring{Frequency: 1, FrequencyType: mercadopago.FrequencyMonths,
+			TransactionAmount: money.MustParse("10990"), CurrencyID: "CLP"},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sub, _ := c.Subscriptions.Create(ctx, &mercadopago.SubscriptionRequest{
+		PreapprovalPlanID: plan.ID,
+		PayerEmail:        "member@example.com",
+		CardTokenID:       card,
+	})
+	fmt.Println(sub.Status, sub.AutoRecurring.TransactionAmount, sub.AutoRecurring.FrequencyType)
+	sub, _ = c.Subscriptions.Pause(ctx, sub.ID)
+	fmt.Println(sub.Status)
+	sub, _ = c.Subscriptions.Cancel(ctx, sub.ID)
+	fmt.Println(sub.Status)
+	// Output:
+	// authorized 10990 months
+	// paused
+	// cancelled
+}
+
+// Subscription notifications are verified like payment ones; the signed
+// data id says which subscription or periodic charge changed.
+func ExampleNotification_SubscriptionID() {
+	v, _ := mercadopago.NewWebhookVerifier("your-webhook-secret")
+	h := v.Handler(func(ctx context.Context, n *mercadopago.Notification) error {
+		if id, ok := n.SubscriptionID(); ok {
+			fmt.Println("subscription changed:", id) // then: c.Subscriptions.Get(ctx, id)
+		}
+		if id, ok := n.AuthorizedPaymentID(); ok {
+			fmt.Println("periodic charge:", id)
+		}
+		return nil
+	})
+	srv := mercadopagotest.NewServer()
+	defer srv.Close()
+	sig := mercadopagotest.SignNotification("your-webhook-secret", "2c938084726fca48", "req-1", time.Now())
+	req := httptest.NewRequest("POST", "/hooks?data.id=2c938084726fca48&type=subscription_preapproval",
+		strings.NewReader(`{"type":"subscription_preapproval","action":"updated","data":{"id":"2c938084726fca48"}}`))
+	req.Header.Set("X-Signature", sig)
+	req.Header.Set("X-Request-Id", "req-1")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// subscription changed: 2c938084726fca48
+	// 200
+}
+
+// A chargeback: read it with the id from the notification.
+func ExampleChargebacksService_Get() {
+	srv := mercadopagotest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client()
+	ctx := context.Background()
+	card, _ := srv.CardToken(mercadopagotest.TestCard{Number: mercadopagotest.CardVisa, ExpirationMonth: 11,
+		ExpirationYear: time.Now().Year() + 2, SecurityCode: "123", HolderName: "APRO"})
+	p, _ := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.FromInt(15990), Token: card,
+		Installments: mercadopago.Ptr(1), Payer: &mercadopago.PaymentPayer{Email: "buyer@example.com"}})
+	id, _ := srv.Chargeback(p.ID) // the payer disputes the charge with their bank
+
+	cb, err := c.Chargebacks.Get(ctx, id)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cb.Amount, cb.DocumentationRequired, cb.DocumentationStatus, cb.Payments[0] == p.ID)
+	// Output: 15990 true pending true
 }
