@@ -250,3 +250,17 @@ func TestOrdersErrorShape(t *testing.T) {
 	assert.True(t, e.HasCause("other"))
 	assert.Contains(t, err.Error(), "POST /v1/orders/01X/capture: 409")
 }
+
+func FuzzParseOrderErrors(f *testing.F) {
+	f.Add([]byte(`[{"code":"failed","message":"m","details":["a",1,null,{"x":1}]}]`))
+	f.Add([]byte(`[1,"x",null,{"code":{"nested":true}}]`))
+	f.Add([]byte(`{"code":"not a list"}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for _, c := range parseOrderErrors(raw) {
+			if c.Code == "" && c.Description == "" {
+				t.Fatalf("empty cause from %q", raw)
+			}
+		}
+		_ = decodeError(&HTTPError{StatusCode: 400}, append(append([]byte(`{"errors":`), raw...), '}'), nil).Error()
+	})
+}
