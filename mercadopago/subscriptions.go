@@ -101,7 +101,9 @@ type AutoRecurring struct {
 	BillingDayProportional *bool `json:"billing_day_proportional,omitempty"`
 	// FreeTrial delays the first charge.
 	FreeTrial *FreeTrial `json:"free_trial,omitempty"`
-	// StartDate and EndDate bound a subscription without a plan.
+	// StartDate and EndDate bound a subscription without a plan. They are
+	// sent in RFC 3339 (the reference's examples carry milliseconds and a
+	// Z, which a time with milliseconds in UTC produces).
 	StartDate *time.Time `json:"start_date,omitempty"`
 	EndDate   *time.Time `json:"end_date,omitempty"`
 }
@@ -365,7 +367,9 @@ func (s *PlansService) Get(ctx context.Context, id string, opts ...RequestOption
 }
 
 // Update changes a plan (PUT /preapproval_plan/{id}); empty fields stay.
-// A new amount applies to the plan's subscriptions from their next charge.
+// AutoRecurring, when given, is sent whole (frequency, unit, amount and
+// currency), so a zero frequency is never sent by accident. A new amount
+// applies to the plan's subscriptions from their next charge.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan_id/put
 func (s *PlansService) Update(ctx context.Context, id string, req *PlanRequest, opts ...RequestOption) (*Plan, error) {
 	if err := checkID("id", id); err != nil {
