@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paykit-go/paykit/internal/sim"
 	"github.com/paykit-go/paykit/mercadopago"
@@ -241,15 +242,12 @@ func (s *Server) processLocked(o *order) {
 			waiting = true
 		}
 		p.Status, p.StatusDetail = string(st), string(detail)
+		p.ReferenceID = strconv.FormatInt(s.backingPayment(o, p, now), 10)
 		switch st {
 		case mercadopago.TransactionProcessed:
-			s.seq++
-			p.ReferenceID = strconv.FormatInt(s.seq, 10)
 			p.PaidAmount = p.Amount
 			paid, _ = paid.Add(p.amount)
 		case mercadopago.TransactionActionRequired:
-			s.seq++
-			p.ReferenceID = strconv.FormatInt(s.seq, 10)
 		default:
 			allOK = false
 			if failDetail == "" {
@@ -349,9 +347,13 @@ func (s *Server) captureOrder(w http.ResponseWriter, r *http.Request) {
 			return invalidState(w, o, "capture")
 		}
 		paid := money.Decimal{}
+		now := s.Clock.Now()
 		for _, p := range o.Transactions.Payments {
 			p.Status, p.StatusDetail, p.PaidAmount = string(mercadopago.TransactionProcessed), string(mercadopago.OrderDetailAccredited), p.Amount
 			paid, _ = paid.Add(p.amount)
+			if bp := s.paymentOf(p); bp != nil {
+				bp.setStatus(mercadopago.StatusApproved, mercadopago.DetailAccredited, now)
+			}
 		}
 		o.Status, o.StatusDetail, o.TotalPaidAmount = string(mercadopago.OrderProcessed), string(mercadopago.OrderDetailAccredited), paid.String()
 		return true
@@ -364,8 +366,12 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) {
 			o.Status != string(mercadopago.OrderProcessing) {
 			return invalidState(w, o, "cancel")
 		}
+		now := s.Clock.Now()
 		for _, p := range o.Transactions.Payments {
 			p.Status, p.StatusDetail = string(mercadopago.TransactionCanceled), string(mercadopago.OrderDetailCanceled)
+			if bp := s.paymentOf(p); bp != nil && bp.Status != string(mercadopago.StatusRejected) {
+				bp.setStatus(mercadopago.StatusCancelled, mercadopago.DetailByCollector, now)
+			}
 		}
 		o.Status, o.StatusDetail = string(mercadopago.OrderCanceled), string(mercadopago.OrderDetailCanceled)
 		return true
@@ -422,6 +428,9 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 			pt.p.refunded, _ = pt.p.refunded.Add(pt.amt)
 			pt.p.RefundedAmount = pt.p.refunded.String()
 			s.seq++
+			if bp := s.paymentOf(pt.p); bp != nil {
+				s.refundBacking(bp, pt.amt)
+			}
 			o.Transactions.Refunds = append(o.Transactions.Refunds, &orderRefund{
 				ID: "REF" + o.ID + strconv.Itoa(len(o.Transactions.Refunds)), TransactionID: pt.p.ID,
 				ReferenceID: strconv.FormatInt(s.seq, 10), Amount: pt.amt.String(), Status: string(mercadopago.TransactionProcessed)})
@@ -467,4 +476,58 @@ func (s *Server) Order(id string) (*mercadopago.Order, bool) {
 		return nil, false
 	}
 	return &out, true
+}
+
+// backingPayment records the /v1/payments payment an order's payment
+// transaction makes (its reference_id), with the outcome the sandbox
+// rules give the card, and returns its id. Call with s.mu held.
+func (s *Server) backingPayment(o *order, op *orderPayment, now time.Time) int64 {
+	s.seq++
+	amt := op.amount
+	p := &payment{
+		ID: s.seq, DateCreated: mpTime(now), DateLastUpdated: mpTime(now), created: now,
+		CurrencyID: o.Currency, CollectorID: simUserID, Installments: max(op.PaymentMethod.Installments, 1),
+		TransactionAmount: amt, TransactionAmountRefunded: money.New(0, 0), Metadata: map[string]any{}, Refunds: []*refund{},
+		ExternalReference: strPtr(o.ExternalReference), PaymentMethodID: op.PaymentMethod.ID, PaymentTypeID: op.PaymentMethod.Type,
+		IssuerID: strPtr("24"), Card: op.token.cardOut(), PaymentMethod: paymentMethodOut{ID: op.PaymentMethod.ID, Type: op.PaymentMethod.Type},
+		Payer:              payerOut{Email: strPtr(o.Payer.Email), Type: strPtr(mercadopago.PayerGuest)},
+		TransactionDetails: txDetails{TotalPaidAmount: amt, InstallmentAmount: amt, NetReceivedAmount: money.New(0, 0)},
+	}
+	if id, err := strconv.ParseInt(o.UserID, 10, 64); err == nil && id != simUserID {
+		p.CollectorID = id
+		s.ext().collector[p.ID] = id
+	}
+	st, detail := holderOutcome(op.holder)
+	if st == mercadopago.StatusApproved && o.CaptureMode == "manual" {
+		st, detail = mercadopago.StatusAuthorized, mercadopago.DetailPendingCapture
+	}
+	p.setStatus(st, detail, now)
+	s.payments[p.ID] = p
+	s.order = append(s.order, p.ID)
+	return p.ID
+}
+
+// paymentOf is the payment behind an order's payment transaction.
+func (s *Server) paymentOf(op *orderPayment) *payment {
+	id, err := strconv.ParseInt(op.ReferenceID, 10, 64)
+	if err != nil {
+		return nil
+	}
+	return s.payments[id]
+}
+
+// refundBacking mirrors an order refund on the payment behind it.
+func (s *Server) refundBacking(p *payment, amt money.Decimal) {
+	now := s.Clock.Now()
+	s.seq++
+	p.Refunds = append(p.Refunds, &refund{ID: s.seq, PaymentID: p.ID, Amount: amt, AmountRefundedToPayer: amt,
+		Metadata: map[string]any{}, Source: map[string]any{"id": strconv.FormatInt(p.CollectorID, 10), "type": "collector"},
+		DateCreated: mpTime(now), RefundMode: "standard", Status: "approved", Labels: []string{}})
+	p.TransactionAmountRefunded, _ = p.TransactionAmountRefunded.Add(amt)
+	if p.TransactionAmountRefunded.Cmp(p.TransactionAmount) >= 0 {
+		p.Status, p.StatusDetail = string(mercadopago.StatusRefunded), string(mercadopago.DetailRefunded)
+	} else {
+		p.StatusDetail = string(mercadopago.DetailPartiallyRefunded)
+	}
+	p.DateLastUpdated = mpTime(now)
 }

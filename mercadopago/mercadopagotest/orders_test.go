@@ -3,6 +3,7 @@ package mercadopagotest_test
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -156,4 +157,47 @@ func TestOrderLostAnswerIsNotPaidTwice(t *testing.T) {
 	assert.Equal(t, mercadopago.OrderProcessed, got.Status)
 	_, ok = srv.Order("nope")
 	assert.False(t, ok)
+}
+
+// An order's payment transaction is a payment of /v1/payments too: its
+// reference_id reads back, and captures and refunds show on it.
+func TestOrderPaymentsAreBackedByPayments(t *testing.T) {
+	srv, c := setup(t)
+	o, err := c.Orders.Create(ctx, cardOrder(token(t, srv, "APRO"), "9000", mercadopago.ProcessAutomatic, mercadopago.CaptureManual))
+	require.NoError(t, err)
+	id, err := strconv.ParseInt(o.Payment().ReferenceID, 10, 64)
+	require.NoError(t, err)
+	p, err := c.Payments.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.StatusAuthorized, p.Status)
+	assert.Equal(t, "9000", p.TransactionAmount.String())
+	assert.Equal(t, "ext-9000", p.ExternalReference)
+
+	_, err = c.Orders.Capture(ctx, o.ID)
+	require.NoError(t, err)
+	p, err = c.Payments.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.StatusApproved, p.Status)
+
+	_, err = c.Orders.Refund(ctx, o.ID, &mercadopago.OrderRefundRequest{Transactions: []mercadopago.OrderRefundTransaction{{ID: o.Payment().ID, Amount: money.FromInt(1000)}}})
+	require.NoError(t, err)
+	p, err = c.Payments.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.DetailPartiallyRefunded, p.StatusDetail)
+	assert.Equal(t, "1000", p.TransactionAmountRefunded.String())
+	o, err = c.Orders.Refund(ctx, o.ID, nil)
+	require.NoError(t, err)
+	p, err = c.Payments.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.StatusRefunded, p.Status)
+	require.Len(t, p.Refunds, 2)
+	assert.Equal(t, strconv.FormatInt(p.Refunds[1].ID, 10), o.Transactions.Refunds[1].ReferenceID)
+
+	failed, err := c.Orders.Create(ctx, cardOrder(token(t, srv, "FUND"), "100", mercadopago.ProcessAutomatic, ""))
+	require.NoError(t, err)
+	id, _ = strconv.ParseInt(failed.Payment().ReferenceID, 10, 64)
+	p, err = c.Payments.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.StatusRejected, p.Status)
+	assert.Equal(t, mercadopago.DetailRejectedInsufficientFunds, p.StatusDetail)
 }
