@@ -66,7 +66,7 @@ func (a OAuthApp) LogValue() slog.Value { return slog.StringValue(a.String()) }
 // Format prints String for every verb, so no verb reaches the secret.
 func (a OAuthApp) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }
 
-func (a *OAuthApp) check(needSecret bool) error {
+func (a *OAuthApp) check(needSecret, needRedirect bool) error {
 	if a == nil {
 		return invalid("oauth app", "must not be nil")
 	}
@@ -75,6 +75,9 @@ func (a *OAuthApp) check(needSecret bool) error {
 	}
 	if needSecret && strings.TrimSpace(a.ClientSecret) == "" {
 		return invalid("client_secret", "must not be empty")
+	}
+	if !needRedirect && a.RedirectURI == "" {
+		return nil
 	}
 	u, err := url.Parse(a.RedirectURI)
 	if err != nil || !u.IsAbs() || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Fragment != "" {
@@ -196,7 +199,7 @@ func (s *OAuthService) Start(app *OAuthApp) (*OAuthStart, error) {
 // when pkce is not nil, code_challenge and code_challenge_method.
 // See https://www.mercadopago.com/developers/en/docs/security/oauth/creation
 func (s *OAuthService) AuthorizationURL(app *OAuthApp, state string, pkce *PKCE) (string, error) {
-	if err := app.check(false); err != nil {
+	if err := app.check(false, true); err != nil {
 		return "", err
 	}
 	if strings.TrimSpace(state) == "" {
@@ -272,7 +275,7 @@ type tokenRequest struct {
 // like a read.
 // See https://www.mercadopago.com/developers/en/reference/oauth/_oauth_token/post
 func (s *OAuthService) Exchange(ctx context.Context, app *OAuthApp, code, codeVerifier string, opts ...RequestOption) (*OAuthToken, error) {
-	if err := app.check(true); err != nil {
+	if err := app.check(true, true); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(code) == "" {
@@ -287,7 +290,7 @@ func (s *OAuthService) Exchange(ctx context.Context, app *OAuthApp, code, codeVe
 // Use a SellerTokenSource to have this done once however many goroutines
 // need the token.
 func (s *OAuthService) Refresh(ctx context.Context, app *OAuthApp, refreshToken string, opts ...RequestOption) (*OAuthToken, error) {
-	if err := app.check(true); err != nil {
+	if err := app.check(true, false); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(refreshToken) == "" {
@@ -340,7 +343,7 @@ type SellerTokenSource struct {
 // or loaded from storage with its Expiry). onRefresh, if not nil, is called
 // with every refreshed token (before it is used), so you can store it.
 func (s *OAuthService) TokenSource(app *OAuthApp, tok *OAuthToken, onRefresh func(*OAuthToken)) (*SellerTokenSource, error) {
-	if err := app.check(true); err != nil {
+	if err := app.check(true, false); err != nil {
 		return nil, err
 	}
 	if tok == nil || tok.AccessToken == "" {

@@ -342,3 +342,21 @@ func TestSellerTokenSourceRefreshesOnce(t *testing.T) {
 	assert.Contains(t, err.Error(), "no refresh token")
 	assert.False(t, errors.Is(err, context.Canceled))
 }
+
+func TestOAuthRefreshNeedsNoRedirectURI(t *testing.T) {
+	c, mt := newMocked(t)
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodPost, testBase+"/oauth/token", rec.responder(200, fixture(t, "oauth_token.json"), nil))
+	app := &OAuthApp{ClientID: testClientID, ClientSecret: testClientSecret}
+	_, err := c.OAuth.Refresh(context.Background(), app, testRefreshToken)
+	require.NoError(t, err, "a background refresh needs the client id and secret only")
+	_, err = c.OAuth.TokenSource(app, &OAuthToken{AccessToken: "APP_USR-1"}, nil)
+	require.NoError(t, err)
+	_, err = c.OAuth.Exchange(context.Background(), app, "TG-1", "")
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve, "the code exchange repeats the redirect URI")
+	assert.Equal(t, "redirect_uri", ve.Field)
+	_, err = c.OAuth.Refresh(context.Background(), &OAuthApp{ClientID: testClientID, ClientSecret: testClientSecret, RedirectURI: "/relative"}, testRefreshToken)
+	require.ErrorAs(t, err, &ve, "a redirect URI that is given must still be valid")
+	assert.Equal(t, 1, rec.count())
+}
