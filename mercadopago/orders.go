@@ -136,8 +136,8 @@ type OrderRequest struct {
 	ExpirationTime string
 	// Payer is who pays; Email is required.
 	Payer *OrderPayer
-	// Payments are the order's payment transactions. Required (at least
-	// one) when ProcessingMode is automatic.
+	// Payments are the order's payment transactions: the API takes one.
+	// Required when ProcessingMode is automatic.
 	Payments []OrderPaymentRequest
 	// Items describe what is sold (optional; helps fraud prevention).
 	Items []OrderItem
@@ -480,6 +480,9 @@ func orderBody(req *OrderRequest) (*orderWire, error) {
 	w.Payer = req.Payer
 	if req.ProcessingMode == ProcessAutomatic && len(req.Payments) == 0 {
 		return nil, invalid("transactions.payments", "must hold at least one payment when processing_mode is automatic")
+	}
+	if len(req.Payments) > 1 {
+		return nil, invalid("transactions.payments", "can hold only one payment (the API's limit)")
 	}
 	if len(req.Payments) > 0 {
 		sum := money.Decimal{}

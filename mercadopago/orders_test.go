@@ -108,6 +108,7 @@ func TestOrdersCreateValidates(t *testing.T) {
 		{"no method type", func(r *OrderRequest) *OrderRequest { r.Payments[0].PaymentMethod.Type = ""; return r }, "transactions.payments[0].payment_method.type"},
 		{"card without token", func(r *OrderRequest) *OrderRequest { r.Payments[0].PaymentMethod.Token = ""; return r }, "transactions.payments[0].payment_method.token"},
 		{"credit without installments", func(r *OrderRequest) *OrderRequest { r.Payments[0].PaymentMethod.Installments = 0; return r }, "transactions.payments[0].payment_method.installments"},
+		{"two payments", func(r *OrderRequest) *OrderRequest { r.Payments = append(r.Payments, r.Payments[0]); return r }, "transactions.payments"},
 		{"sum differs", func(r *OrderRequest) *OrderRequest { r.TotalAmount = money.MustParse("15990.01"); return r }, "total_amount"},
 		{"negative item price", func(r *OrderRequest) *OrderRequest { r.Items[0].UnitPrice = money.FromInt(-5); return r }, "items[0].unit_price"},
 	}

@@ -164,6 +164,10 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		orderError(w, 400, "required_properties", "required property 'transactions.payments' is missing")
 		return
 	}
+	if len(in.Transactions.Payments) > 1 {
+		orderError(w, 400, "maximum_items", "maximum 1 items required, but found "+strconv.Itoa(len(in.Transactions.Payments)))
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.Clock.Now()
