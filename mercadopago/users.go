@@ -9,7 +9,10 @@ import (
 )
 
 // User is the Mercado Pago account behind an access token.
-// See https://www.mercadopago.com/developers/en/reference/online-payments/checkout-api-payments/users/get
+//
+// Unsure: the API reference has no page for GET /users/me; the endpoint
+// and these fields are the ones Mercado Pago's official SDK reads
+// (github.com/mercadopago/sdk-go, pkg/user). Other fields are ignored.
 type User struct {
 	ID               int64     `json:"id"`
 	Nickname         string    `json:"nickname"`
