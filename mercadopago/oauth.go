@@ -90,6 +90,11 @@ func (a *OAuthApp) check(needSecret, needRedirect bool) error {
 // checks it when the application has "PKCE verification" turned on: the
 // challenge goes in the authorization URL, the verifier with the code.
 // Keep the verifier with the seller's session; it never prints.
+//
+// Unsure: the guide's excerpts read for this package say PKCE exists and
+// is switched on per application, but do not show the parameter names;
+// RFC 7636's names (code_challenge, code_challenge_method, code_verifier)
+// are used.
 type PKCE struct {
 	// Verifier is the secret sent with the code (43 characters).
 	Verifier string
