@@ -346,7 +346,10 @@ type SellerTokenSource struct {
 
 // TokenSource returns a SellerTokenSource starting from tok (from Exchange,
 // or loaded from storage with its Expiry). onRefresh, if not nil, is called
-// with every refreshed token (before it is used), so you can store it.
+// with every refreshed token (before it is used), so you can store it; it
+// runs inside the one refresh in flight and must not call the source back.
+// A refresh the API refuses (the seller revoked the application: an *Error
+// with Code "invalid_grant") fails the call; connect the seller again.
 func (s *OAuthService) TokenSource(app *OAuthApp, tok *OAuthToken, onRefresh func(*OAuthToken)) (*SellerTokenSource, error) {
 	if err := app.check(true, false); err != nil {
 		return nil, err
