@@ -50,9 +50,10 @@ type SecurityCode struct {
 	CardLocation string `json:"card_location"`
 }
 
-// CardIssuer is the bank that issued the card.
+// CardIssuer is the bank that issued the card. The API sends its id as a
+// number (a numeric string decodes too).
 type CardIssuer struct {
-	ID   string `json:"id"`
+	ID   int64  `json:"id"`
 	Name string `json:"name"`
 }
 

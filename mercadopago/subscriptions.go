@@ -120,11 +120,6 @@ type PaymentMethodsAllowed struct {
 	PaymentMethods []IDRef `json:"payment_methods,omitempty"`
 }
 
-// IDRef is {"id": "…"}.
-type IDRef struct {
-	ID string `json:"id"`
-}
-
 // PlanRequest is the body of POST /preapproval_plan (and PUT, where empty
 // fields are left as they are).
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan/post

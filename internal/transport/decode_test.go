@@ -179,3 +179,53 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// stdMarshal is encoding/json's encoding with HTML escaping off, the
+// reference MarshalJSON is held to.
+func stdMarshal(v any) ([]byte, error) {
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(buf.String(), "\n")), nil
+}
+
+func TestMarshalJSONMatchesEncodingJSON(t *testing.T) {
+	var d decDoc
+	require.NoError(t, json.Unmarshal([]byte(cleanDoc), &d))
+	d.Name = `<b>&"quoted"</b> ` + "\u2028 \x01 é \xff"
+	d.Extra = map[string]any{"z": 1.5, "a": []any{true, nil, "x"}, "m": 1e21, "n": 0.000001}
+	for _, v := range []any{d, &d, map[string]any{"b": 2, "a": 1}, []int(nil), struct {
+		A *int   `json:"a,omitempty"`
+		B string `json:"b,omitempty"`
+		C bool   `json:"c"`
+	}{}} {
+		want, err := stdMarshal(v)
+		require.NoError(t, err)
+		got, err := MarshalJSON(v)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
+}
+
+// FuzzMarshalJSON: whatever encoding/json can decode into a document,
+// MarshalJSON encodes to the very bytes encoding/json would.
+func FuzzMarshalJSON(f *testing.F) {
+	f.Add([]byte(cleanDoc))
+	f.Add([]byte(`{"name":"<a href=\"x\">&amp;</a>\u2029","extra":{"f":1.0e-7,"g":123456789012345678901234567890}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d decDoc
+		if json.Unmarshal(b, &d) != nil {
+			return
+		}
+		want, err := stdMarshal(&d)
+		if err != nil {
+			return
+		}
+		got, err := MarshalJSON(&d)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "%q", b)
+	})
+}
