@@ -16,7 +16,8 @@ import (
 
 // RunMarketplace: a seller connects to the platform through OAuth (state
 // and PKCE checked), the platform pays for them with their token (a card
-// payment, and an order carrying the platform's marketplace fee), and the
+// payment with the platform's application fee, and an order carrying its
+// marketplace fee), and the
 // token is refreshed once when it goes stale. Offline only: connecting
 // needs a seller at a browser.
 func RunMarketplace(ctx context.Context, t *transcript.T, live bool) error {
@@ -89,9 +90,10 @@ func marketplace(ctx context.Context, e *env) error {
 		return fail(t, "card token", err)
 	}
 	order := orderID("mkt")
-	t.Sent("POST /v1/payments 9990 CLP for the seller (WithSeller), X-Idempotency-Key %s", order)
+	t.Sent("POST /v1/payments 9990 CLP for the seller (WithSeller), application_fee 990, X-Idempotency-Key %s", order)
 	p, err := e.c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.FromInt(9990), Token: ct, Installments: mercadopago.Ptr(1),
-		Description: "Handmade mug", ExternalReference: order, Payer: &mercadopago.PaymentPayer{Email: "test_user_123@testuser.com"}},
+		Description: "Handmade mug", ExternalReference: order, Payer: &mercadopago.PaymentPayer{Email: "test_user_123@testuser.com"},
+		ApplicationFee: mercadopago.Ptr(money.FromInt(990))},
 		mercadopago.WithSeller(src), mercadopago.WithIdempotencyKey(order))
 	if err != nil {
 		return fail(t, "payment for the seller", err)
@@ -99,6 +101,13 @@ func marketplace(ctx context.Context, e *env) error {
 	t.Got("%s", describe(p))
 	collector, _ := e.srv.CollectorOf(p.ID)
 	t.Check(p.Status == mercadopago.StatusApproved && collector == tok.UserID, "the payment is the seller's (collector %d)", collector)
+	fee := money.Decimal{}
+	for _, f := range p.FeeDetails {
+		if f.Type == "application_fee" {
+			fee = f.Amount
+		}
+	}
+	t.Check(fee.Equal(money.FromInt(990)), "the platform's application fee of 990 is taken from the seller's amount")
 
 	ref := orderID("mkt")
 	oreq, err := e.cardOrder(ctx, "20000", ref, "")
