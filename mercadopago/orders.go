@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -434,6 +435,9 @@ type refundTxWire struct {
 	Amount decimalString `json:"amount"`
 }
 
+// isoDurationRe matches ISO 8601 durations (P3D, PT30M, P1DT2H).
+var isoDurationRe = regexp.MustCompile(`^P(\d+[YMWD])*(T(\d+[HMS])+)?$`)
+
 // orderBody checks req and builds its wire form; req is only read.
 func orderBody(req *OrderRequest) (*orderWire, error) {
 	if req == nil {
@@ -463,6 +467,9 @@ func orderBody(req *OrderRequest) (*orderWire, error) {
 	}
 	if len(req.ExternalReference) > 64 {
 		return nil, invalid("external_reference", "must be at most 64 characters")
+	}
+	if req.ExpirationTime != "" && (req.ExpirationTime == "P" || !isoDurationRe.MatchString(req.ExpirationTime)) {
+		return nil, invalid("expiration_time", "must be an ISO 8601 duration such as P3D or PT30M")
 	}
 	if req.MarketplaceFee.Sign() < 0 {
 		return nil, invalid("marketplace_fee", "must not be negative")

@@ -98,6 +98,8 @@ func TestOrdersCreateValidates(t *testing.T) {
 			r.ExternalReference = "x123456789x123456789x123456789x123456789x123456789x123456789xxxxx"
 			return r
 		}, "external_reference"},
+		{"bad expiration", func(r *OrderRequest) *OrderRequest { r.ExpirationTime = "30 minutes"; return r }, "expiration_time"},
+		{"empty duration", func(r *OrderRequest) *OrderRequest { r.ExpirationTime = "P"; return r }, "expiration_time"},
 		{"negative fee", func(r *OrderRequest) *OrderRequest { r.MarketplaceFee = money.FromInt(-1); return r }, "marketplace_fee"},
 		{"fee over total", func(r *OrderRequest) *OrderRequest { r.MarketplaceFee = money.FromInt(20000); return r }, "marketplace_fee"},
 		{"no payer", func(r *OrderRequest) *OrderRequest { r.Payer = nil; return r }, "payer.email"},

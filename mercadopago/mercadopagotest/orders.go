@@ -34,8 +34,10 @@ type order struct {
 	Transactions      orderTxs      `json:"transactions"`
 	Payer             orderPayerOut `json:"payer"`
 	Items             []orderItem   `json:"items,omitempty"`
+	ExpirationTime    string        `json:"expiration_time,omitempty"`
 
-	total money.Decimal
+	total   money.Decimal
+	expires time.Time // zero: never
 }
 
 type orderTxs struct {
@@ -183,6 +185,14 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 	if sl := sellerOf(r); sl != nil {
 		o.UserID = strconv.FormatInt(sl.ID, 10)
 	}
+	if in.ExpirationTime != "" {
+		d, ok := isoDuration(in.ExpirationTime)
+		if !ok {
+			orderError(w, 400, "property_value", "expiration_time must be an ISO 8601 duration such as P3D or PT30M")
+			return
+		}
+		o.ExpirationTime, o.expires = in.ExpirationTime, now.Add(d)
+	}
 	sum := money.Decimal{}
 	for i, p := range in.Transactions.Payments {
 		amt, ok := decimalText(p.Amount)
@@ -296,6 +306,7 @@ func orderOutcome(holder string) (mercadopago.TransactionStatus, mercadopago.Ord
 func (s *Server) lookupOrder(w http.ResponseWriter, r *http.Request) *order {
 	if o, ok := s.ext().orders[r.PathValue("id")]; ok {
 		if sl := sellerOf(r); sl == nil || o.UserID == strconv.FormatInt(sl.ID, 10) {
+			s.expireLocked(o)
 			return o
 		}
 	}
@@ -534,4 +545,58 @@ func (s *Server) refundBacking(p *payment, amt money.Decimal) {
 		p.StatusDetail = string(mercadopago.DetailPartiallyRefunded)
 	}
 	p.DateLastUpdated = mpTime(now)
+}
+
+// expireLocked moves an order that was not paid within its
+// expiration_time to expired, as the API does when it is next read.
+func (s *Server) expireLocked(o *order) {
+	if o.expires.IsZero() || s.Clock.Now().Before(o.expires) {
+		return
+	}
+	if o.Status != string(mercadopago.OrderCreated) && o.StatusDetail != string(mercadopago.OrderDetailWaitingPayment) {
+		return
+	}
+	for _, p := range o.Transactions.Payments {
+		p.Status, p.StatusDetail = string(mercadopago.TransactionExpired), string(mercadopago.OrderDetailExpired)
+	}
+	o.Status, o.StatusDetail = string(mercadopago.OrderExpired), string(mercadopago.OrderDetailExpired)
+	o.LastUpdatedDate = isoTime(o.expires)
+}
+
+// isoDuration reads the ISO 8601 durations the Orders API takes for
+// expiration_time: PnD, PTnH, PTnM, PTnS and their combinations.
+func isoDuration(v string) (time.Duration, bool) {
+	rest, ok := strings.CutPrefix(v, "P")
+	if !ok || rest == "" {
+		return 0, false
+	}
+	var d time.Duration
+	inTime, timeParts := false, 0
+	num := ""
+	for _, c := range rest {
+		switch {
+		case c >= '0' && c <= '9':
+			num += string(c)
+		case c == 'T' && !inTime && num == "":
+			inTime = true
+		default:
+			if inTime {
+				timeParts++
+			}
+			n, err := strconv.Atoi(num)
+			if err != nil || n > 1e6 {
+				return 0, false
+			}
+			unit := map[bool]map[rune]time.Duration{
+				false: {'D': 24 * time.Hour, 'W': 7 * 24 * time.Hour},
+				true:  {'H': time.Hour, 'M': time.Minute, 'S': time.Second},
+			}[inTime][c]
+			if unit == 0 {
+				return 0, false
+			}
+			d += time.Duration(n) * unit
+			num = ""
+		}
+	}
+	return d, num == "" && d > 0 && (!inTime || timeParts > 0)
 }

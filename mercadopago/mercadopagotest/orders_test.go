@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -200,4 +201,39 @@ func TestOrderPaymentsAreBackedByPayments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, mercadopago.StatusRejected, p.Status)
 	assert.Equal(t, mercadopago.DetailRejectedInsufficientFunds, p.StatusDetail)
+}
+
+func TestOrderExpires(t *testing.T) {
+	srv, c := setup(t)
+	srv.Clock.Set(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	req := cardOrder(token(t, srv, "APRO"), "100", mercadopago.ProcessManual, "")
+	req.ExpirationTime = "PT30M"
+	o, err := c.Orders.Create(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.OrderCreated, o.Status)
+	assert.Equal(t, "PT30M", o.ExpirationTime)
+	srv.Clock.Advance(29 * time.Minute)
+	o, err = c.Orders.Get(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.OrderCreated, o.Status, "not yet")
+	srv.Clock.Advance(2 * time.Minute)
+	o, err = c.Orders.Get(ctx, o.ID)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.OrderExpired, o.Status)
+	assert.Equal(t, mercadopago.TransactionExpired, o.Payment().Status)
+	_, err = c.Orders.Process(ctx, o.ID)
+	assert.Error(t, err, "an expired order cannot be processed")
+
+	// The server refuses what is not a duration (the client does too, before sending).
+	body := `{"type":"online","processing_mode":"manual","total_amount":"200","external_reference":"x","expiration_time":"tomorrow",` +
+		`"payer":{"email":"a@b.co"},"transactions":{"payments":[{"amount":"200","payment_method":{"id":"master","type":"credit_card","token":"` +
+		token(t, srv, "APRO") + `","installments":1}}]}}`
+	hr, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/orders", bytes.NewBufferString(body))
+	hr.Header.Set("Authorization", "Bearer "+srv.AccessToken)
+	hr.Header.Set("X-Idempotency-Key", "exp-1")
+	resp, err := http.DefaultClient.Do(hr)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Equal(t, 1, srv.OrderCount())
 }
