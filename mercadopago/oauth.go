@@ -310,6 +310,8 @@ func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []Req
 	// repeat cannot double anything: Repeatable lets the transport retry it.
 	r := (&transport.Request{Method: http.MethodPost, Path: "/oauth/token", JSON: body, Repeatable: true}).Apply(opts)
 	r.Auth = transport.NoAuth
+	// An error body that echoes a credential shows "[redacted]" instead.
+	r.Secrets = append(r.Secrets, secretsOf(body.ClientSecret, body.Code, body.CodeVerifier, body.RefreshToken)...)
 	var out OAuthToken
 	resp, err := s.c.t.Do(ctx, r, &out)
 	if err != nil {
@@ -435,6 +437,9 @@ func WithSeller(src *SellerTokenSource) RequestOption {
 			return
 		}
 		r.Auth = src
+		src.mu.Lock()
+		r.Secrets = append(r.Secrets, secretsOf(src.cur.AccessToken, src.cur.RefreshToken)...)
+		src.mu.Unlock()
 	}
 }
 
@@ -450,6 +455,7 @@ func WithAccessToken(token string) RequestOption {
 			r.Auth = badAuth{errors.New("mercadopago: access token: must not contain spaces or line breaks")}
 		default:
 			r.Auth = transport.Bearer(token)
+			r.Secrets = append(r.Secrets, token)
 		}
 	}
 }
@@ -458,3 +464,14 @@ func WithAccessToken(token string) RequestOption {
 type badAuth struct{ err error }
 
 func (b badAuth) Authenticate(context.Context, *http.Request) error { return b.err }
+
+// secretsOf keeps the non-empty values, for Request.Secrets.
+func secretsOf(vals ...string) []string {
+	var out []string
+	for _, v := range vals {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

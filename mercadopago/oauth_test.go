@@ -360,3 +360,28 @@ func TestOAuthRefreshNeedsNoRedirectURI(t *testing.T) {
 	require.ErrorAs(t, err, &ve, "a redirect URI that is given must still be valid")
 	assert.Equal(t, 1, rec.count())
 }
+
+// A seller's token or an OAuth credential echoed in an error body never
+// reaches the error text or the log.
+func TestSellerCredentialsEchoedInErrorsAreRedacted(t *testing.T) {
+	var logBuf bytes.Buffer
+	c, mt := newMocked(t, WithMaxRetries(0), WithLogger(slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	mt.RegisterResponder(http.MethodGet, testBase+"/users/me", (&recorder{}).responder(401,
+		[]byte(`<html>token `+testSellerToken+` is not valid</html>`), nil))
+	mt.RegisterResponder(http.MethodPost, testBase+"/oauth/token", (&recorder{}).responder(400,
+		[]byte(`<html>bad grant: `+testRefreshToken+` for secret `+testClientSecret+`</html>`), nil))
+	_, err1 := c.Users.Me(context.Background(), WithAccessToken(testSellerToken))
+	require.Error(t, err1)
+	_, err2 := c.OAuth.Refresh(context.Background(), testApp(), testRefreshToken)
+	require.Error(t, err2)
+	src, err := c.OAuth.TokenSource(testApp(), &OAuthToken{AccessToken: testSellerToken, RefreshToken: testRefreshToken}, nil)
+	require.NoError(t, err)
+	_, err3 := c.Users.Me(context.Background(), WithSeller(src))
+	require.Error(t, err3)
+	for _, s := range []string{err1.Error(), err2.Error(), err3.Error(), fmt.Sprintf("%+v %#v", err1, err2), logBuf.String()} {
+		assert.NotContains(t, s, sellerTokenSuffix)
+		assert.NotContains(t, s, "6716a1e4b0c1fa0001f3e1c2")
+		assert.NotContains(t, s, testClientSecret)
+	}
+	assert.Contains(t, err1.Error(), "[redacted]", "the excerpt is kept, redacted")
+}
