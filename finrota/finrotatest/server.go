@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -85,6 +86,7 @@ type Server struct {
 	apiKey, secretKey string
 	now               func() time.Time
 	refundField       string
+	listener          net.Listener
 
 	mu           sync.Mutex
 	seq          int
@@ -160,7 +162,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Resource not found", "NOT_FOUND")
 	})
-	s.Server = sim.NewServer(mux)
+	s.Server = sim.NewServerOn(s.listener, s.browser(mux))
 	return s
 }
 

@@ -17,6 +17,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ type Server struct {
 	clock            func() time.Time
 	webhookURL       string
 	webhookClient    *http.Client
+	listener         net.Listener
 
 	mu         sync.Mutex
 	tokens     map[string]time.Time // access token → expiry
@@ -162,7 +164,7 @@ func NewServer(opts ...Option) *Server {
 	if s.webhookClient == nil {
 		s.webhookClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServer(s.routes())
+	s.Server = sim.NewServerOn(s.listener, s.routes())
 	return s
 }
 
@@ -208,6 +210,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PATCH /pis/v2/payments/{id}", s.authed(s.handleCancel))
 	mux.HandleFunc("POST /pis/v2/refund", s.authed(s.handleRefund))
 	mux.HandleFunc("GET /v2/{connect}", s.handleConnectPage)
+	mux.HandleFunc("POST /v2/{connect}", s.handleConnectPage)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "not_found", "Not Found", "no route for "+r.Method+" "+r.URL.Path)
 	})

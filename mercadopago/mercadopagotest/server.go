@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,6 +103,7 @@ type Server struct {
 	webhookURL string
 	cardLimit  int
 	httpc      *http.Client
+	listener   net.Listener
 
 	mu         sync.Mutex
 	seq        int64
@@ -145,7 +147,7 @@ func NewServer(opts ...Option) *Server {
 	if s.httpc == nil {
 		s.httpc = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServer(s.routes())
+	s.Server = sim.NewServerOn(s.listener, s.browser(s.routes()))
 	s.wg.Add(1)
 	go s.deliver()
 	return s
