@@ -10,7 +10,7 @@
 //	go run ./examples/checkout -addr :9000      # another port
 //	go run ./examples/checkout -smoke           # start, check one order, exit
 //
-// The shop's code is in examples/internal/shop; the browser test in e2e/
+// The shop's code is in examples/checkout/shop; the browser test in e2e/
 // drives it in headless Chromium.
 package main
 
@@ -29,8 +29,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/paykit-go/paykit/examples/internal/shop"
-	"github.com/paykit-go/paykit/examples/internal/simset"
+	"github.com/paykit-go/paykit/examples/checkout/shop"
+	"github.com/paykit-go/paykit/examples/simulators/simset"
 )
 
 func main() {

@@ -31,7 +31,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/paykit-go/paykit/examples/internal/simset"
+	"github.com/paykit-go/paykit/examples/simulators/simset"
 )
 
 func main() {

@@ -76,8 +76,8 @@ func (s *Server) browser(api http.Handler) http.Handler {
 				return
 			}
 		}
-		if h, pattern := mux.Handler(r); pattern != "" {
-			h.ServeHTTP(w, r)
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r) // ServeHTTP, not the handler found, sets the path values
 			return
 		}
 		api.ServeHTTP(w, r)

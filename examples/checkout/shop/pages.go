@@ -101,6 +101,7 @@ form.addEventListener('submit', async e => {
     document.getElementById('form-error').textContent = 'The card was not accepted: ' + err.message;
   }
 });
+document.body.dataset.ready = "1";
 </script>
 {{template "foot"}}{{end}}
 
@@ -129,6 +130,7 @@ form.addEventListener('submit', async e => {
     document.getElementById('form-error').textContent = 'The card was not accepted: ' + err.message;
   }
 });
+document.body.dataset.ready = "1";
 </script>
 {{template "foot"}}{{end}}
 
@@ -156,6 +158,7 @@ document.getElementById('open-fintoc').addEventListener('click', async () => {
     msg.textContent = 'Could not open the transfer: ' + err.message;
   }
 });
+document.body.dataset.ready = "1";
 </script>
 {{template "foot"}}{{end}}
 
@@ -177,6 +180,7 @@ function openWidget() {
 }
 document.getElementById('open-widget').addEventListener('click', openWidget);
 openWidget();
+document.body.dataset.ready = "1";
 </script>
 {{template "foot"}}{{end}}
 
@@ -184,6 +188,7 @@ openWidget();
 <h1>Pay order {{.Order.ID}}: {{.Method.Label}}</h1>{{template "summary" .}}
 <form method="post"><p>You will be taken to your bank and brought back here.</p>
 <button id="pay">Continue to pay {{.Order.Total}} {{.Method.Currency}}</button></form>
+<script>document.body.dataset.ready = "1";</script>
 {{template "foot"}}{{end}}
 
 {{define "error"}}{{template "head" .}}

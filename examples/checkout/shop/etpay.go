@@ -24,7 +24,7 @@ func (s *Shop) etPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.Method, o.etSession, o.etSignature = m.Key, sess.Token, sess.SignatureToken
+		o.Method, o.ETpaySession, o.etSignature = m.Key, sess.Token, sess.SignatureToken
 		o.event("backend", "ETpay session created; sending the payer to the funnel")
 		if o.Status != StatusPaid {
 			o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
@@ -39,7 +39,7 @@ func (s *Shop) etpaySignatureToken(_ context.Context, session string) (string, e
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, o := range s.orders {
-		if o.etSession != "" && o.etSession == session {
+		if o.ETpaySession != "" && o.ETpaySession == session {
 			return o.etSignature, nil
 		}
 	}
@@ -62,10 +62,10 @@ func (s *Shop) etReturn(ctx context.Context, r *http.Request, o *Order) (string,
 // etLookup asks ETpay about every attempt of the order's session.
 func (s *Shop) etLookup(ctx context.Context, id string) error {
 	o, ok := s.Order(id)
-	if !ok || o.etSession == "" {
+	if !ok || o.ETpaySession == "" {
 		return errors.New("no ETpay session for this order yet")
 	}
-	pays, err := s.c.ETpay.Payments.Status(ctx, &etpay.StatusQuery{SessionToken: o.etSession})
+	pays, err := s.c.ETpay.Payments.Status(ctx, &etpay.StatusQuery{SessionToken: o.ETpaySession})
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Shop) etSettle(id string, pays []etpay.Payment, src Source) {
 // with the session's signature token; the payment is then confirmed with
 // the status call.
 func (s *Shop) etNotification(ctx context.Context, n *etpay.Notification) error {
-	id, ok := s.findOrder(func(o *Order) bool { return o.etSession == n.SessionToken })
+	id, ok := s.findOrder(func(o *Order) bool { return o.ETpaySession == n.SessionToken })
 	if !ok {
 		return nil
 	}

@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit/etpay"
-	"github.com/paykit-go/paykit/examples/internal/simset"
+	"github.com/paykit-go/paykit/examples/simulators/simset"
 	"github.com/paykit-go/paykit/fintecture"
 	"github.com/paykit-go/paykit/mercadopago"
 	"github.com/paykit-go/paykit/mercadopago/mercadopagotest"
@@ -132,16 +132,21 @@ type Order struct {
 	Method string
 	Events []Event
 
-	// Provider references, kept with the order.
-	mpPayments      []int64 // card and saved-card payments
-	fintocPayment   int64
+	// The provider's references of the order's payments: Mercado Pago card
+	// payment ids, the Fintoc payment id, Finrota's client reference of the
+	// last attempt, the Fintecture session and the ETpay session.
+	MPPayments        []int64
+	FintocPayment     int64
+	FinrotaRef        string
+	FintectureSession string
+	ETpaySession      string
+
+	// What stays in the backend: the Fintoc widget token, the attempt
+	// count, the Fintecture state and ETpay's signature token.
 	fintocToken     string
 	fintocExpires   time.Time
-	finrotaRef      string // clientReferenceCode of the last attempt
 	finrotaAttempts int
-	ftSession       string
 	ftState         string
-	etSession       string
 	etSignature     string
 }
 
@@ -229,7 +234,7 @@ func (s *Shop) Order(id string) (Order, bool) {
 	cp := *o
 	cp.Lines = append([]Line(nil), o.Lines...)
 	cp.Events = append([]Event(nil), o.Events...)
-	cp.mpPayments = append([]int64(nil), o.mpPayments...)
+	cp.MPPayments = append([]int64(nil), o.MPPayments...)
 	return cp, true
 }
 

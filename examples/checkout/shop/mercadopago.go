@@ -75,7 +75,7 @@ func (s *Shop) mpPayCard(ctx context.Context, w http.ResponseWriter, r *http.Req
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.mpPayments = append(o.mpPayments, p.ID)
+		o.MPPayments = append(o.MPPayments, p.ID)
 		o.event("backend", "Mercado Pago payment %d created (%s); confirming it", p.ID, p.Status)
 	})
 	if err := s.mpSettle(ctx, p.ID, FromLookup); err != nil {
@@ -109,7 +109,7 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 		}
 		token = fp.WidgetToken
 		s.withOrder(o.ID, func(o *Order) {
-			o.fintocPayment, o.fintocToken, o.fintocExpires = fp.Payment.ID, fp.WidgetToken, fp.WidgetTokenExpiresAt
+			o.FintocPayment, o.fintocToken, o.fintocExpires = fp.Payment.ID, fp.WidgetToken, fp.WidgetTokenExpiresAt
 			o.event("backend", "Mercado Pago Fintoc payment %d created (%s); widget token valid until %s",
 				fp.Payment.ID, fp.Payment.Status, fp.WidgetTokenExpiresAt.Format("15:04:05"))
 			if o.Status != StatusPaid {
@@ -126,9 +126,9 @@ func (s *Shop) mpLookup(ctx context.Context, id string) error {
 	if !ok {
 		return nil
 	}
-	pid := o.fintocPayment
-	if o.Method != "mp-fintoc" && len(o.mpPayments) > 0 {
-		pid = o.mpPayments[len(o.mpPayments)-1]
+	pid := o.FintocPayment
+	if o.Method != "mp-fintoc" && len(o.MPPayments) > 0 {
+		pid = o.MPPayments[len(o.MPPayments)-1]
 	}
 	if pid == 0 {
 		return errors.New("no Mercado Pago payment for this order yet")
@@ -152,7 +152,7 @@ func (s *Shop) mpSettle(ctx context.Context, paymentID int64, src Source) error 
 	}
 	detail := fmt.Sprintf("%s (%s)", p.Status, p.StatusDetail)
 	if !s.withOrder(p.ExternalReference, func(o *Order) {
-		if out == outFailed && o.Status == StatusPending && o.Method == "mp-fintoc" && paymentID != o.fintocPayment {
+		if out == outFailed && o.Status == StatusPending && o.Method == "mp-fintoc" && paymentID != o.FintocPayment {
 			return // an older attempt
 		}
 		s.settle(o, src, out, "mp-"+strconv.FormatInt(p.ID, 10), detail)

@@ -36,7 +36,7 @@ func (s *Shop) finrotaPay(ctx context.Context, w http.ResponseWriter, r *http.Re
 		o.Method = m.Key
 		o.finrotaAttempts++
 		ref = o.ID + "-" + strconv.Itoa(o.finrotaAttempts)
-		o.finrotaRef = ref
+		o.FinrotaRef = ref
 	})
 	res, err := s.c.Finrota.Widget.Pay(ctx, &finrota.PaymentRequest{
 		PrepareToken:        finrota.PrepareToken(pt),
@@ -72,10 +72,10 @@ func (s *Shop) finrotaPay(ctx context.Context, w http.ResponseWriter, r *http.Re
 // finrotaReturn is the bank's redirect after 3-D Secure: ConfirmReturn
 // ignores what the query claims and asks Finrota by our reference.
 func (s *Shop) finrotaReturn(ctx context.Context, r *http.Request, o *Order) error {
-	if o.finrotaRef == "" {
+	if o.FinrotaRef == "" {
 		return errors.New("no Finrota payment for this order")
 	}
-	tx, err := s.c.Finrota.Transactions.ConfirmReturn(ctx, r, o.finrotaRef)
+	tx, err := s.c.Finrota.Transactions.ConfirmReturn(ctx, r, o.FinrotaRef)
 	if err != nil {
 		return err
 	}
@@ -86,10 +86,10 @@ func (s *Shop) finrotaReturn(ctx context.Context, r *http.Request, o *Order) err
 // finrotaLookup asks Finrota about the order's last attempt.
 func (s *Shop) finrotaLookup(ctx context.Context, id string) error {
 	o, ok := s.Order(id)
-	if !ok || o.finrotaRef == "" {
+	if !ok || o.FinrotaRef == "" {
 		return errors.New("no Finrota payment for this order yet")
 	}
-	tx, err := s.c.Finrota.Transactions.Get(ctx, finrota.ByClientReference(o.finrotaRef))
+	tx, err := s.c.Finrota.Transactions.Get(ctx, finrota.ByClientReference(o.FinrotaRef))
 	if err != nil {
 		return err
 	}

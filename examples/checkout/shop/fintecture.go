@@ -27,7 +27,7 @@ func (s *Shop) ftPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.Method, o.ftSession, o.ftState = m.Key, sess.SessionID, state
+		o.Method, o.FintectureSession, o.ftState = m.Key, sess.SessionID, state
 		o.event("backend", "Fintecture session %s created; sending the payer to Connect", sess.SessionID)
 		if o.Status != StatusPaid {
 			o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
@@ -43,7 +43,7 @@ func (s *Shop) ftReturn(ctx context.Context, r *http.Request, o *Order) error {
 	if err != nil {
 		return err
 	}
-	if cb.SessionID != o.ftSession {
+	if cb.SessionID != o.FintectureSession {
 		return errors.New("the callback names another payment session")
 	}
 	p, err := s.c.Fintecture.PIS.VerifyCallback(ctx, cb, o.ftState)
@@ -57,10 +57,10 @@ func (s *Shop) ftReturn(ctx context.Context, r *http.Request, o *Order) error {
 // ftLookup asks Fintecture about the order's session.
 func (s *Shop) ftLookup(ctx context.Context, id string) error {
 	o, ok := s.Order(id)
-	if !ok || o.ftSession == "" {
+	if !ok || o.FintectureSession == "" {
 		return errors.New("no Fintecture session for this order yet")
 	}
-	p, err := s.c.Fintecture.PIS.GetPayment(ctx, o.ftSession)
+	p, err := s.c.Fintecture.PIS.GetPayment(ctx, o.FintectureSession)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Shop) ftNotification(ctx context.Context, ev *fintecture.WebhookEvent) 
 	if ev.SessionID == "" {
 		return nil
 	}
-	id, ok := s.findOrder(func(o *Order) bool { return o.ftSession == ev.SessionID })
+	id, ok := s.findOrder(func(o *Order) bool { return o.FintectureSession == ev.SessionID })
 	if !ok {
 		s.log.Warn("fintecture webhook for an unknown session")
 		return nil
