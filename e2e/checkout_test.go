@@ -370,7 +370,9 @@ func finrotaTx(t *testing.T, ref string) *finrota.Transaction {
 	return tx
 }
 
-func finrotaPayments() int { return running.Sims.Finrota().Handled(http.MethodPost, "/b2c/widget/payment") }
+func finrotaPayments() int {
+	return running.Sims.Finrota().Handled(http.MethodPost, "/b2c/widget/payment")
+}
 
 func TestFinrotaCard(t *testing.T) {
 	p := open(t)
