@@ -53,7 +53,11 @@ func (s *Set) Control() http.Handler {
 			return
 		}
 		res, err := s.Complete(r.Context(), c)
-		if err != nil {
+		switch {
+		case errors.Is(err, errUnknownProvider):
+			fail(w, http.StatusBadRequest, err)
+			return
+		case err != nil:
 			fail(w, http.StatusConflict, err)
 			return
 		}
