@@ -20,7 +20,9 @@ package fintecturetest
 //
 // What it leaves out: the bank's own login and strong customer
 // authentication pages, the QR-code and "pay later" variants, the
-// payer's choice of account, and Fintecture's branding options.
+// payer's choice of account, and Fintecture's branding options. The bank
+// picked on the page is not recorded: the session reports the provider
+// Pay always sets (cmcifr2a).
 
 import (
 	"fmt"
