@@ -24,7 +24,7 @@ func (s *Shop) etPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.Method, o.ETpaySession, o.etSignature = m.Key, sess.Token, sess.SignatureToken
+		o.Method, o.ETpaySession, o.keys.etSignature = m.Key, sess.Token, sess.SignatureToken
 		o.event("backend", "ETpay session created; sending the payer to the funnel")
 		if o.Status != StatusPaid {
 			o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
@@ -40,7 +40,7 @@ func (s *Shop) etpaySignatureToken(_ context.Context, session string) (string, e
 	defer s.mu.Unlock()
 	for _, o := range s.orders {
 		if o.ETpaySession != "" && o.ETpaySession == session {
-			return o.etSignature, nil
+			return o.keys.etSignature, nil
 		}
 	}
 	return "", etpay.ErrUnknownSession

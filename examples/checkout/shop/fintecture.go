@@ -27,7 +27,7 @@ func (s *Shop) ftPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.Method, o.FintectureSession, o.ftState = m.Key, sess.SessionID, state
+		o.Method, o.FintectureSession, o.keys.ftState = m.Key, sess.SessionID, state
 		o.event("backend", "Fintecture session %s created; sending the payer to Connect", sess.SessionID)
 		if o.Status != StatusPaid {
 			o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
@@ -46,7 +46,9 @@ func (s *Shop) ftReturn(ctx context.Context, r *http.Request, o *Order) error {
 	if cb.SessionID != o.FintectureSession {
 		return errors.New("the callback names another payment session")
 	}
-	p, err := s.c.Fintecture.PIS.VerifyCallback(ctx, cb, o.ftState)
+	var state string
+	s.withOrder(o.ID, func(o *Order) { state = o.keys.ftState })
+	p, err := s.c.Fintecture.PIS.VerifyCallback(ctx, cb, state)
 	if err != nil {
 		return err
 	}

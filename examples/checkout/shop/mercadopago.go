@@ -90,8 +90,8 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 	var token string
 	s.withOrder(o.ID, func(o *Order) {
 		o.Method = m.Key
-		if o.fintocToken != "" && o.Status != StatusFailed && time.Now().Add(30*time.Second).Before(o.fintocExpires) {
-			token = o.fintocToken
+		if o.keys.fintocToken != "" && o.Status != StatusFailed && time.Now().Add(30*time.Second).Before(o.fintocExpires) {
+			token = o.keys.fintocToken
 		}
 	})
 	if token == "" {
@@ -109,7 +109,7 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 		}
 		token = fp.WidgetToken
 		s.withOrder(o.ID, func(o *Order) {
-			o.FintocPayment, o.fintocToken, o.fintocExpires = fp.Payment.ID, fp.WidgetToken, fp.WidgetTokenExpiresAt
+			o.FintocPayment, o.keys.fintocToken, o.fintocExpires = fp.Payment.ID, fp.WidgetToken, fp.WidgetTokenExpiresAt
 			o.event("backend", "Mercado Pago Fintoc payment %d created (%s); widget token valid until %s",
 				fp.Payment.ID, fp.Payment.Status, fp.WidgetTokenExpiresAt.Format("15:04:05"))
 			if o.Status != StatusPaid {

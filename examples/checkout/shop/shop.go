@@ -141,13 +141,31 @@ type Order struct {
 	FintectureSession string
 	ETpaySession      string
 
-	// What stays in the backend: the Fintoc widget token, the attempt
-	// count, the Fintecture state and ETpay's signature token.
-	fintocToken     string
+	// What stays in the backend: when the Fintoc widget token expires, the
+	// Finrota attempt count, and (behind a pointer, so no fmt verb prints
+	// them) the widget token, the Fintecture state and ETpay's signature
+	// token.
 	fintocExpires   time.Time
 	finrotaAttempts int
-	ftState         string
-	etSignature     string
+	keys            *orderKeys
+}
+
+// orderKeys are an order's provider secrets. Read and write them with
+// Shop.mu held.
+type orderKeys struct {
+	fintocToken string
+	ftState     string
+	etSignature string
+}
+
+// Format keeps the keys out of every fmt verb.
+func (*orderKeys) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[redacted]") }
+
+// Format prints the order's id, status and total for every verb, never its
+// keys.
+func (o Order) Format(f fmt.State, _ rune) {
+	_, _ = fmt.Fprintf(f, "shop.Order{ID: %s, Status: %s, Total: %d, Method: %s, PaidBy: %s, PaidRef: %s}",
+		o.ID, o.Status, o.Total, o.Method, o.PaidBy, o.PaidRef)
 }
 
 // Amount is the total as a decimal.
@@ -252,7 +270,7 @@ func (s *Shop) Orders() []string {
 
 // newOrder stores an order for the given quantities.
 func (s *Shop) newOrder(qty map[string]int) (*Order, error) {
-	o := &Order{Status: StatusNew, Created: time.Now()}
+	o := &Order{Status: StatusNew, Created: time.Now(), keys: &orderKeys{}}
 	for _, p := range Catalog {
 		if n := qty[p.SKU]; n > 0 {
 			o.Lines = append(o.Lines, Line{Product: p, Quantity: n})

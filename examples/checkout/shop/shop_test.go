@@ -6,6 +6,7 @@ package shop
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -305,4 +306,21 @@ func TestUnknownRoutes(t *testing.T) {
 	}
 	code, _, _ := get(t, r.URL+"/webhooks/mercadopago")
 	assert.Equal(t, http.StatusMethodNotAllowed, code)
+}
+
+func TestOrdersDoNotPrintTheirKeys(t *testing.T) {
+	r := start(t)
+	id := place(t, r)
+	submit(t, r.URL+"/orders/"+id+"/pay/etpay", nil)
+	submit(t, r.URL+"/orders/"+id+"/pay/fintecture", nil)
+	o, _ := r.Shop.Order(id)
+	sig, ok := r.Sims.ETpay().SignatureToken(o.ETpaySession)
+	require.True(t, ok)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%x", "%q"} {
+		out := fmt.Sprintf(format, o) + fmt.Sprintf(format, &o) + fmt.Sprintf(format, []Order{o})
+		assert.Contains(t, out, "Status: pending", format)
+		assert.NotContains(t, out, sig, format)
+		assert.NotContains(t, out, "st-", format)
+		assert.Contains(t, fmt.Sprintf(format, o.keys), "[redacted]", format)
+	}
 }
