@@ -440,6 +440,22 @@ func TestFinrota3DS(t *testing.T) {
 	}
 }
 
+func TestFinrota3DSWrongCode(t *testing.T) {
+	p := open(t)
+	id := p.newOrder()
+	p.choose("finrota-3ds")
+	p.do(finrotaCard(finrotatest.CardApproved), chromedp.WaitVisible(`input[name="otp"]`, q),
+		chromedp.SetValue(`input[name="otp"]`, "000000", q), chromedp.Click("button", q))
+	p.waitStatus(shop.StatusFailed)
+	if got := p.text("#detail"); !strings.Contains(got, "3-D Secure authentication failed") {
+		t.Errorf("the page says %q", got)
+	}
+	o := order(t, id)
+	if tx := finrotaTx(t, o.FinrotaRef); tx.Status != finrota.StatusFailed || o.PaidBy != "" {
+		t.Errorf("wrong code at the bank: Finrota %s, order paid by %q", tx.Status, o.PaidBy)
+	}
+}
+
 func TestFinrota3DSAbandoned(t *testing.T) {
 	p := open(t)
 	id := p.newOrder()
