@@ -24,7 +24,7 @@ func (s *Shop) etPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.Method, o.ETpaySession, o.keys.etSignature = m.Key, sess.Token, sess.SignatureToken
+		o.Method, o.ETpaySession, o.keys.etSignature, o.attempt = m.Key, sess.Token, sess.SignatureToken, "etpay-"+sess.Token
 		o.event("backend", "ETpay session created; sending the payer to the funnel")
 		if o.Status != StatusPaid {
 			o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
@@ -69,24 +69,25 @@ func (s *Shop) etLookup(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	s.etSettle(id, pays, FromLookup)
+	s.etSettle(id, o.ETpaySession, pays, FromLookup)
 	return nil
 }
 
-func (s *Shop) etSettle(id string, pays []etpay.Payment, src Source) {
+func (s *Shop) etSettle(id, session string, pays []etpay.Payment, src Source) {
 	s.withOrder(id, func(o *Order) {
+		attempt := "etpay-" + session
 		if len(pays) == 0 {
-			s.settle(o, src, outPending, "etpay-session", "no payment yet")
+			s.settle(o, src, outPending, attempt, "etpay-session", "no payment yet")
 			return
 		}
 		for _, p := range pays {
 			if p.PaymentStatus.IsSuccess() && p.OrderID == o.ID && p.Amount == o.Total {
-				s.settle(o, src, outPaid, "etpay-"+p.PaymentToken, string(p.PaymentStatus))
+				s.settle(o, src, outPaid, attempt, "etpay-"+p.PaymentToken, string(p.PaymentStatus))
 				return
 			}
 		}
 		last := pays[len(pays)-1]
-		s.settle(o, src, outFailed, "etpay-"+last.PaymentToken, string(last.PaymentStatus))
+		s.settle(o, src, outFailed, attempt, "etpay-"+last.PaymentToken, string(last.PaymentStatus))
 	})
 }
 
@@ -102,6 +103,6 @@ func (s *Shop) etNotification(ctx context.Context, n *etpay.Notification) error 
 	if err != nil {
 		return err // answered 500: ETpay tries again
 	}
-	s.etSettle(id, pays, FromNotification)
+	s.etSettle(id, n.SessionToken, pays, FromNotification)
 	return nil
 }

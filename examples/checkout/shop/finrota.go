@@ -37,6 +37,7 @@ func (s *Shop) finrotaPay(ctx context.Context, w http.ResponseWriter, r *http.Re
 		o.finrotaAttempts++
 		ref = o.ID + "-" + strconv.Itoa(o.finrotaAttempts)
 		o.FinrotaRef = ref
+		o.attempt = "finrota-" + ref
 	})
 	res, err := s.c.Finrota.Widget.Pay(ctx, &finrota.PaymentRequest{
 		PrepareToken:        finrota.PrepareToken(pt),
@@ -110,5 +111,7 @@ func (s *Shop) finrotaSettle(id string, tx *finrota.Transaction) {
 	case tx.Status == finrota.StatusPending:
 		detail = "pending: 3-D Secure not completed"
 	}
-	s.withOrder(id, func(o *Order) { s.settle(o, FromLookup, out, "finrota-"+tx.ClientReferenceNumber, detail) })
+	s.withOrder(id, func(o *Order) {
+		s.settle(o, FromLookup, out, "finrota-"+tx.ClientReferenceNumber, "finrota-"+tx.ClientReferenceNumber, detail)
+	})
 }

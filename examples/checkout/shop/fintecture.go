@@ -27,7 +27,7 @@ func (s *Shop) ftPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 		return
 	}
 	s.withOrder(o.ID, func(o *Order) {
-		o.Method, o.FintectureSession, o.keys.ftState = m.Key, sess.SessionID, state
+		o.Method, o.FintectureSession, o.keys.ftState, o.attempt = m.Key, sess.SessionID, state, "fintecture-"+sess.SessionID
 		o.event("backend", "Fintecture session %s created; sending the payer to Connect", sess.SessionID)
 		if o.Status != StatusPaid {
 			o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
@@ -78,7 +78,9 @@ func (s *Shop) ftSettle(id string, p *fintecture.Payment, src Source) {
 	case p.Status.Final():
 		out = outFailed
 	}
-	s.withOrder(id, func(o *Order) { s.settle(o, src, out, "fintecture-"+p.SessionID, string(p.Status)) })
+	s.withOrder(id, func(o *Order) {
+		s.settle(o, src, out, "fintecture-"+p.SessionID, "fintecture-"+p.SessionID, string(p.Status))
+	})
 }
 
 // ftNotification handles a webhook the verifier accepted (its signature

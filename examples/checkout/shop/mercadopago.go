@@ -76,6 +76,7 @@ func (s *Shop) mpPayCard(ctx context.Context, w http.ResponseWriter, r *http.Req
 	}
 	s.withOrder(o.ID, func(o *Order) {
 		o.MPPayments = append(o.MPPayments, p.ID)
+		o.attempt = "mp-" + strconv.FormatInt(p.ID, 10)
 		o.event("backend", "Mercado Pago payment %d created (%s); confirming it", p.ID, p.Status)
 	})
 	if err := s.mpSettle(ctx, p.ID, FromLookup); err != nil {
@@ -110,6 +111,7 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 		token = fp.WidgetToken
 		s.withOrder(o.ID, func(o *Order) {
 			o.FintocPayment, o.keys.fintocToken, o.fintocExpires = fp.Payment.ID, fp.WidgetToken, fp.WidgetTokenExpiresAt
+			o.attempt = "mp-" + strconv.FormatInt(fp.Payment.ID, 10)
 			o.event("backend", "Mercado Pago Fintoc payment %d created (%s); widget token valid until %s",
 				fp.Payment.ID, fp.Payment.Status, fp.WidgetTokenExpiresAt.Format("15:04:05"))
 			if o.Status != StatusPaid {
@@ -151,12 +153,8 @@ func (s *Shop) mpSettle(ctx context.Context, paymentID int64, src Source) error 
 		out = outFailed
 	}
 	detail := fmt.Sprintf("%s (%s)", p.Status, p.StatusDetail)
-	if !s.withOrder(p.ExternalReference, func(o *Order) {
-		if out == outFailed && o.Status == StatusPending && o.Method == "mp-fintoc" && paymentID != o.FintocPayment {
-			return // an older attempt
-		}
-		s.settle(o, src, out, "mp-"+strconv.FormatInt(p.ID, 10), detail)
-	}) {
+	ref := "mp-" + strconv.FormatInt(p.ID, 10)
+	if !s.withOrder(p.ExternalReference, func(o *Order) { s.settle(o, src, out, ref, ref, detail) }) {
 		s.log.Warn("mercadopago payment for an unknown order", "payment", p.ID, "reference", p.ExternalReference)
 	}
 	return nil

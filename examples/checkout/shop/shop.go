@@ -148,6 +148,10 @@ type Order struct {
 	fintocExpires   time.Time
 	finrotaAttempts int
 	keys            *orderKeys
+	// attempt names the payment in progress ("mp-123", "finrota-A1001-2",
+	// "fintecture-<session>", "etpay-<session>"): only news about it may
+	// move an unpaid order, so a late word on an earlier attempt cannot.
+	attempt string
 }
 
 // orderKeys are an order's provider secrets. Read and write them with
@@ -302,10 +306,14 @@ const (
 	outFailed
 )
 
-// settle records what src says of payment ref: the one place an order's
-// status changes. Call with s.mu held.
-func (s *Shop) settle(o *Order, src Source, out outcome, ref, detail string) {
+// settle records what src says of payment ref, part of attempt: the one
+// place an order's status changes. A payment that went through always
+// counts; anything else counts only for the attempt in progress. Call with
+// s.mu held.
+func (s *Shop) settle(o *Order, src Source, out outcome, attempt, ref, detail string) {
 	switch {
+	case o.Status != StatusPaid && out != outPaid && attempt != o.attempt:
+		o.event(string(src), "payment %s: %s, but it is not the payment this order waits for; nothing changes", ref, detail)
 	case o.Status == StatusPaid && ref == o.PaidRef:
 		o.event(string(src), "payment %s: already recorded as paid (%s); nothing changes", ref, detail)
 	case o.Status == StatusPaid:

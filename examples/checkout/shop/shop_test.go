@@ -324,3 +324,32 @@ func TestOrdersDoNotPrintTheirKeys(t *testing.T) {
 		assert.Contains(t, fmt.Sprintf(format, o.keys), "[redacted]", format)
 	}
 }
+
+func TestLateNewsOfAnEarlierAttemptChangesNothing(t *testing.T) {
+	r := start(t)
+	id := place(t, r)
+	mp := r.Sims.MercadoPago()
+	tok, err := mp.CardToken(mercadopagotest.TestCard{Number: mercadopagotest.CardVisa, ExpirationMonth: 11,
+		ExpirationYear: time.Now().Year() + 2, SecurityCode: "123", HolderName: mercadopagotest.HolderInsufficientFunds})
+	require.NoError(t, err)
+	submit(t, r.URL+"/orders/"+id+"/pay/mp-card", url.Values{"token": {tok}, "email": {"buyer@example.com"}})
+	require.NoError(t, mp.WaitDeliveries(context.Background(), 1))
+	o, _ := r.Shop.Order(id)
+	require.Equal(t, StatusFailed, o.Status)
+
+	// The payer tries again with ETpay; then Mercado Pago's notification
+	// of the declined card arrives once more.
+	submit(t, r.URL+"/orders/"+id+"/pay/etpay", nil)
+	d := mp.Deliveries()[0]
+	req, err := http.NewRequest(http.MethodPost, d.URL, strings.NewReader(string(d.Body)))
+	require.NoError(t, err)
+	req.Header.Set("X-Signature", d.Signature)
+	req.Header.Set("X-Request-Id", d.RequestID)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	o, _ = r.Shop.Order(id)
+	assert.Equal(t, StatusPending, o.Status, events(o))
+	assert.Contains(t, events(o), "not the payment this order waits for")
+}
