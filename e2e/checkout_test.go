@@ -430,7 +430,7 @@ func TestFinrota3DS(t *testing.T) {
 	if o := order(t, id); o.Status != shop.StatusPending {
 		t.Errorf("during 3-D Secure the order is %s, want pending", o.Status)
 	}
-	p.do(chromedp.SetValue(`input[name="otp"]`, finrotatest.OTP, q), chromedp.Click("button", q))
+	p.do(chromedp.SetValue(`input[name="otp"]`, finrotatest.OTP, q), chromedp.Click("#bank-confirm", q))
 	o := paidBy(t, p, id, shop.FromLookup)
 	if tx := finrotaTx(t, o.FinrotaRef); !tx.Paid() {
 		t.Errorf("Finrota holds %s", tx.Status)
@@ -445,7 +445,7 @@ func TestFinrota3DSWrongCode(t *testing.T) {
 	id := p.newOrder()
 	p.choose("finrota-3ds")
 	p.do(finrotaCard(finrotatest.CardApproved), chromedp.WaitVisible(`input[name="otp"]`, q),
-		chromedp.SetValue(`input[name="otp"]`, "000000", q), chromedp.Click("button", q))
+		chromedp.SetValue(`input[name="otp"]`, "000000", q), chromedp.Click("#bank-confirm", q))
 	p.waitStatus(shop.StatusFailed)
 	if got := p.text("#detail"); !strings.Contains(got, "3-D Secure authentication failed") {
 		t.Errorf("the page says %q", got)

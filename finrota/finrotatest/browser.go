@@ -32,6 +32,7 @@ package finrotatest
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"net"
 	"net/http"
 	"strings"
@@ -68,6 +69,35 @@ func (s *Server) browser(api http.Handler) http.Handler {
 		}
 		api.ServeHTTP(w, r)
 	})
+}
+
+var bankPage3DS = template.Must(template.New("3ds").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Simulated bank · 3-D Secure</title>
+<style>body{font:15px system-ui,sans-serif;max-width:400px;margin:40px auto;color:#222}
+.box{border:1px solid #ddd;border-radius:10px;padding:20px}input,button{font:inherit;width:100%;box-sizing:border-box;padding:8px;margin-top:8px}
+button{border:0;border-radius:6px;background:#14532d;color:#fff}</style></head><body>
+<div class="box"><h1 style="font-size:19px">Simulated bank · 3-D Secure</h1>
+<p>Pay <b id="amount">{{.Amount}} {{.Currency}}</b>. Enter the code sent to your phone.</p>
+<form method="post"><label>One-time code<input name="otp" autocomplete="one-time-code" inputmode="numeric"></label>
+<button id="bank-confirm">Confirm</button></form>
+<p style="color:#666;font-size:13px">Sandbox: {{.OTP}} passes, any other code fails the payment; leaving this page abandons it (it stays pending).</p>
+</div></body></html>`))
+
+// bankPage is the bank's 3-D Secure page the payment's redirectTo opens.
+func (s *Server) bankPage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	t, ok := s.threeDS[r.PathValue("id")]
+	var data map[string]string
+	if ok {
+		data = map[string]string{"Amount": t.amount.String(), "Currency": t.currency, "OTP": OTP}
+	}
+	s.mu.Unlock()
+	if !ok {
+		http.Error(w, "3-D Secure session not found or already completed", http.StatusGone)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = bankPage3DS.Execute(w, data)
 }
 
 // finrotaPayJS is the body of the widget script; BASE is the simulator's URL.

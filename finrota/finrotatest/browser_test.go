@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit/finrota"
 	"github.com/paykit-go/paykit/finrota/finrotatest"
+	"github.com/paykit-go/paykit/money"
 )
 
 func TestWidgetScriptAndCORS(t *testing.T) {
@@ -52,4 +54,37 @@ func TestWidgetScriptAndCORS(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", out)
 	assert.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
 	assert.Contains(t, string(out), `"prepareToken":"prp_`)
+}
+
+func TestBankPage(t *testing.T) {
+	srv := finrotatest.NewServer()
+	defer srv.Close()
+	c, err := srv.NewClient()
+	require.NoError(t, err)
+	ctx := context.Background()
+	wt, err := c.Widget.CreateToken(ctx)
+	require.NoError(t, err)
+	pt, err := srv.PreparePayment(ctx, wt.Token, finrotatest.Prepare{Card: finrotatest.TestCard(finrotatest.CardApproved), Use3D: true,
+		Amount: money.MustParse("27.50"), Currency: "TRY"})
+	require.NoError(t, err)
+	res, err := c.Widget.Pay(ctx, &finrota.PaymentRequest{PrepareToken: pt, Amount: money.MustParse("27.50"),
+		ReturnURL: "https://shop.example/back", ClientReferenceCode: "B-1", CustomerIP: "203.0.113.7"})
+	require.NoError(t, err)
+	require.True(t, res.NeedsRedirect())
+
+	resp, err := http.Get(res.RedirectURL)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	for _, want := range []string{"27.50 TRY", `name="otp"`, `id="bank-confirm"`, finrotatest.OTP + " passes"} {
+		assert.Contains(t, string(page), want)
+	}
+	_, err = srv.Complete3DS(ctx, res.RedirectURL, finrotatest.OTP)
+	require.NoError(t, err)
+	resp, err = http.Get(res.RedirectURL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusGone, resp.StatusCode, "a finished 3-D Secure session is gone")
 }

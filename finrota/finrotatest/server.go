@@ -28,7 +28,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net"
 	"net/http"
@@ -560,21 +559,6 @@ func (s *Server) payment(w http.ResponseWriter, r *http.Request) {
 }
 
 // --- bank 3-D Secure page ---
-
-func (s *Server) bankPage(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	t, ok := s.threeDS[r.PathValue("id")]
-	s.mu.Unlock()
-	if !ok {
-		http.Error(w, "3-D Secure session not found or already completed", http.StatusGone)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, `<!doctype html><title>Simulated bank · 3-D Secure</title>
-<p>Pay %s %s. Enter the code sent to your phone (sandbox: %s).</p>
-<form method="post"><input name="otp" autocomplete="one-time-code"><button>Confirm</button></form>`,
-		html.EscapeString(t.amount.String()), html.EscapeString(t.currency), OTP)
-}
 
 func (s *Server) bankSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
