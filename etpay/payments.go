@@ -59,7 +59,7 @@ type Payment struct {
 // strings and the other way round.
 func (p *Payment) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := transport.Decode(b, &m); err != nil {
 		return err
 	}
 	*p = Payment{}

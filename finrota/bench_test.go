@@ -140,6 +140,7 @@ func rawWidgetTokens(b *testing.B, hc *http.Client, srv *finrotatest.Server, tok
 
 // BenchmarkTransactionsGet compares Transactions.Get on a warm client with a
 // hand-written GET carrying the same bearer token, against the simulator.
+// The baseline decodes the fields it reads into its own small struct.
 func BenchmarkTransactionsGet(b *testing.B) {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
@@ -180,10 +181,18 @@ func BenchmarkTransactionsGet(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var out map[string]any
+			// The fields a hand-written integration reads, in its own struct.
+			var out struct {
+				Data struct {
+					TransactionID       string      `json:"transactionId"`
+					Amount              json.Number `json:"amount"`
+					TransactionStatusID int         `json:"transactionStatusId"`
+					IsSuccess           bool        `json:"isSuccess"`
+				} `json:"data"`
+			}
 			err = json.NewDecoder(resp.Body).Decode(&out)
 			resp.Body.Close()
-			if err != nil || resp.StatusCode != 200 {
+			if err != nil || resp.StatusCode != 200 || out.Data.TransactionID == "" || out.Data.Amount == "" {
 				b.Fatal(err, resp.StatusCode)
 			}
 		}

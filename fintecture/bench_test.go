@@ -185,3 +185,66 @@ func BenchmarkRSA2048Sign(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetPayment compares PIS.GetPayment (sandbox, unsigned) with a
+// hand-written GET of the same payment that decodes the fields it reads
+// into its own small struct, against the same simulator.
+func BenchmarkGetPayment(b *testing.B) {
+	srv := fintecturetest.NewServer(fintecturetest.WithoutSignatureChecks())
+	defer srv.Close()
+	creds := srv.Credentials()
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	ctx := context.Background()
+	c, err := fintecture.NewClient(fintecture.Credentials{AppID: creds.AppID, AppSecret: creds.AppSecret},
+		fintecture.WithBaseURL(srv.URL), fintecture.WithHTTPClient(hc))
+	if err != nil {
+		b.Fatal(err)
+	}
+	sess, err := c.PIS.Connect(ctx, benchConnectRequest())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := c.Token(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("raw", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/pis/v2/payments/"+url.PathEscape(sess.SessionID), nil)
+			req.Header.Set("Authorization", "Bearer "+tok.Value)
+			req.Header.Set("Accept", "application/json")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out struct {
+				Meta struct {
+					SessionID string `json:"session_id"`
+					Status    string `json:"status"`
+				} `json:"meta"`
+				Data struct {
+					Attributes struct {
+						Amount        string `json:"amount"`
+						Currency      string `json:"currency"`
+						TransferState string `json:"transfer_state"`
+					} `json:"attributes"`
+				} `json:"data"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusOK || out.Meta.SessionID != sess.SessionID || out.Data.Attributes.Amount == "" {
+				b.Fatalf("status %d, err %v", resp.StatusCode, err)
+			}
+		}
+	})
+	b.Run("fintecture", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			p, err := c.PIS.GetPayment(ctx, sess.SessionID)
+			if err != nil || p.SessionID != sess.SessionID || p.Amount.IsZero() {
+				b.Fatal(err)
+			}
+		}
+	})
+}

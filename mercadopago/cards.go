@@ -50,18 +50,11 @@ type SecurityCode struct {
 	CardLocation string `json:"card_location"`
 }
 
-// CardIssuer is the bank that issued the card.
+// CardIssuer is the bank that issued the card. The API sends its id as a
+// number (a numeric string decodes too).
 type CardIssuer struct {
-	ID   string `json:"id"`
+	ID   int64  `json:"id"`
 	Name string `json:"name"`
-}
-
-// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
-func (c *Card) UnmarshalJSON(b []byte) error {
-	type plain Card
-	u, err := decodeTolerant(b, (*plain)(c))
-	c.Unparsed = u
-	return err
 }
 
 // CardUpdate changes a saved card (PUT /v1/customers/{id}/cards/{card_id});

@@ -28,7 +28,7 @@ func TestCardsEndpoints(t *testing.T) {
 	assertCommonHeaders(t, w)
 	assert.Equal(t, `{"token":"9b2d63e00d66a8c721607214cedaecda"}`, string(w.Body))
 	assert.Equal(t, card, got.ID)
-	assert.Equal(t, "3", got.Issuer.ID, "numeric issuer id read as text")
+	assert.Equal(t, int64(3), got.Issuer.ID, "an issuer id sent as text is read as a number")
 	assert.Equal(t, "master", got.PaymentMethod.ID)
 	assert.Equal(t, 3, got.SecurityCode.Length)
 	assert.Equal(t, "Card holdername", got.Cardholder.Name)

@@ -122,6 +122,16 @@ type Client struct {
 	Customers *CustomersService
 	// Cards saves, lists and removes a customer's cards.
 	Cards *CardsService
+	// PaymentMethods lists payment methods, installment plans and card issuers.
+	PaymentMethods *PaymentMethodsService
+	// IdentificationTypes lists the document types of the account's country.
+	IdentificationTypes *IdentificationTypesService
+	// CardTokens makes and reads card tokens server-side (tests and tools only).
+	CardTokens *CardTokensService
+	// Preferences creates and reads Checkout Pro preferences.
+	Preferences *PreferencesService
+	// MerchantOrders reads and manages the orders Checkout Pro payments belong to.
+	MerchantOrders *MerchantOrdersService
 
 	t *transport.Client
 }
@@ -184,6 +194,11 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Refunds = &RefundsService{c: c}
 	c.Customers = &CustomersService{c: c}
 	c.Cards = &CardsService{c: c}
+	c.PaymentMethods = &PaymentMethodsService{c: c}
+	c.IdentificationTypes = &IdentificationTypesService{c: c}
+	c.CardTokens = &CardTokensService{c: c}
+	c.Preferences = &PreferencesService{c: c}
+	c.MerchantOrders = &MerchantOrdersService{c: c}
 	return c, nil
 }
 

@@ -52,14 +52,6 @@ type Customer struct {
 	Unparsed []string `json:"-"`
 }
 
-// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
-func (c *Customer) UnmarshalJSON(b []byte) error {
-	type plain Customer
-	u, err := decodeTolerant(b, (*plain)(c))
-	c.Unparsed = u
-	return err
-}
-
 // CustomersService is c.Customers.
 type CustomersService struct{ c *Client }
 
@@ -131,13 +123,6 @@ type CustomerPage struct {
 	Paging  Paging     `json:"paging"`
 	Results []Customer `json:"results"`
 	Meta    Meta       `json:"-"`
-}
-
-// UnmarshalJSON decodes tolerantly (see PaymentPage.UnmarshalJSON).
-func (pg *CustomerPage) UnmarshalJSON(b []byte) error {
-	type plain CustomerPage
-	_, err := decodeTolerant(b, (*plain)(pg))
-	return err
 }
 
 // SearchPage fetches one page of a customer search.

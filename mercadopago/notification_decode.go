@@ -266,6 +266,9 @@ func (p *jsonScan) int() (int64, bool) {
 	return n, true
 }
 
+// maxDepth bounds the nesting the scanner follows on hostile input.
+const maxDepth = 32
+
 // skip consumes one value of any kind; escapes inside strings are skipped
 // over, not decoded.
 func (p *jsonScan) skip(depth int) bool {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -77,7 +78,7 @@ func FuzzFastNotification(f *testing.F) {
 		}
 		var slow Notification
 		type plain Notification
-		if _, err := decodeTolerant(b, (*plain)(&slow)); err != nil {
+		if err := transport.Decode(b, (*plain)(&slow)); err != nil {
 			t.Fatalf("slow path failed on %q: %v", b, err)
 		}
 		slow.Unparsed = nil

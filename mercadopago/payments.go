@@ -59,8 +59,10 @@ const (
 	PayerGuest    = "guest"    // a one-off payer: set Email
 )
 
-// PaymentRequest is the body of POST /v1/payments. Only the fields the
-// flows need are here; Metadata carries anything of your own.
+// PaymentRequest is the body of POST /v1/payments: the fields a merchant
+// sets. Optional values whose zero means something (0 installments, a fee of
+// 0, binary mode off) are pointers, so a zero set on purpose is still sent;
+// Metadata carries anything of your own.
 // See https://www.mercadopago.com/developers/en/reference/payments/_payments/post
 type PaymentRequest struct {
 	// TransactionAmount is what the payer pays, in the account's currency. Required, > 0.
@@ -97,10 +99,25 @@ type PaymentRequest struct {
 	BinaryMode *bool `json:"binary_mode,omitempty"`
 	// Metadata is returned as it was sent.
 	Metadata map[string]any `json:"metadata,omitempty"`
+	// AdditionalInfo describes the purchase (items, buyer, shipping); the
+	// documentation recommends it because it raises approval rates.
+	AdditionalInfo *AdditionalInfo `json:"additional_info,omitempty"`
+	// ThreeDSecureMode asks for 3-D Secure on a card payment: ThreeDSOptional
+	// or ThreeDSMandatory; empty leaves it out (the API's "not_supported").
+	ThreeDSecureMode ThreeDSecureMode `json:"three_d_secure_mode,omitempty"`
+	// DateOfExpiration is when a pending payment (cash, bank transfer) expires.
+	DateOfExpiration *time.Time `json:"date_of_expiration,omitempty"`
+	// ApplicationFee is the marketplace's commission, taken from the seller's
+	// amount (OAuth marketplaces); Ptr(money.FromInt(0)) sends 0.
+	ApplicationFee *money.Decimal `json:"application_fee,omitempty"`
+	// SponsorID is the Mercado Pago user id of the platform that integrated
+	// the payment (a partner's id, not the seller's).
+	SponsorID *int64 `json:"sponsor_id,omitempty"`
 }
 
 // PaymentPayer is who pays: a saved customer (Type "customer", ID) or a
-// one-off payer (Email).
+// one-off payer (Email), with the document, phone and address that help the
+// fraud check.
 type PaymentPayer struct {
 	Type           string          `json:"type,omitempty"`
 	ID             string          `json:"id,omitempty"`
@@ -108,6 +125,10 @@ type PaymentPayer struct {
 	FirstName      string          `json:"first_name,omitempty"`
 	LastName       string          `json:"last_name,omitempty"`
 	Identification *Identification `json:"identification,omitempty"`
+	// EntityType is "individual" or "association" (required for some methods in Brazil).
+	EntityType string        `json:"entity_type,omitempty"`
+	Phone      *Phone        `json:"phone,omitempty"`
+	Address    *PayerAddress `json:"address,omitempty"`
 }
 
 // Identification is a national id document ("DNI", "CPF", "RUT"…).
@@ -116,10 +137,16 @@ type Identification struct {
 	Number string `json:"number,omitempty"`
 }
 
-// PointOfInteraction names the channel of a payment.
+// PointOfInteraction names the channel of a payment. In a request only Type,
+// SubType and LinkedTo are set; a payment read back fills the rest (the PIX
+// QR code and ticket URL, bank details, the application that made it).
 type PointOfInteraction struct {
-	Type    string `json:"type,omitempty"`
-	SubType string `json:"sub_type,omitempty"`
+	Type            string              `json:"type,omitempty"`
+	SubType         string              `json:"sub_type,omitempty"`
+	LinkedTo        string              `json:"linked_to,omitempty"`
+	ApplicationData *POIApplicationData `json:"application_data,omitempty"`
+	TransactionData *POITransactionData `json:"transaction_data,omitempty"`
+	BusinessInfo    *POIBusinessInfo    `json:"business_info,omitempty"`
 }
 
 // Payment is a payment as Mercado Pago reports it. Fields that arrived in a
@@ -153,6 +180,44 @@ type Payment struct {
 	Metadata                  map[string]any      `json:"metadata"`
 	Refunds                   []Refund            `json:"refunds"`
 
+	// DateOfExpiration is when a pending payment expires (zero when it does not).
+	DateOfExpiration time.Time `json:"date_of_expiration"`
+	// MoneyReleaseStatus says whether the money is available to the seller
+	// ("released", "pending"…).
+	MoneyReleaseStatus string `json:"money_release_status"`
+	// MoneyReleaseSchema is how the money is released ("payment_in_installments"…).
+	MoneyReleaseSchema string `json:"money_release_schema"`
+	// CollectorID is the seller's Mercado Pago user id.
+	CollectorID int64 `json:"collector_id"`
+	// SponsorID is the integrating platform's user id, when one was sent.
+	SponsorID int64 `json:"sponsor_id"`
+	// OperationType is "regular_payment", "recurring_payment", "money_transfer"…
+	OperationType string `json:"operation_type"`
+	// ProcessingMode is "aggregator" or "gateway".
+	ProcessingMode string `json:"processing_mode"`
+	// StatementDescriptor is what the payer's card statement shows.
+	StatementDescriptor string `json:"statement_descriptor"`
+	// BinaryMode tells whether the payment could only end approved or rejected.
+	BinaryMode bool `json:"binary_mode"`
+	// AuthorizationCode is the card network's authorization code.
+	AuthorizationCode string `json:"authorization_code"`
+	// TaxesAmount, ShippingAmount and CouponAmount are parts of the amount.
+	TaxesAmount    money.Decimal `json:"taxes_amount"`
+	ShippingAmount money.Decimal `json:"shipping_amount"`
+	CouponAmount   money.Decimal `json:"coupon_amount"`
+	// FeeDetails are the fees charged on the payment and who paid them.
+	FeeDetails []FeeDetail `json:"fee_details"`
+	// ChargesDetails are the charges (fees, taxes, financing) moved between
+	// accounts, with what of each was refunded.
+	ChargesDetails []ChargeDetail `json:"charges_details"`
+	// ThreeDSInfo holds the 3-D Secure challenge to run when Status is
+	// pending and StatusDetail DetailPendingChallenge; see Challenge.
+	ThreeDSInfo *ThreeDSInfo `json:"three_ds_info"`
+	// AdditionalInfo is the purchase description sent with the payment.
+	AdditionalInfo PaymentAdditionalInfo `json:"additional_info"`
+	// Order is the merchant order (Checkout Pro) the payment belongs to.
+	Order *PaymentOrder `json:"order"`
+
 	// Meta tells how the call that returned this payment went (idempotency key, request id).
 	Meta Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
@@ -167,6 +232,8 @@ type PayerInfo struct {
 	FirstName      string         `json:"first_name"`
 	LastName       string         `json:"last_name"`
 	Identification Identification `json:"identification"`
+	EntityType     string         `json:"entity_type"`
+	Phone          Phone          `json:"phone"`
 }
 
 // PaymentCard is the card of a card payment. Masked fields ("***") decode as zero.
@@ -185,13 +252,31 @@ type Cardholder struct {
 	Identification Identification `json:"identification"`
 }
 
-// TransactionDetails are the amounts settled and, for redirect methods, the
-// URL the payer goes to.
+// TransactionDetails are the amounts settled and, for redirect and cash
+// methods, where the payer goes and what they type or scan.
 type TransactionDetails struct {
 	NetReceivedAmount   money.Decimal `json:"net_received_amount"`
 	TotalPaidAmount     money.Decimal `json:"total_paid_amount"`
 	InstallmentAmount   money.Decimal `json:"installment_amount"`
+	OverpaidAmount      money.Decimal `json:"overpaid_amount"`
 	ExternalResourceURL string        `json:"external_resource_url"`
+	// FinancialInstitution is the bank of a bank transfer.
+	FinancialInstitution string `json:"financial_institution"`
+	// PaymentMethodReferenceID is the method's own reference (a ticket number).
+	PaymentMethodReferenceID string `json:"payment_method_reference_id"`
+	// AcquirerReference is the acquirer's reference for the transaction.
+	AcquirerReference string `json:"acquirer_reference"`
+	// TransactionID is the network's transaction id.
+	TransactionID string `json:"transaction_id"`
+	// DigitableLine and VerificationCode belong to a boleto.
+	DigitableLine    string `json:"digitable_line"`
+	VerificationCode string `json:"verification_code"`
+	// PayableDeferralPeriod is how long a ticket stays payable.
+	PayableDeferralPeriod string `json:"payable_deferral_period"`
+	// BankTransferID is the id of a bank transfer.
+	BankTransferID int64 `json:"bank_transfer_id"`
+	// Barcode is a ticket's barcode.
+	Barcode Barcode `json:"barcode"`
 }
 
 // PaymentMethodInfo is the "payment_method" node; for Fintoc its Data holds
@@ -209,15 +294,6 @@ type PaymentMethodData struct {
 	ExternalReferenceID string `json:"external_reference_id"`
 	// ExternalResourceURL is where newer responses put the redirect URL.
 	ExternalResourceURL string `json:"external_resource_url"`
-}
-
-// UnmarshalJSON decodes tolerantly: the id may be a number or a numeric
-// string, and a field of an odd shape is skipped and listed in Unparsed.
-func (p *Payment) UnmarshalJSON(b []byte) error {
-	type plain Payment
-	u, err := decodeTolerant(b, (*plain)(p))
-	p.Unparsed = u
-	return err
 }
 
 // Terminal reports whether the status will not change by itself any more
@@ -279,6 +355,45 @@ func validatePayment(req *PaymentRequest) error {
 	default:
 		if !validEmail(req.Payer.Email) {
 			return invalid("payer.email", "must be a valid email address")
+		}
+	}
+	return validatePaymentExtras(req)
+}
+
+// validatePaymentExtras checks the optional parts of a payment request.
+func validatePaymentExtras(req *PaymentRequest) error {
+	switch req.ThreeDSecureMode {
+	case "", ThreeDSNotSupported:
+	case ThreeDSOptional, ThreeDSMandatory:
+		if req.Token == "" {
+			return invalid("three_d_secure_mode", "applies to card payments: set token")
+		}
+	default:
+		return invalid("three_d_secure_mode", "must be not_supported, optional or mandatory")
+	}
+	if req.ApplicationFee != nil {
+		if req.ApplicationFee.Sign() < 0 {
+			return invalid("application_fee", "must not be negative")
+		}
+		if req.ApplicationFee.Cmp(req.TransactionAmount) > 0 {
+			return invalid("application_fee", "must not exceed transaction_amount")
+		}
+	}
+	if req.SponsorID != nil && *req.SponsorID <= 0 {
+		return invalid("sponsor_id", "must be a positive Mercado Pago user id")
+	}
+	if req.DateOfExpiration != nil && req.DateOfExpiration.IsZero() {
+		return invalid("date_of_expiration", "must be a time when given")
+	}
+	if ai := req.AdditionalInfo; ai != nil {
+		for i, it := range ai.Items {
+			field := "additional_info.items[" + strconv.Itoa(i) + "]"
+			if it.Quantity < 1 {
+				return invalid(field+".quantity", "must be at least 1")
+			}
+			if it.UnitPrice.Sign() < 0 {
+				return invalid(field+".unit_price", "must not be negative")
+			}
 		}
 	}
 	return nil
@@ -390,14 +505,6 @@ type PaymentPage struct {
 	Paging  Paging    `json:"paging"`
 	Results []Payment `json:"results"`
 	Meta    Meta      `json:"-"`
-}
-
-// UnmarshalJSON decodes tolerantly: paging numbers may be strings, and a
-// result that is not an object is left at zero instead of failing the page.
-func (pg *PaymentPage) UnmarshalJSON(b []byte) error {
-	type plain PaymentPage
-	_, err := decodeTolerant(b, (*plain)(pg))
-	return err
 }
 
 // SearchPage fetches one page of a payment search.

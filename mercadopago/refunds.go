@@ -30,14 +30,6 @@ type Refund struct {
 	Unparsed []string `json:"-"`
 }
 
-// UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON).
-func (r *Refund) UnmarshalJSON(b []byte) error {
-	type plain Refund
-	u, err := decodeTolerant(b, (*plain)(r))
-	r.Unparsed = u
-	return err
-}
-
 // RefundRequest asks for a partial refund. A nil request (or a zero Amount)
 // refunds the whole remaining amount.
 type RefundRequest struct {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/internal/webhook"
 )
 
@@ -85,9 +86,7 @@ func (n *Notification) UnmarshalJSON(b []byte) error {
 	}
 	*n = Notification{}
 	type plain Notification
-	u, err := decodeTolerant(b, (*plain)(n))
-	n.Unparsed = u
-	return err
+	return transport.Decode(b, (*plain)(n))
 }
 
 // PaymentID returns the signed data id as a payment id, for Type "payment".
@@ -96,7 +95,7 @@ func (n *Notification) PaymentID() (int64, bool) {
 	if id == "" {
 		id = n.Data.ID
 	}
-	v, ok := looseInt([]byte(id))
+	v, ok := transport.LooseInt([]byte(id))
 	return v, ok && id != "" && v > 0
 }
 

@@ -237,7 +237,5 @@ func FuzzNotificationDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var n mercadopago.Notification
 		_ = n.UnmarshalJSON(b)
-		var p mercadopago.Payment
-		_ = p.UnmarshalJSON(b)
 	})
 }

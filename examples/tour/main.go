@@ -34,6 +34,8 @@ type flow struct {
 // flows lists every flow in the order the tour tells them.
 var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: card payment, saved card, Fintoc, refund and cancel", run: mercadopagoflow.Run},
+	{provider: "mercadopago", title: "Mercado Pago: card with 3-D Secure", run: mercadopagoflow.RunCard3DS},
+	{provider: "mercadopago", title: "Mercado Pago: Checkout Pro", run: mercadopagoflow.RunCheckoutPro},
 	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund", run: finrotaflow.Run},
 	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund", run: fintectureflow.Run},
 	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},
@@ -82,7 +84,9 @@ func run(args []string, out io.Writer) int {
 func names() string {
 	var n []string
 	for _, f := range flows {
-		n = append(n, f.provider)
+		if len(n) == 0 || n[len(n)-1] != f.provider {
+			n = append(n, f.provider)
+		}
 	}
 	return strings.Join(n, ", ")
 }

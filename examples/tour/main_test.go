@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,20 +16,23 @@ func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 	code := run(nil, &out)
 	require.Equal(t, 0, code, out.String())
 	for _, section := range []string{"== Mercado Pago · card payment", "== Mercado Pago · saved card", "== Mercado Pago · Fintoc",
-		"== Mercado Pago · refunds", "== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
+		"== Mercado Pago · refunds", "== Mercado Pago · card with 3-D Secure", "== Mercado Pago · Checkout Pro", "== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
 		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
 		assert.Contains(t, out.String(), section)
 	}
 	m := regexp.MustCompile(`(?m)^(\d+) checks, 0 failed$`).FindStringSubmatch(out.String())
 	require.NotNil(t, m, "summary line")
 	n, _ := strconv.Atoi(m[1])
-	assert.GreaterOrEqual(t, n, 40, "every flow checks its outcome")
+	assert.GreaterOrEqual(t, n, 50, "every flow checks its outcome")
 	assert.NotContains(t, out.String(), "✗")
 }
 
 func TestTourOneProvider(t *testing.T) {
 	var out bytes.Buffer
 	require.Equal(t, 0, run([]string{"-provider", "etpay"}, &out), out.String())
+	var help bytes.Buffer
+	run([]string{"-h"}, &help)
+	assert.Equal(t, 1, strings.Count(help.String(), "mercadopago"), "each provider is named once:\n%s", help.String())
 	assert.Contains(t, out.String(), "== ETpay")
 	assert.NotContains(t, out.String(), "Mercado Pago")
 }

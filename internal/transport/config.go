@@ -45,7 +45,7 @@ type Config struct {
 	Provider string
 	// BaseURL is the API root, absolute http or https; a path prefix is kept.
 	BaseURL string
-	// HTTPClient sends the requests; nil means a client with a 60 s timeout.
+	// HTTPClient sends the requests; nil means DefaultHTTPClient.
 	HTTPClient *http.Client
 	// MaxRetries is how many times a failed call may be repeated (0 = never).
 	MaxRetries int
@@ -84,6 +84,31 @@ type Config struct {
 	Clock  func() time.Time
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func(n int64) int64
+}
+
+// MaxIdleConnsPerHost is how many idle connections to one API host the
+// default client keeps for reuse. net/http's default is 2: past two
+// concurrent callers every call that finishes closes its connection and the
+// next one dials (and for HTTPS, handshakes) again. A payment backend talks
+// to one host per provider, often from many goroutines at once.
+const MaxIdleConnsPerHost = 256
+
+// DefaultHTTPClient is the client every paykit client uses unless given its
+// own: net/http's default transport settings (proxy from the environment,
+// HTTP/2, dial and TLS timeouts), a 60 s overall timeout, and up to
+// MaxIdleConnsPerHost idle connections kept per host. It is shared, so all
+// paykit clients in a process share one connection pool, as they would
+// with http.DefaultClient.
+var DefaultHTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: defaultTransport()}
+
+func defaultTransport() *http.Transport {
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	if d, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = d.Clone()
+	}
+	t.MaxIdleConns = MaxIdleConnsPerHost * 4
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	return t
 }
 
 // Client is a configured transport, safe for concurrent use.
@@ -126,7 +151,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("app info: must not contain line breaks")
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+		cfg.HTTPClient = DefaultHTTPClient
 	}
 	if cfg.BackoffBase == 0 {
 		cfg.BackoffBase = DefaultBackoffBase

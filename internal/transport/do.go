@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +38,8 @@ type attemptResult struct {
 }
 
 // Do sends r, retrying as the rules allow, and decodes a 2xx JSON body into
-// out (unless out is nil). It returns the provider's error (via DecodeError)
+// out (unless out is nil) with Decode, so a drifted field is named in the
+// result's Unparsed instead of failing the call. It returns the provider's error (via DecodeError)
 // for non-2xx answers, a *NetworkError when no answer came, and the context's
 // error (wrapped with the last failure) when ctx ends first.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
@@ -336,7 +336,7 @@ func (c *Client) success(p *prepared, meta Meta, h http.Header, body []byte, out
 			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts,
 			Reason: "empty response body where JSON was expected"}, body)
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if err := Decode(body, out); err != nil {
 		return nil, c.decodeError(&Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
 			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts,
 			Reason: "response body is not the JSON expected", Excerpt: excerpt(body, c.cfg.Secrets), Err: err}, body)

@@ -51,6 +51,8 @@ type payment struct {
 	Metadata                  map[string]any   `json:"metadata"`
 	Refunds                   []*refund        `json:"refunds"`
 
+	paymentExtras
+
 	created       time.Time
 	widgetToken   string
 	widgetExpires time.Time
@@ -143,6 +145,8 @@ type paymentIn struct {
 	Capture    *bool          `json:"capture"`
 	BinaryMode *bool          `json:"binary_mode"`
 	Metadata   map[string]any `json:"metadata"`
+
+	extrasIn
 }
 
 func validEmail(s string) bool {
@@ -206,6 +210,10 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		p.Payer.Identification = &identOut{Type: strPtr(in.Payer.Identification.Type), Number: strPtr(in.Payer.Identification.Number)}
 	}
 	p.TransactionDetails = txDetails{TotalPaidAmount: p.TransactionAmount, InstallmentAmount: p.TransactionAmount, NetReceivedAmount: money.New(0, 0)}
+	if msg := p.applyExtras(&in); msg != "" {
+		badRequest(w, 4000, msg) // simulator's code
+		return
+	}
 
 	switch {
 	case fintoc:
@@ -264,6 +272,9 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		p.IssuerID = strPtr("24")
 		p.Card = tok.cardOut()
 		status, detail := holderOutcome(tok.holder)
+		if s.startChallenge(p, tok, in.ThreeDSecureMode) {
+			status, detail = mercadopago.StatusPending, mercadopago.DetailPendingChallenge
+		}
 		if status == mercadopago.StatusApproved && in.Capture != nil && !*in.Capture {
 			status, detail = mercadopago.StatusAuthorized, mercadopago.DetailPendingCapture
 		}
@@ -319,6 +330,7 @@ func (p *payment) setStatus(st mercadopago.PaymentStatus, d mercadopago.StatusDe
 		} else {
 			p.TransactionDetails.NetReceivedAmount = p.TransactionAmount
 		}
+		p.settleFees(now)
 	}
 }
 

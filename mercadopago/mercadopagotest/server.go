@@ -120,6 +120,7 @@ type Server struct {
 	wake       chan struct{}
 	wg         sync.WaitGroup
 	delivered  chan struct{}
+	checkout   checkoutState // preferences, merchant orders, 3-D Secure (preferences.go)
 }
 
 // NewServer starts a simulator on a loopback port. Close it when done.
@@ -194,13 +195,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /v1/customers/{id}/cards/{cid}", s.getCard)
 	mux.HandleFunc("PUT /v1/customers/{id}/cards/{cid}", s.updateCard)
 	mux.HandleFunc("DELETE /v1/customers/{id}/cards/{cid}", s.deleteCard)
+	s.mountCheckout(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "not_found", "resource "+r.URL.Path+" not found")
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", newRequestID())
-		if r.URL.Path == "/v1/card_tokens" {
-			// Authenticated with the public key in the query, like MercadoPago.js.
+		if r.URL.Path == "/v1/card_tokens" || browserPage(r.URL.Path) {
+			// Authenticated with the public key in the query, like
+			// MercadoPago.js; the checkout and 3-D Secure pages are the payer's.
 			mux.ServeHTTP(w, r)
 			return
 		}

@@ -143,8 +143,9 @@ func (s *Server) savedCardToken(customerID, cardID, securityCode string) (string
 
 // createCardTokenHTTP is POST /v1/card_tokens?public_key=…, what
 // MercadoPago.js calls from the browser.
+// A backend may call it with its access token instead (tests and tools).
 func (s *Server) createCardTokenHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Query().Get("public_key") != s.PublicKey {
+	if r.URL.Query().Get("public_key") != s.PublicKey && r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
 		apiError(w, http.StatusUnauthorized, "unauthorized", "invalid public_key")
 		return
 	}
@@ -180,12 +181,7 @@ func (s *Server) createCardTokenHTTP(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
-	t := s.tokens[id]
-	sim.WriteJSON(w, http.StatusCreated, map[string]any{
-		"id": id, "first_six_digits": t.number[:6], "last_four_digits": t.number[len(t.number)-4:],
-		"expiration_month": t.month, "expiration_year": t.year, "status": "active",
-		"date_due": mpTime(t.expires), "live_mode": false, "card_id": nilIfEmpty(t.cardID),
-	})
+	sim.WriteJSON(w, http.StatusCreated, s.tokenOut(s.tokens[id]))
 }
 
 func nilIfEmpty(s string) any {
