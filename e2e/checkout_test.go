@@ -68,8 +68,17 @@ func (p page) text(sel string) string {
 // newOrder places an order from the cart (1 bag of beans, 1 mug: 42).
 func (p page) newOrder() string {
 	p.t.Helper()
-	p.do(chromedp.Navigate(running.URL+"/"), chromedp.WaitVisible("#checkout", q), chromedp.Click("#checkout", q),
-		chromedp.WaitVisible("#order-id", q))
+	return p.newOrderOf(nil)
+}
+
+// newOrderOf places an order with the given quantities typed into the cart.
+func (p page) newOrderOf(qty map[string]string) string {
+	p.t.Helper()
+	actions := []chromedp.Action{chromedp.Navigate(running.URL + "/"), chromedp.WaitVisible("#checkout", q)}
+	for sku, n := range qty {
+		actions = append(actions, chromedp.SetValue("#qty-"+sku, n, q))
+	}
+	p.do(append(actions, chromedp.Click("#checkout", q), chromedp.WaitVisible("#order-id", q))...)
 	id := p.text("#order-id")
 	if id == "" {
 		p.t.Fatal("no order id on the order page")
@@ -345,6 +354,26 @@ func TestMercadoPagoFintoc(t *testing.T) {
 	}
 	if !hasEvent(o, "Fintoc widget reported success") {
 		t.Error("the widget's success was not recorded as what the browser said")
+	}
+}
+
+func TestMercadoPagoFintocRejected(t *testing.T) {
+	p := open(t)
+	// 3 × 24 + 4 × 18 + 59 = 203: the sandbox rejects amounts ending in 03.
+	id := p.newOrderOf(map[string]string{"beans": "3", "mug": "4", "grinder": "1"})
+	if got := p.text("#summary, table th.n"); !strings.Contains(got, "203") {
+		t.Fatalf("order total shows %q, want 203", got)
+	}
+	p.choose("mp-fintoc")
+	p.do(chromedp.WaitVisible("#open-fintoc", q), chromedp.Click("#open-fintoc", q),
+		chromedp.WaitVisible("#mp-fintoc-authorize", q), chromedp.Click("#mp-fintoc-authorize", q))
+	p.waitText("#mp-fintoc-message", "rejected the transfer")
+	p.do(chromedp.Click("#mp-fintoc-close", q))
+	p.waitText("#widget-message", "nothing was paid")
+	p.do(chromedp.Navigate(running.URL+"/orders/"+id), chromedp.WaitVisible(`#status[data-status="failed"]`, q))
+	pay := onlyPayment(t, id, mercadopago.StatusRejected)
+	if o := order(t, id); o.PaidBy != "" || !pay.TransactionAmount.Equal(money.FromInt(203)) {
+		t.Errorf("rejected transfer: order paid by %q, amount %s", o.PaidBy, pay.TransactionAmount)
 	}
 }
 
