@@ -140,10 +140,10 @@ function init(o) {
     '<div style="display:flex;gap:8px">' + field('Month', 'finrotapay-month', 'inputmode="numeric" placeholder="MM"') +
     field('Year', 'finrotapay-year', 'inputmode="numeric" placeholder="YY"') + field('CVV', 'finrotapay-cvv', 'inputmode="numeric" autocomplete="cc-csc"') + '</div>' +
     '<label style="display:block;margin-top:8px">Installments <select id="finrotapay-installments" style="width:100%"><option value="">Single payment</option></select></label>' +
-    '<label style="display:block;margin-top:8px"><input type="checkbox" id="finrotapay-3ds"> Use 3-D Secure</label>' +
+    '<label style="display:block;margin-top:8px"><input type="checkbox" id="finrotapay-3ds" style="width:auto;margin:0 6px 0 0"> Use 3-D Secure</label>' +
     '<p id="finrotapay-message" role="status" style="min-height:1.2em;color:#b00020"></p>' +
     '<button id="finrotapay-pay" style="width:100%;padding:8px;background:#1b4dff;color:#fff;border:0;border-radius:6px">Pay</button>' +
-    '<button id="finrotapay-close" style="width:100%;padding:8px;margin-top:8px;background:#eee;border:0;border-radius:6px">Close</button>';
+    '<button id="finrotapay-close" style="width:100%;padding:8px;margin-top:8px;background:#eee;color:#222;border:0;border-radius:6px">Close</button>';
   (modal ? document.body : document.getElementById(o.containerId)).appendChild(root);
   current = root;
   var q = function(id) { return box.querySelector('#' + id); };

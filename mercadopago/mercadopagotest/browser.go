@@ -232,7 +232,7 @@ Fintoc.prototype.open = function(o) {
       '<label style="display:block;margin-top:8px">RUT <input id="mp-fintoc-username" style="width:100%" autocomplete="off"></label>' +
       '<p id="mp-fintoc-message" role="status" style="min-height:1.2em;color:#b00020"></p>' +
       '<button id="mp-fintoc-authorize" style="width:100%;padding:8px;background:#00a650;color:#fff;border:0;border-radius:6px">Authorise transfer</button>' +
-      '<button id="mp-fintoc-close" style="width:100%;padding:8px;margin-top:8px;background:#eee;border:0;border-radius:6px">Close</button>';
+      '<button id="mp-fintoc-close" style="width:100%;padding:8px;margin-top:8px;background:#eee;color:#222;border:0;border-radius:6px">Close</button>';
     root.appendChild(box);
     box.querySelector('#mp-fintoc-amount').textContent = '$' + info.amount + ' ' + info.currency;
     box.querySelector('#mp-fintoc-username').value = o.username || '';

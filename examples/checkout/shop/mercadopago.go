@@ -63,7 +63,7 @@ func (s *Shop) mpPayCard(ctx context.Context, w http.ResponseWriter, r *http.Req
 	}
 	sum := sha256.Sum256([]byte(token))
 	key := "shop-" + o.ID + "-" + hex.EncodeToString(sum[:8])
-	s.withOrder(o.ID, func(o *Order) { o.Method = m.Key })
+	s.withOrder(o.ID, func(o *Order) { o.Method, o.attempt = m.Key, mpCreating })
 	p, err := s.c.MercadoPago.Payments.Create(ctx, req, mercadopago.WithIdempotencyKey(key))
 	if err != nil {
 		var ve *mercadopago.ValidationError
@@ -96,6 +96,7 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 		}
 	})
 	if token == "" {
+		s.withOrder(o.ID, func(o *Order) { o.attempt = mpCreating })
 		fp, err := s.c.MercadoPago.Payments.CreateFintoc(ctx, &mercadopago.FintocRequest{
 			TransactionAmount: o.Amount(),
 			Description:       "paykit demo shop order " + o.ID,
@@ -113,7 +114,7 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 			o.FintocPayment, o.keys.fintocToken, o.fintocExpires = fp.Payment.ID, fp.WidgetToken, fp.WidgetTokenExpiresAt
 			o.attempt = "mp-" + strconv.FormatInt(fp.Payment.ID, 10)
 			o.event("backend", "Mercado Pago Fintoc payment %d created (%s); widget token valid until %s",
-				fp.Payment.ID, fp.Payment.Status, fp.WidgetTokenExpiresAt.Format("15:04:05"))
+				fp.Payment.ID, fp.Payment.Status, fp.WidgetTokenExpiresAt.Local().Format("15:04:05"))
 			if o.Status != StatusPaid {
 				o.Status, o.Detail = StatusPending, "waiting for the bank transfer"
 			}

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -312,7 +313,7 @@ const (
 // s.mu held.
 func (s *Shop) settle(o *Order, src Source, out outcome, attempt, ref, detail string) {
 	switch {
-	case o.Status != StatusPaid && out != outPaid && attempt != o.attempt:
+	case o.Status != StatusPaid && out != outPaid && !o.waitsFor(attempt):
 		o.event(string(src), "payment %s: %s, but it is not the payment this order waits for; nothing changes", ref, detail)
 	case o.Status == StatusPaid && ref == o.PaidRef:
 		o.event(string(src), "payment %s: already recorded as paid (%s); nothing changes", ref, detail)
@@ -329,6 +330,15 @@ func (s *Shop) settle(o *Order, src Source, out outcome, attempt, ref, detail st
 		o.Status, o.Detail = StatusPending, detail
 		o.event(string(src), "payment %s: %s; waiting", ref, detail)
 	}
+}
+
+// mpCreating is the attempt of a Mercado Pago payment being created, whose
+// id is not known yet: its notifications may come before the answer.
+const mpCreating = "mp-*"
+
+// waitsFor reports whether news of attempt may move the unpaid order.
+func (o *Order) waitsFor(attempt string) bool {
+	return attempt == o.attempt || (o.attempt == mpCreating && strings.HasPrefix(attempt, "mp-"))
 }
 
 // note adds an event that changes nothing (what the browser reported).
