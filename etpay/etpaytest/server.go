@@ -12,6 +12,10 @@
 // What the simulator checks is what ETpay's public guides describe; its
 // error bodies ({"error": code, "message": text}) are a guess at the shape,
 // since ETpay does not publish one.
+//
+// For a real browser the session's redirect URL opens a funnel page where
+// the payer pays, fails or cancels; browser.go says which contract it
+// mimics and what it leaves out.
 package etpaytest
 
 import (

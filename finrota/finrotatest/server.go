@@ -21,6 +21,10 @@
 // Faults: the embedded *sim.Server offers FailNext and Handled, e.g.
 // FailNext(1, sim.Fault{Kind: sim.StatusAfter, Status: 502, PathPrefix:
 // "/b2c/widget/payment"}) charges the card and then answers 502.
+//
+// For a real browser it also serves a FinrotaPay.init widget script at
+// ScriptURL and the bank's 3-D Secure page; browser.go says which contract
+// they mimic and what they leave out.
 package finrotatest
 
 import (

@@ -9,6 +9,10 @@
 //	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 //	defer srv.Close()
 //	c, _ := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
+//
+// For a real browser the session's URL opens a Connect page where the payer
+// pays, is refused or cancels; browser.go says which contract it mimics and
+// what it leaves out.
 package fintecturetest
 
 import (

@@ -14,6 +14,11 @@
 //
 // Cause codes the documentation does not give are the simulator's own
 // choice and are marked so in the source.
+//
+// For a real browser it also serves a MercadoPago.js stand-in at ScriptURL
+// (createCardToken, also from a saved card, and the Fintoc widget of
+// mp.fintoc().open); browser.go says which contract it mimics and what it
+// leaves out.
 package mercadopagotest
 
 import (
