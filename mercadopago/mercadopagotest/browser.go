@@ -149,19 +149,21 @@ func (s *Server) fintocPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no Fintoc payment with this id", http.StatusNotFound)
 		return
 	}
+	// json.Marshal escapes <, > and &, so these are safe inside <script>.
 	tok, _ := json.Marshal(token)
 	back, _ := json.Marshal(callback)
+	pk, _ := json.Marshal(s.PublicKey)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = fmt.Fprintf(w, `<!doctype html><meta charset="utf-8"><title>Fintoc · Mercado Pago (simulator)</title>
 <p>Payment %s</p><p id="outcome"></p>
 <script src="%s"></script>
 <script>
-var mp = new MercadoPago(%q);
+var mp = new MercadoPago(%s);
 mp.fintoc({sandbox: true}).open({widgetToken: %s,
   onSuccess: function() { if (%s) location.href = %s; else document.getElementById('outcome').textContent = 'Paid.'; },
   onExit: function() { document.getElementById('outcome').textContent = 'You left the widget; nothing was paid.'; },
   onEvent: function() {}});
-</script>`, html.EscapeString(r.PathValue("id")), html.EscapeString(s.ScriptURL()), s.PublicKey, tok, back, back)
+</script>`, html.EscapeString(r.PathValue("id")), html.EscapeString(s.ScriptURL()), pk, tok, back, back)
 }
 
 // mercadoPagoJS is the body of the MercadoPago.js stand-in; BASE is the
