@@ -87,3 +87,15 @@ func TestFintocWidgetEndpoints(t *testing.T) {
 	resp, _ = fetch(t, http.MethodGet, srv.URL+"/fintoc/widget/123", "")
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
+
+func TestFintocHostedPageEscapesTheCallback(t *testing.T) {
+	srv, c := setup(t)
+	fp, err := c.Payments.CreateFintoc(context.Background(), &mercadopago.FintocRequest{TransactionAmount: money.FromInt(5000),
+		Description: "x", CallbackURL: "https://shop.example/?q=</script><script>alert(1)</script>", PayerEmail: "test_user_123@testuser.com"})
+	require.NoError(t, err)
+	resp, html := fetch(t, http.MethodGet, fp.RedirectURL, "")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.NotContains(t, html, "<script>alert(1)")
+	assert.Contains(t, html, `\u003c/script\u003e`)
+	assert.Contains(t, html, `new MercadoPago("`+srv.PublicKey+`")`)
+}
