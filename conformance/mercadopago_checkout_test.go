@@ -122,15 +122,16 @@ func TestNoCardDataReachesLogsErrorsOrFormattedValuesCheckout(t *testing.T) {
 	w.secret("card token", tok.ID)
 	w.see(tok, *tok)
 	w.logger().Info("token", "tok", tok, "value", *tok)
-	// GET /v1/card_tokens/{id} carries the token in its path, and the
-	// transport's debug log and error messages show paths; that gap is
-	// documented on CardTokens.Get, so the read goes through a client
-	// without the logger and only its result is watched.
-	quiet, err := srv.Client()
-	require.NoError(t, err)
-	got, err := quiet.CardTokens.Get(ctx, tok.ID)
+	// GET /v1/card_tokens/{id} carries the token in its path: the debug
+	// log and errors show the path with the token redacted.
+	got, err := c.CardTokens.Get(ctx, tok.ID)
 	require.NoError(t, err)
 	w.see(got)
+	srv.FailNext(1, sim.Fault{Kind: sim.Status, Status: 404, Body: `{"message":"not found","error":"not_found","status":404,"cause":[]}`})
+	_, err = c.CardTokens.Get(ctx, tok.ID)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "/v1/card_tokens/[redacted]")
+	w.see(err)
 
 	// A bad card number is refused without being repeated.
 	bad := *req

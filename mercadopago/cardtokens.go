@@ -125,15 +125,14 @@ func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, o
 }
 
 // Get reads a card token (GET /v1/card_tokens/{id}): its status and expiry.
-// The token id is part of the URL path, and paths appear in the debug log
-// (WithLogger) and in error messages: use Get in tests and tools only, or
-// on tokens that are already used or expired.
+// The token id is part of the URL path; error messages and the debug log
+// (WithLogger) show "[redacted]" in its place.
 func (s *CardTokensService) Get(ctx context.Context, id string, opts ...RequestOption) (*CardToken, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
 	var out CardToken
-	r := (&transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "card_tokens", id)}).Apply(opts)
+	r := (&transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "card_tokens", id), Secrets: []string{id}}).Apply(opts)
 	resp, err := s.c.t.Do(ctx, r, &out)
 	if err != nil {
 		return nil, err

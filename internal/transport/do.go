@@ -60,13 +60,13 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 
 		if res.err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, c.ctxError(ctxErr, &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key, Attempts: attempt, Err: res.err})
+				return nil, c.ctxError(ctxErr, &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key, Attempts: attempt, Err: res.err, secrets: p.secrets})
 			}
 			var se *setupError
 			if errors.As(res.err, &se) {
 				return nil, se.err
 			}
-			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key, Attempts: attempt, Err: res.err}
+			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key, Attempts: attempt, Err: res.err, secrets: p.secrets}
 			if !res.reached || c.repeatable(p) {
 				lastErr = nerr
 				if attempt <= c.cfg.MaxRetries {
@@ -93,7 +93,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		base := &Error{
 			Method: p.method, Path: p.path, StatusCode: resp.StatusCode, Header: resp.Header,
 			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: attempt,
-			Excerpt: excerpt(res.body, c.cfg.Secrets),
+			Excerpt: excerpt(res.body, p.secrets),
 		}
 		if resp.StatusCode == http.StatusUnauthorized && !retriedAuth {
 			if inv, ok := auth.(Invalidator); ok && inv.Invalidate(res.req) {
@@ -339,7 +339,7 @@ func (c *Client) success(p *prepared, meta Meta, h http.Header, body []byte, out
 	if err := Decode(body, out); err != nil {
 		return nil, c.decodeError(&Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
 			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts,
-			Reason: "response body is not the JSON expected", Excerpt: excerpt(body, c.cfg.Secrets), Err: err}, body)
+			Reason: "response body is not the JSON expected", Excerpt: excerpt(body, p.secrets), Err: err}, body)
 	}
 	return resp, nil
 }
@@ -382,7 +382,7 @@ func (c *Client) log(ctx context.Context, p *prepared, attempt int, started time
 		attrs = append(attrs, slog.Int("status", res.resp.StatusCode), slog.String("request_id", c.requestID(res.resp.Header)))
 	}
 	if res.err != nil {
-		attrs = append(attrs, slog.String("error", redactString(res.err.Error(), c.cfg.Secrets)), slog.Bool("may_have_reached_server", res.reached))
+		attrs = append(attrs, slog.String("error", redactString(res.err.Error(), p.secrets)), slog.Bool("may_have_reached_server", res.reached))
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "paykit http attempt", attrs...)
 }

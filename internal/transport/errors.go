@@ -100,6 +100,8 @@ type NetworkError struct {
 	Attempts int
 	// Err is the cause from net/http.
 	Err error
+
+	secrets []string // scrubbed from Err's text (it quotes the URL)
 }
 
 // Error describes the failure and whether the request may have been acted on.
@@ -108,7 +110,7 @@ func (e *NetworkError) Error() string {
 	if e.MayHaveReachedServer {
 		where = "request may have reached the server"
 	}
-	return fmt.Sprintf("%s %s: %s (%s)", e.Method, e.Path, redactString(e.Err.Error(), nil), where)
+	return fmt.Sprintf("%s %s: %s (%s)", e.Method, e.Path, redactString(e.Err.Error(), e.secrets), where)
 }
 
 // GoString makes %#v print the same safe line.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	gojson "github.com/goccy/go-json"
@@ -39,6 +40,10 @@ type Request struct {
 	// is not idempotent (a query sent as POST, a token request): like a GET, it
 	// may be repeated after a 5xx, a reset or a timeout.
 	Repeatable bool
+	// Secrets are values this one call carries in its path (a card token's
+	// id): error messages and log records show "[redacted]" in their place,
+	// as they do for the client's own Secrets.
+	Secrets []string
 }
 
 // RequestOption adjusts one call; providers re-export these as their
@@ -145,6 +150,9 @@ type prepared struct {
 	contentType  []string // the Content-Type header value, shared
 	key          string
 	repeatable   bool
+	// secrets are the client's Secrets and the call's own; path has the
+	// call's own replaced, for errors and logs (url keeps them).
+	secrets []string
 }
 
 func (c *Client) prepare(r *Request) (*prepared, error) {
@@ -154,7 +162,16 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	if !strings.HasPrefix(r.Path, "/") {
 		return nil, fmt.Errorf("request: path %q must start with /", r.Path)
 	}
-	p := &prepared{method: r.Method, path: r.Path, url: c.base + r.Path, repeatable: r.Repeatable}
+	p := &prepared{method: r.Method, path: r.Path, url: c.base + r.Path, repeatable: r.Repeatable, secrets: c.cfg.Secrets}
+	if len(r.Secrets) > 0 {
+		p.secrets = append(slices.Clip(c.cfg.Secrets), r.Secrets...)
+		for _, sec := range r.Secrets {
+			if sec != "" {
+				p.path = strings.ReplaceAll(p.path, sec, "[redacted]")
+				p.path = strings.ReplaceAll(p.path, url.PathEscape(sec), "[redacted]")
+			}
+		}
+	}
 	rawQuery, err := EncodeQuery(r.Query)
 	if err != nil {
 		return nil, err

@@ -763,3 +763,32 @@ func TestReadCappedWhateverContentLengthSays(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, body, string(got), "many short reads")
 }
+
+func TestPerRequestSecretsInThePath(t *testing.T) {
+	const cardToken = "ff8080814c11e237014c1ff593b57b4d"
+	var logs bytes.Buffer
+	c, mt, _ := newMocked(t, func(cfg *Config) {
+		cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		cfg.MaxRetries = 0
+	})
+	mt.RegisterResponder("GET", testBase+"/v1/card_tokens/"+cardToken,
+		httpmock.NewStringResponder(404, `{"message":"card token `+cardToken+` not found"}`))
+	mt.RegisterResponder("GET", testBase+"/v1/card_tokens/"+cardToken+"x", httpmock.NewErrorResponder(errors.New("connection reset")))
+
+	_, err1 := c.Do(context.Background(), &Request{Method: "GET", Path: Path("v1", "card_tokens", cardToken), Secrets: []string{cardToken}}, nil)
+	_, err2 := c.Do(context.Background(), &Request{Method: "GET", Path: Path("v1", "card_tokens", cardToken+"x"), Secrets: []string{cardToken + "x"}}, nil)
+	var apiErr *Error
+	require.ErrorAs(t, err1, &apiErr)
+	assert.Equal(t, 404, apiErr.StatusCode, "the call itself went to the real path")
+	var netErr *NetworkError
+	require.ErrorAs(t, err2, &netErr)
+	for _, out := range []string{err1.Error(), err2.Error(), fmt.Sprintf("%#v", err2), apiErr.Excerpt, logs.String()} {
+		assert.NotContains(t, out, cardToken)
+	}
+	assert.Contains(t, err1.Error(), "/v1/card_tokens/[redacted]")
+	assert.Equal(t, 2, strings.Count(logs.String(), `"path":"/v1/card_tokens/[redacted]"`))
+
+	// Without Secrets the path is shown as it is: the option is what hides it.
+	_, err3 := c.Do(context.Background(), &Request{Method: "GET", Path: Path("v1", "card_tokens", cardToken)}, nil)
+	assert.Contains(t, err3.Error(), cardToken)
+}
