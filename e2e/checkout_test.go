@@ -512,7 +512,14 @@ func TestFintecture(t *testing.T) {
 	if got := p.text("#amount"); got != "42.00 EUR" && got != "42 EUR" {
 		t.Errorf("Connect page shows %q", got)
 	}
-	p.do(chromedp.Click("#fintecture-pay", q))
+	// A callback typed by hand, claiming the payment was made, moves
+	// nothing: its state is not the order's, and the shop asks Fintecture.
+	var connect string
+	p.do(chromedp.Location(&connect))
+	session := order(t, id).FintectureSession
+	p.do(chromedp.Navigate(running.URL+"/orders/"+id+"/return/fintecture?session_id="+session+"&status=payment_created&state=guess"),
+		chromedp.WaitVisible(`#status[data-status="pending"]`, q))
+	p.do(chromedp.Navigate(connect), chromedp.WaitVisible("#fintecture-pay", q), chromedp.Click("#fintecture-pay", q))
 	// The webhook arrives before the payer is redirected: the order is paid
 	// by it, and the callback's own check finds it already paid.
 	o := paidBy(t, p, id, shop.FromNotification)
@@ -561,6 +568,31 @@ func TestFintectureCancelled(t *testing.T) {
 	o := order(t, id)
 	if st, _ := running.Sims.Fintecture().SessionStatus(o.FintectureSession); st != fintecture.StatusCancelled || o.PaidBy != "" {
 		t.Errorf("cancelled at Connect: Fintecture %s, order paid by %q", st, o.PaidBy)
+	}
+}
+
+func TestFintectureRefusedAndETpayFailed(t *testing.T) {
+	p := open(t)
+	id := p.newOrder()
+	p.choose("fintecture")
+	p.do(chromedp.WaitVisible("#pay", q), chromedp.Click("#pay", q), chromedp.WaitVisible("#fintecture-refuse", q),
+		chromedp.Click("#fintecture-refuse", q))
+	p.waitStatus(shop.StatusFailed)
+	p.waitText("#detail", "payment_unsuccessful")
+
+	// The payer tries ETpay on the same order; the transfer fails too.
+	p.choose("etpay")
+	p.do(chromedp.WaitVisible("#pay", q), chromedp.Click("#pay", q), chromedp.WaitVisible("#etpay-fail", q),
+		chromedp.Click("#etpay-fail", q))
+	p.waitStatus(shop.StatusFailed)
+	p.waitText("#detail", "failed")
+	o := order(t, id)
+	ps := etPayments(t, id)
+	if len(ps) != 1 || ps[0].PaymentStatus != etpay.PaymentFailed || o.PaidBy != "" || o.Method != "etpay" {
+		t.Errorf("ETpay holds %+v; order %s by %q", ps, o.Status, o.PaidBy)
+	}
+	if st, _ := running.Sims.Fintecture().SessionStatus(o.FintectureSession); st != fintecture.StatusUnsuccessful {
+		t.Errorf("Fintecture holds %s", st)
 	}
 }
 
