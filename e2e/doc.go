@@ -14,6 +14,6 @@
 // installs Debian's chromium package first. A missing browser fails the
 // test, never skips it.
 //
-// go test ./e2e -run TestCheckout -args -screenshot ../docs/checkout.png
+// cd e2e && go test -run TestMercadoPagoCard$ . -args -screenshot ../docs/checkout.png
 // rewrites the README's screenshot of the card pay page.
 package e2e
