@@ -191,6 +191,10 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		w.check(t)
 	})
 
+	t.Run("mercadopago marketplace", func(t *testing.T) {
+		mercadopagoMarketplaceSecrets(t)
+	})
+
 	t.Run("finrota", func(t *testing.T) {
 		w := newLeakWatch()
 		const apiKey, secretKey = "fr-PLANTED-api-key-5521", "fr-PLANTED-secret-key-9932"

@@ -63,7 +63,10 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 		require.NoError(t, err)
 		return len(page.Results)
 	}
-	return env{srv: srv.Server, calls: append([]call{
+	orders := mercadopagoOrders(t, srv, setupClient, card)
+	oauth := mercadopagoOAuth(t, srv, c, setupClient)
+	subs := mercadopagoSubscriptions(t, srv, c, setupClient, card)
+	return env{srv: srv.Server, calls: append(append(append([]call{
 		{name: "Payments.Create", method: "POST", path: "/v1/payments", repeatable: true, keyed: true, effects: srv.PaymentCount,
 			run: func(ctx context.Context) error {
 				_, err := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.MustParse("1500.50"),
@@ -92,7 +95,7 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 				_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
 				return err
 			}},
-	}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...)}
+	}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(oauth, subs...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client) env {

@@ -133,6 +133,22 @@ type Client struct {
 	// MerchantOrders reads and manages the orders Checkout Pro payments belong to.
 	MerchantOrders *MerchantOrdersService
 
+	// Orders creates, processes, captures, cancels and refunds orders of the
+	// Orders API (/v1/orders).
+	Orders *OrdersService
+	// OAuth connects sellers to a marketplace application and exchanges
+	// and refreshes their tokens (act for them with WithSeller or
+	// WithAccessToken).
+	OAuth *OAuthService
+	// Users reads the account behind a token (GET /users/me).
+	Users *UsersService
+	// Plans creates, reads, updates and searches subscription plans.
+	Plans *PlansService
+	// Subscriptions creates, reads, pauses, cancels and searches subscriptions.
+	Subscriptions *SubscriptionsService
+	// Chargebacks reads the disputes payers opened with their card issuer.
+	Chargebacks *ChargebacksService
+
 	t *transport.Client
 }
 
@@ -199,6 +215,12 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.CardTokens = &CardTokensService{c: c}
 	c.Preferences = &PreferencesService{c: c}
 	c.MerchantOrders = &MerchantOrdersService{c: c}
+	c.Orders = &OrdersService{c: c}
+	c.OAuth = &OAuthService{c: c}
+	c.Users = &UsersService{c: c}
+	c.Plans = &PlansService{c: c}
+	c.Subscriptions = &SubscriptionsService{c: c}
+	c.Chargebacks = &ChargebacksService{c: c}
 	return c, nil
 }
 

@@ -11,5 +11,11 @@
 // read when it can be and otherwise left at its zero value and listed in the
 // result's Unparsed field, instead of failing the whole call.
 //
+// Beyond single payments: orders of the Orders API (Orders), marketplace
+// OAuth to connect sellers and act for them with their token (OAuth,
+// SellerTokenSource, WithSeller, WithAccessToken), subscription plans and
+// subscriptions (Plans, Subscriptions), chargebacks (Chargebacks) and the
+// account behind a token (Users.Me).
+//
 // API reference: https://www.mercadopago.com/developers/en/reference
 package mercadopago

@@ -179,6 +179,8 @@ type errorBody struct {
 	Error   json.RawMessage `json:"error"`
 	Cause   json.RawMessage `json:"cause"`
 	Causes  json.RawMessage `json:"causes"`
+	// Errors is the Orders API's shape: [{"code","message","details"}].
+	Errors json.RawMessage `json:"errors"`
 }
 
 // decodeError is the transport's DecodeError hook: it reads the body into an
@@ -192,6 +194,12 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	e.Message = transport.Redact(looseString(eb.Message), secrets)
 	e.Code = transport.Redact(looseString(eb.Error), secrets)
 	e.Causes = append(parseCauses(eb.Cause), parseCauses(eb.Causes)...)
+	if orderErrs := parseOrderErrors(eb.Errors); len(orderErrs) > 0 {
+		if e.Message == "" && e.Code == "" {
+			e.Code, e.Message = orderErrs[0].Code, transport.Redact(orderErrs[0].Description, secrets)
+		}
+		e.Causes = append(e.Causes, orderErrs...)
+	}
 	for i := range e.Causes {
 		c := &e.Causes[i]
 		c.Description, c.Data = transport.Redact(c.Description, secrets), transport.Redact(c.Data, secrets)

@@ -12,6 +12,10 @@
 // What the simulator checks is what ETpay's public guides describe; its
 // error bodies ({"error": code, "message": text}) are a guess at the shape,
 // since ETpay does not publish one.
+//
+// For a real browser the session's redirect URL opens a funnel page where
+// the payer pays, fails or cancels; browser.go says which contract it
+// mimics and what it leaves out.
 package etpaytest
 
 import (
@@ -23,8 +27,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -92,6 +96,7 @@ type Server struct {
 	client         *http.Client
 	now            func() time.Time
 	redirectParam  string // query parameter of the redirect's JWT; "" for none
+	listener       net.Listener
 
 	mu         sync.Mutex
 	sessions   map[string]*session
@@ -124,9 +129,10 @@ type payment struct {
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		code: DefaultMerchantCode, apiToken: DefaultMerchantAPIToken,
-		client: &http.Client{Timeout: 10 * time.Second},
-		now:    time.Now, redirectParam: "jwt",
-		sessions: make(map[string]*session),
+		client:        &http.Client{Timeout: 10 * time.Second},
+		now:           time.Now,
+		redirectParam: "jwt",
+		sessions:      make(map[string]*session),
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -137,7 +143,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("/api/session/initialize", s.initialize)
 	mux.HandleFunc("/api/merchant/check_payment_status", s.checkStatus)
 	mux.HandleFunc("/pmt/session/", s.funnel)
-	s.Server = sim.NewServer(mux)
+	s.Server = sim.NewServerOn(s.listener, mux)
 	return s
 }
 
@@ -437,51 +443,6 @@ func (s *Server) deliver(ctx context.Context, hook, jwt string) Delivery {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	d.StatusCode = resp.StatusCode
 	return d
-}
-
-// funnel serves GET /pmt/session/{token} (a page with pay and cancel buttons
-// for trying the flow in a browser) and POST /pmt/session/{token}/pay
-// (status=success|failed|…), which runs Pay and redirects the browser.
-func (s *Server) funnel(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/pmt/session/")
-	token, action, _ := strings.Cut(rest, "/")
-	s.mu.Lock()
-	ss, ok := s.sessions[token]
-	var orderID string
-	var amount int64
-	if ok {
-		orderID, amount = ss.orderID, ss.amount
-	}
-	s.mu.Unlock()
-	if !ok {
-		http.Error(w, "session not found", http.StatusNotFound)
-		return
-	}
-	switch {
-	case action == "" && r.Method == http.MethodGet:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><title>ETpay simulator</title><h1>Pay order %s: $%d CLP</h1>
-<form method="post" action="%s/pay"><button name="status" value="success">Pay</button>
-<button name="status" value="failed">Fail</button><button name="status" value="cancelled">Cancel</button></form>`,
-			html.EscapeString(orderID), amount, html.EscapeString(token))
-	case action == "pay" && r.Method == http.MethodPost:
-		status := etpay.PaymentStatus(r.FormValue("status"))
-		if status == "" {
-			status = etpay.PaymentSuccess
-		}
-		res, err := s.Pay(r.Context(), token, status)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusConflict)
-			return
-		}
-		if res.RedirectURL == "" {
-			fmt.Fprintf(w, "payment %s: %s", res.PaymentToken, html.EscapeString(string(status)))
-			return
-		}
-		http.Redirect(w, r, res.RedirectURL, http.StatusSeeOther)
-	default:
-		http.Error(w, "not found", http.StatusNotFound)
-	}
 }
 
 // SignNotification makes the JWT ETpay would send: header

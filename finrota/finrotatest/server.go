@@ -21,6 +21,10 @@
 // Faults: the embedded *sim.Server offers FailNext and Handled, e.g.
 // FailNext(1, sim.Fault{Kind: sim.StatusAfter, Status: 502, PathPrefix:
 // "/b2c/widget/payment"}) charges the card and then answers 502.
+//
+// For a real browser it also serves a FinrotaPay.init widget script at
+// ScriptURL and the bank's 3-D Secure page; browser.go says which contract
+// they mimic and what they leave out.
 package finrotatest
 
 import (
@@ -28,8 +32,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -85,6 +89,7 @@ type Server struct {
 	apiKey, secretKey string
 	now               func() time.Time
 	refundField       string
+	listener          net.Listener
 
 	mu           sync.Mutex
 	seq          int
@@ -161,7 +166,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Resource not found", "NOT_FOUND")
 	})
-	s.Server = sim.NewServer(mux)
+	s.Server = sim.NewServerOn(s.listener, s.browser(mux))
 	return s
 }
 
@@ -559,21 +564,6 @@ func (s *Server) payment(w http.ResponseWriter, r *http.Request) {
 }
 
 // --- bank 3-D Secure page ---
-
-func (s *Server) bankPage(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	t, ok := s.threeDS[r.PathValue("id")]
-	s.mu.Unlock()
-	if !ok {
-		http.Error(w, "3-D Secure session not found or already completed", http.StatusGone)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, `<!doctype html><title>Simulated bank · 3-D Secure</title>
-<p>Pay %s %s. Enter the code sent to your phone (sandbox: %s).</p>
-<form method="post"><input name="otp" autocomplete="one-time-code"><button>Confirm</button></form>`,
-		html.EscapeString(t.amount.String()), html.EscapeString(t.currency), OTP)
-}
 
 func (s *Server) bankSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)

@@ -237,16 +237,3 @@ func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, co
 			"communication": communication}},
 	}, http.StatusOK, "", ""
 }
-
-func (s *Server) handleConnectPage(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	id, ok := s.connectIDs[r.PathValue("connect")]
-	s.mu.Unlock()
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = w.Write([]byte("<!doctype html><title>Fintecture Connect (simulator)</title><p>Payment session " + id +
-		": the payer would pick a bank here. In tests, call Server.Pay.</p>"))
-}

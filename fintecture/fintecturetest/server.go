@@ -9,6 +9,10 @@
 //	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 //	defer srv.Close()
 //	c, _ := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
+//
+// For a real browser the session's URL opens a Connect page where the payer
+// pays, is refused or cancels; browser.go says which contract it mimics and
+// what it leaves out.
 package fintecturetest
 
 import (
@@ -17,6 +21,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -55,6 +60,7 @@ type Server struct {
 	clock            func() time.Time
 	webhookURL       string
 	webhookClient    *http.Client
+	listener         net.Listener
 
 	mu         sync.Mutex
 	tokens     map[string]time.Time // access token → expiry
@@ -172,7 +178,7 @@ func NewServer(opts ...Option) *Server {
 	if s.webhookClient == nil {
 		s.webhookClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServer(s.routes())
+	s.Server = sim.NewServerOn(s.listener, s.routes())
 	return s
 }
 
@@ -219,6 +225,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /pis/v2/refund", s.authed(s.handleRefund))
 	mux.HandleFunc("GET /v2/{connect}", s.handleConnectPage)
 	s.resourceRoutes(mux)
+	mux.HandleFunc("POST /v2/{connect}", s.handleConnectPage)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusNotFound, "not_found", "Not Found", "no route for "+r.Method+" "+r.URL.Path)
 	})

@@ -82,9 +82,20 @@ type Server struct {
 }
 
 // NewServer starts a loopback server in front of h.
-func NewServer(h http.Handler) *Server {
+func NewServer(h http.Handler) *Server { return NewServerOn(nil, h) }
+
+// NewServerOn is NewServer serving on l, for a simulator that must keep a
+// fixed address (the standalone simulators program); a nil l picks a fresh
+// loopback port. The server closes l when it is closed.
+func NewServerOn(l net.Listener, h http.Handler) *Server {
 	s := &Server{handled: make(map[string]int)}
-	s.Server = httptest.NewServer(s.wrap(h))
+	srv := httptest.NewUnstartedServer(s.wrap(h))
+	if l != nil {
+		_ = srv.Listener.Close()
+		srv.Listener = l
+	}
+	srv.Start()
+	s.Server = srv
 	return s
 }
 

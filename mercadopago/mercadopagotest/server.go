@@ -14,6 +14,11 @@
 //
 // Cause codes the documentation does not give are the simulator's own
 // choice and are marked so in the source.
+//
+// For a real browser it also serves a MercadoPago.js stand-in at ScriptURL
+// (createCardToken, also from a saved card, and the Fintoc widget of
+// mp.fintoc().open); browser.go says which contract it mimics and what it
+// leaves out.
 package mercadopagotest
 
 import (
@@ -23,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -102,6 +108,7 @@ type Server struct {
 	webhookURL string
 	cardLimit  int
 	httpc      *http.Client
+	listener   net.Listener
 
 	mu         sync.Mutex
 	seq        int64
@@ -119,6 +126,7 @@ type Server struct {
 	wg         sync.WaitGroup
 	delivered  chan struct{}
 	checkout   checkoutState // preferences, merchant orders, 3-D Secure (preferences.go)
+	x          *ext          // Orders API, OAuth, subscriptions (mount.go)
 }
 
 // NewServer starts a simulator on a loopback port. Close it when done.
@@ -146,7 +154,7 @@ func NewServer(opts ...Option) *Server {
 	if s.httpc == nil {
 		s.httpc = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServer(s.routes())
+	s.Server = sim.NewServerOn(s.listener, s.browser(s.mount(s.routes())))
 	s.wg.Add(1)
 	go s.deliver()
 	return s

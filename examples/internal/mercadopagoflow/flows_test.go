@@ -14,6 +14,7 @@ func TestFlowsOffline(t *testing.T) {
 	flows := map[string]func(context.Context, *transcript.T, bool) error{
 		"Run": Run, "RunCardPayment": RunCardPayment, "RunSavedCard": RunSavedCard, "RunFintoc": RunFintoc, "RunRefundAndCancel": RunRefundAndCancel,
 		"RunCard3DS": RunCard3DS, "RunCheckoutPro": RunCheckoutPro,
+		"RunOrders": RunOrders, "RunMarketplace": RunMarketplace,
 	}
 	for name, f := range flows {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,65 @@
+package mercadopagotest
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/sim"
+	"github.com/paykit-go/paykit/mercadopago"
+	"github.com/paykit-go/paykit/money"
+)
+
+// chargeback is a chargeback as GET /v1/chargebacks/{id} sends it.
+type chargeback struct {
+	ID                        string        `json:"id"`
+	Payments                  []int64       `json:"payments"`
+	Currency                  string        `json:"currency"`
+	Amount                    money.Decimal `json:"amount"`
+	CoverageApplied           bool          `json:"coverage_applied"`
+	CoverageElegible          bool          `json:"coverage_elegible"`
+	DocumentationRequired     bool          `json:"documentation_required"`
+	DocumentationStatus       string        `json:"documentation_status"`
+	Documentation             []any         `json:"documentation"`
+	DateDocumentationDeadline string        `json:"date_documentation_deadline"`
+	DateCreated               string        `json:"date_created"`
+	DateLastUpdated           string        `json:"date_last_updated"`
+	LiveMode                  bool          `json:"live_mode"`
+}
+
+// Chargeback plays a payer disputing an approved payment with their card
+// issuer: the payment becomes charged_back and a chargeback waits for the
+// seller's documentation (deadline ten days on: the simulator's choice).
+// It returns the chargeback id for Chargebacks.Get.
+func (s *Server) Chargeback(paymentID int64) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.payments[paymentID]
+	if !ok {
+		return "", fmt.Errorf("mercadopagotest: unknown payment %d", paymentID)
+	}
+	if p.Status != string(mercadopago.StatusApproved) {
+		return "", fmt.Errorf("mercadopagotest: payment %d is %s; only approved payments are charged back", paymentID, p.Status)
+	}
+	now := s.Clock.Now()
+	s.seq++
+	cb := &chargeback{ID: fmt.Sprintf("2170000%011d", s.seq), Payments: []int64{p.ID}, Currency: p.CurrencyID, Amount: p.TransactionAmount,
+		CoverageElegible: true, DocumentationRequired: true, DocumentationStatus: string(mercadopago.DocumentationPending),
+		Documentation: []any{}, DateDocumentationDeadline: mpTime(now.Add(10 * 24 * time.Hour)),
+		DateCreated: mpTime(now), DateLastUpdated: mpTime(now)}
+	s.ext().chargeback[cb.ID] = cb
+	p.setStatus(mercadopago.StatusChargedBack, "reimbursed", now) // detail: the simulator's choice
+	s.notify(p, "payment.updated")
+	return cb.ID, nil
+}
+
+func (s *Server) getChargeback(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cb, ok := s.ext().chargeback[r.PathValue("id")]
+	if !ok {
+		apiError(w, http.StatusNotFound, "not_found", "chargeback not found")
+		return
+	}
+	sim.WriteJSON(w, http.StatusOK, cb)
+}
