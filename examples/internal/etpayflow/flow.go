@@ -161,8 +161,12 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	t.Check(resp.StatusCode == http.StatusUnauthorized, "forged notification refused with %d", resp.StatusCode)
 
 	// A failed payment: the notification and the status agree, nothing ships.
-	t.Sent("POST /session/initialize  merchant_order_id=OC700105 order_amount=15990")
-	s2, err := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700105", Amount: 15990, WebhookURL: hook.URL + "/etpay/notify"})
+	banks := etpay.Banks()
+	t.Detail("a page with one button per bank (etpay.Banks(): %d documented codes, %s … %s)", len(banks), banks[0], banks[len(banks)-1])
+	t.Actor("payer presses the %s button", etpay.BankMACH)
+	t.Sent("POST /session/initialize  merchant_order_id=OC700105 order_amount=15990 user_bank_code=%s", etpay.BankMACH)
+	s2, err := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700105", Amount: 15990, WebhookURL: hook.URL + "/etpay/notify",
+		UserBankCode: etpay.BankMACH})
 	if err != nil {
 		t.Fail("second session: %v", err)
 		return err

@@ -24,6 +24,7 @@ func TestRunOffline(t *testing.T) {
 	assert.Contains(t, out.String(), "status confirmed: success, $2000, order OC700104")
 	assert.Contains(t, out.String(), "redirect JWT verifies and ETpay confirms success")
 	assert.Contains(t, out.String(), "an unsigned redirect is confirmed by the order id: failed")
+	assert.Contains(t, out.String(), "user_bank_code=cl_mach")
 	assert.NotContains(t, out.String(), "sim-merchant-api-token")
 }
 
