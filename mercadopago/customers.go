@@ -128,31 +128,12 @@ type CustomerPage struct {
 // SearchPage fetches one page of a customer search.
 // See https://www.mercadopago.com/developers/en/reference/customers/_customers_search/get
 func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, opts ...RequestOption) (*CustomerPage, error) {
-	if q == nil {
-		q = &CustomerSearch{}
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, invalid("limit", "limit and offset must not be negative")
-	}
-	var page CustomerPage
-	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/v1/customers/search", Query: q}).Apply(opts), &page)
-	if err != nil {
-		return nil, err
-	}
-	page.Meta = resp.Meta
-	return &page, nil
+	return fetchPage[CustomerPage](ctx, s.c, "/v1/customers/search", q, opts)
 }
 
 // Search walks the customers matching q (usually one email), paging on its own.
 func (s *CustomersService) Search(ctx context.Context, q *CustomerSearch, opts ...RequestOption) iter.Seq2[*Customer, error] {
-	return searchAll(ctx, q, func(q *CustomerSearch) *int { return &q.Offset },
-		func(q *CustomerSearch) ([]Customer, Paging, error) {
-			page, err := s.SearchPage(ctx, q, opts...)
-			if err != nil {
-				return nil, Paging{}, err
-			}
-			return page.Results, page.Paging, nil
-		})
+	return search[Customer](ctx, q, s.SearchPage, opts)
 }
 
 func checkID(field, id string) error {

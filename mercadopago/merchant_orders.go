@@ -230,33 +230,13 @@ func (s *MerchantOrdersService) do(ctx context.Context, method, path string, bod
 
 // SearchPage fetches one page of a merchant order search.
 func (s *MerchantOrdersService) SearchPage(ctx context.Context, q *MerchantOrderSearch, opts ...RequestOption) (*MerchantOrderPage, error) {
-	if q == nil {
-		q = &MerchantOrderSearch{}
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, invalid("limit", "limit and offset must not be negative")
-	}
-	var page MerchantOrderPage
-	r := (&transport.Request{Method: http.MethodGet, Path: "/merchant_orders/search", Query: q}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &page)
-	if err != nil {
-		return nil, err
-	}
-	page.Meta = resp.Meta
-	return &page, nil
+	return fetchPage[MerchantOrderPage](ctx, s.c, "/merchant_orders/search", q, opts)
 }
 
 // Search walks every merchant order matching q, fetching pages as it goes;
 // stop ranging to stop fetching. An error is yielded once and ends the walk.
 func (s *MerchantOrdersService) Search(ctx context.Context, q *MerchantOrderSearch, opts ...RequestOption) iter.Seq2[*MerchantOrder, error] {
-	return searchAll(ctx, q, func(q *MerchantOrderSearch) *int { return &q.Offset },
-		func(q *MerchantOrderSearch) ([]MerchantOrder, Paging, error) {
-			page, err := s.SearchPage(ctx, q, opts...)
-			if err != nil {
-				return nil, Paging{}, err
-			}
-			return page.Elements, Paging{Total: page.Total, Limit: pageLimit(q.Limit), Offset: q.Offset}, nil
-		})
+	return search[MerchantOrder](ctx, q, s.SearchPage, opts)
 }
 
 func validateMerchantOrder(req *MerchantOrderRequest, create bool) error {

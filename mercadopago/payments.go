@@ -509,71 +509,11 @@ type PaymentPage struct {
 
 // SearchPage fetches one page of a payment search.
 func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts ...RequestOption) (*PaymentPage, error) {
-	if q == nil {
-		q = &PaymentSearch{}
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, invalid("limit", "limit and offset must not be negative")
-	}
-	var page PaymentPage
-	r := (&transport.Request{Method: http.MethodGet, Path: "/v1/payments/search", Query: q}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &page)
-	if err != nil {
-		return nil, err
-	}
-	page.Meta = resp.Meta
-	return &page, nil
+	return fetchPage[PaymentPage](ctx, s.c, "/v1/payments/search", q, opts)
 }
 
 // Search walks every payment matching q, fetching pages as it goes; stop
 // ranging to stop fetching. An error is yielded once and ends the walk.
 func (s *PaymentsService) Search(ctx context.Context, q *PaymentSearch, opts ...RequestOption) iter.Seq2[*Payment, error] {
-	return searchAll(ctx, q, func(q *PaymentSearch) *int { return &q.Offset },
-		func(q *PaymentSearch) ([]Payment, Paging, error) {
-			page, err := s.SearchPage(ctx, q, opts...)
-			if err != nil {
-				return nil, Paging{}, err
-			}
-			return page.Results, page.Paging, nil
-		})
-}
-
-// searchAll walks a search from q's offset on, one page at a time, on a copy
-// of q so the caller's query is never changed.
-func searchAll[T, Q any](ctx context.Context, q *Q, offset func(*Q) *int, page func(*Q) ([]T, Paging, error)) iter.Seq2[*T, error] {
-	var cur Q
-	if q != nil {
-		cur = *q
-	}
-	return func(yield func(*T, error) bool) {
-		walkPages(ctx, *offset(&cur), func(o int) ([]T, Paging, error) {
-			*offset(&cur) = o
-			return page(&cur)
-		}, yield)
-	}
-}
-
-// walkPages drives an offset-paged search: it stops on an error, an empty
-// page, the reported total, or when the caller stops.
-func walkPages[T any](ctx context.Context, offset int, fetch func(offset int) ([]T, Paging, error), yield func(*T, error) bool) {
-	for {
-		if err := ctx.Err(); err != nil {
-			yield(nil, err)
-			return
-		}
-		items, paging, err := fetch(offset)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for i := range items {
-			if !yield(&items[i], nil) {
-				return
-			}
-		}
-		offset += len(items)
-		if len(items) == 0 || (paging.Total > 0 && offset >= paging.Total) || (paging.Total == 0 && paging.Limit > 0 && len(items) < paging.Limit) {
-			return
-		}
-	}
+	return search[Payment](ctx, q, s.SearchPage, opts)
 }

@@ -206,6 +206,18 @@ func TestPaymentsSearchPages(t *testing.T) {
 	assert.Equal(t, 0, q.Offset, "the caller's query must not change")
 	assertCommonHeaders(t, rec.last(t))
 
+	// The same iterator ranged again walks again from the query's offset.
+	seq := c.Payments.Search(context.Background(), q)
+	for _, want := range [][]int64{{1, 2, 3}, {1, 2, 3}} {
+		var again []int64
+		for p, err := range seq {
+			require.NoError(t, err)
+			again = append(again, p.ID)
+		}
+		assert.Equal(t, want, again)
+	}
+	assert.Equal(t, 6, rec.count())
+
 	// Stopping early fetches no more pages.
 	rec2 := &recorder{}
 	c2, mt2 := newMocked(t)

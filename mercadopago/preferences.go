@@ -251,33 +251,13 @@ func (s *PreferencesService) do(ctx context.Context, method, path string, body a
 
 // SearchPage fetches one page of a preference search.
 func (s *PreferencesService) SearchPage(ctx context.Context, q *PreferenceSearch, opts ...RequestOption) (*PreferencePage, error) {
-	if q == nil {
-		q = &PreferenceSearch{}
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, invalid("limit", "limit and offset must not be negative")
-	}
-	var page PreferencePage
-	r := (&transport.Request{Method: http.MethodGet, Path: "/checkout/preferences/search", Query: q}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &page)
-	if err != nil {
-		return nil, err
-	}
-	page.Meta = resp.Meta
-	return &page, nil
+	return fetchPage[PreferencePage](ctx, s.c, "/checkout/preferences/search", q, opts)
 }
 
 // Search walks every preference matching q, fetching pages as it goes; stop
 // ranging to stop fetching. An error is yielded once and ends the walk.
 func (s *PreferencesService) Search(ctx context.Context, q *PreferenceSearch, opts ...RequestOption) iter.Seq2[*PreferenceSummary, error] {
-	return searchAll(ctx, q, func(q *PreferenceSearch) *int { return &q.Offset },
-		func(q *PreferenceSearch) ([]PreferenceSummary, Paging, error) {
-			page, err := s.SearchPage(ctx, q, opts...)
-			if err != nil {
-				return nil, Paging{}, err
-			}
-			return page.Elements, Paging{Total: page.Total, Limit: pageLimit(q.Limit), Offset: q.Offset}, nil
-		})
+	return search[PreferenceSummary](ctx, q, s.SearchPage, opts)
 }
 
 func validatePreference(req *PreferenceRequest, create bool) error {

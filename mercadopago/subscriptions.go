@@ -403,31 +403,12 @@ func doPlan(ctx context.Context, c *Client, method, path string, body any, opts 
 // SearchPage fetches one page of a plan search.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan_search/get
 func (s *PlansService) SearchPage(ctx context.Context, q *PlanSearch, opts ...RequestOption) (*PlanPage, error) {
-	if q == nil {
-		q = &PlanSearch{}
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, invalid("limit", "limit and offset must not be negative")
-	}
-	var page PlanPage
-	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/preapproval_plan/search", Query: q}).Apply(opts), &page)
-	if err != nil {
-		return nil, err
-	}
-	page.Meta = resp.Meta
-	return &page, nil
+	return fetchPage[PlanPage](ctx, s.c, "/preapproval_plan/search", q, opts)
 }
 
 // Search walks every plan matching q, paging on its own.
 func (s *PlansService) Search(ctx context.Context, q *PlanSearch, opts ...RequestOption) iter.Seq2[*Plan, error] {
-	return searchAll(ctx, q, func(q *PlanSearch) *int { return &q.Offset },
-		func(q *PlanSearch) ([]Plan, Paging, error) {
-			page, err := s.SearchPage(ctx, q, opts...)
-			if err != nil {
-				return nil, Paging{}, err
-			}
-			return page.Results, page.Paging, nil
-		})
+	return search[Plan](ctx, q, s.SearchPage, opts)
 }
 
 // Create makes a subscription (POST /preapproval), with a plan or without.
@@ -537,29 +518,10 @@ func doSubscription(ctx context.Context, c *Client, method, path string, body an
 // SearchPage fetches one page of a subscription search.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_search/get
 func (s *SubscriptionsService) SearchPage(ctx context.Context, q *SubscriptionSearch, opts ...RequestOption) (*SubscriptionPage, error) {
-	if q == nil {
-		q = &SubscriptionSearch{}
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, invalid("limit", "limit and offset must not be negative")
-	}
-	var page SubscriptionPage
-	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/preapproval/search", Query: q}).Apply(opts), &page)
-	if err != nil {
-		return nil, err
-	}
-	page.Meta = resp.Meta
-	return &page, nil
+	return fetchPage[SubscriptionPage](ctx, s.c, "/preapproval/search", q, opts)
 }
 
 // Search walks every subscription matching q, paging on its own.
 func (s *SubscriptionsService) Search(ctx context.Context, q *SubscriptionSearch, opts ...RequestOption) iter.Seq2[*Subscription, error] {
-	return searchAll(ctx, q, func(q *SubscriptionSearch) *int { return &q.Offset },
-		func(q *SubscriptionSearch) ([]Subscription, Paging, error) {
-			page, err := s.SearchPage(ctx, q, opts...)
-			if err != nil {
-				return nil, Paging{}, err
-			}
-			return page.Results, page.Paging, nil
-		})
+	return search[Subscription](ctx, q, s.SearchPage, opts)
 }

@@ -1,0 +1,131 @@
+package mercadopago
+
+import (
+	"context"
+	"iter"
+	"net/http"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// Every Mercado Pago search is offset-paged: a filter struct with Limit and
+// Offset, and pages that say how many results match. fetchPage is every
+// service's SearchPage and search every service's Search; each query and
+// page type only says where its paging numbers, results and Meta are.
+
+// pager is a search query: where its Limit and Offset fields are.
+type pager interface {
+	paging() (limit, offset *int)
+}
+
+// page is one page of results: its items and paging, given the query's
+// limit and offset (for answers that report only a total).
+type page[T any] interface {
+	items(limit, offset int) ([]T, Paging)
+}
+
+// fetchPage GETs one page of a search at path: a nil query is an empty
+// one, and negative paging numbers are refused before anything is sent.
+func fetchPage[P any, PP interface {
+	*P
+	setMeta(Meta)
+}, Q any, QP interface {
+	*Q
+	pager
+}](ctx context.Context, c *Client, path string, q *Q, opts []RequestOption) (*P, error) {
+	if q == nil {
+		q = new(Q)
+	}
+	if limit, offset := QP(q).paging(); *limit < 0 || *offset < 0 {
+		return nil, invalid("limit", "limit and offset must not be negative")
+	}
+	var p P
+	resp, err := c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: path, Query: q}).Apply(opts), &p)
+	if err != nil {
+		return nil, err
+	}
+	PP(&p).setMeta(resp.Meta)
+	return &p, nil
+}
+
+// search walks a search from q's offset on, one page (fetched by fetch) at
+// a time. Each walk works on its own copy of q, so the caller's query is
+// never changed and ranging again starts again from q's offset.
+func search[T any, P page[T], Q any, QP interface {
+	*Q
+	pager
+}](ctx context.Context, q *Q, fetch func(context.Context, *Q, ...RequestOption) (P, error), opts []RequestOption) iter.Seq2[*T, error] {
+	var start Q
+	if q != nil {
+		start = *q
+	}
+	return func(yield func(*T, error) bool) {
+		cur := start
+		limit, offset := QP(&cur).paging()
+		walkPages(ctx, *offset, func(o int) ([]T, Paging, error) {
+			*offset = o
+			p, err := fetch(ctx, &cur, opts...)
+			if err != nil {
+				return nil, Paging{}, err
+			}
+			items, paging := p.items(*limit, o)
+			return items, paging, nil
+		}, yield)
+	}
+}
+
+// walkPages drives an offset-paged search: it stops on an error, an empty
+// page, the reported total, or when the caller stops.
+func walkPages[T any](ctx context.Context, offset int, fetch func(offset int) ([]T, Paging, error), yield func(*T, error) bool) {
+	for {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		items, paging, err := fetch(offset)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for i := range items {
+			if !yield(&items[i], nil) {
+				return
+			}
+		}
+		offset += len(items)
+		if len(items) == 0 || (paging.Total > 0 && offset >= paging.Total) || (paging.Total == 0 && paging.Limit > 0 && len(items) < paging.Limit) {
+			return
+		}
+	}
+}
+
+// The paging numbers of each query, and the results and Meta of each page.
+
+func (q *PaymentSearch) paging() (*int, *int)       { return &q.Limit, &q.Offset }
+func (q *CustomerSearch) paging() (*int, *int)      { return &q.Limit, &q.Offset }
+func (q *PreferenceSearch) paging() (*int, *int)    { return &q.Limit, &q.Offset }
+func (q *MerchantOrderSearch) paging() (*int, *int) { return &q.Limit, &q.Offset }
+func (q *PlanSearch) paging() (*int, *int)          { return &q.Limit, &q.Offset }
+func (q *SubscriptionSearch) paging() (*int, *int)  { return &q.Limit, &q.Offset }
+
+func (p *PaymentPage) setMeta(m Meta)       { p.Meta = m }
+func (p *CustomerPage) setMeta(m Meta)      { p.Meta = m }
+func (p *PreferencePage) setMeta(m Meta)    { p.Meta = m }
+func (p *MerchantOrderPage) setMeta(m Meta) { p.Meta = m }
+func (p *PlanPage) setMeta(m Meta)          { p.Meta = m }
+func (p *SubscriptionPage) setMeta(m Meta)  { p.Meta = m }
+
+func (p *PaymentPage) items(int, int) ([]Payment, Paging)           { return p.Results, p.Paging }
+func (p *CustomerPage) items(int, int) ([]Customer, Paging)         { return p.Results, p.Paging }
+func (p *PlanPage) items(int, int) ([]Plan, Paging)                 { return p.Results, p.Paging }
+func (p *SubscriptionPage) items(int, int) ([]Subscription, Paging) { return p.Results, p.Paging }
+
+// Preference and merchant-order searches report a total only.
+
+func (p *PreferencePage) items(limit, offset int) ([]PreferenceSummary, Paging) {
+	return p.Elements, Paging{Total: p.Total, Limit: pageLimit(limit), Offset: offset}
+}
+
+func (p *MerchantOrderPage) items(limit, offset int) ([]MerchantOrder, Paging) {
+	return p.Elements, Paging{Total: p.Total, Limit: pageLimit(limit), Offset: offset}
+}
