@@ -239,12 +239,13 @@ func (s *TransactionService) SearchPage(ctx context.Context, q *TransactionSearc
 // yielding each record; it stops at the first error (yielded once) or when
 // you stop ranging. q is copied, never changed.
 func (s *TransactionService) Search(ctx context.Context, q *TransactionSearch, opts ...RequestOption) iter.Seq2[*PaymentRecord, error] {
-	var cur TransactionSearch
+	var start TransactionSearch
 	if q != nil {
-		cur = *q
+		start = *q
 	}
-	_, _, _, verr := cur.values()
+	_, _, _, verr := start.values()
 	return func(yield func(*PaymentRecord, error) bool) {
+		cur := start // each walk starts from the query as given
 		if verr != nil {
 			yield(nil, verr)
 			return

@@ -38,6 +38,19 @@ func TestSearchWalksPagesWire(t *testing.T) {
 	}
 	assert.Equal(t, before, *q, "the caller's query is not changed")
 	require.Len(t, seen, 2, "a full first page, a short second one")
+	defer func() {
+		// The same iterator ranged again starts again from page 1.
+		seq := env.c.Transactions.Search(context.Background(), q)
+		for range 2 {
+			n := 0
+			for _, err := range seq {
+				require.NoError(t, err)
+				n++
+			}
+			assert.Equal(t, 3, n)
+		}
+		assert.Len(t, seen, 6)
+	}()
 	for i, v := range seen {
 		assert.Equal(t, url.Values{"StartDate": {"2025-09-01T00:00:00Z"}, "EndDate": {"2025-09-30T23:59:59Z"},
 			"vendorErpCode": {"GARANTI"}, "NonIntegrated": {"true"}, "page": {[]string{"1", "2"}[i]}, "pageSize": {"2"}}, v)

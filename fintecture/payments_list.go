@@ -200,13 +200,14 @@ func (s *PISService) ListPaymentsPage(ctx context.Context, q *PaymentQuery, opts
 //		fmt.Println(p.SessionID, p.Amount)
 //	}
 func (s *PISService) ListPayments(ctx context.Context, q *PaymentQuery, opts ...RequestOption) iter.Seq2[*Payment, error] {
-	var cur PaymentQuery
+	var start PaymentQuery
 	if q != nil {
-		cur = *q
-		cur.Extra = cloneValues(q.Extra)
+		start = *q
+		start.Extra = cloneValues(q.Extra)
 	}
-	_, _, _, verr := cur.values()
+	_, _, _, verr := start.values()
 	return func(yield func(*Payment, error) bool) {
+		cur := start // each walk starts from the query as given
 		if verr != nil {
 			yield(nil, verr)
 			return

@@ -159,6 +159,19 @@ func TestListPaymentsWalksPages(t *testing.T) {
 
 	calls := rec.byPath("/pis/v2/payments")
 	require.Len(t, calls, 2)
+	defer func() {
+		// The same iterator ranged again starts again from page 1.
+		seq := c.PIS.ListPayments(context.Background(), q)
+		for range 2 {
+			n := 0
+			for _, err := range seq {
+				require.NoError(t, err)
+				n++
+			}
+			assert.Equal(t, 3, n)
+		}
+		assert.Len(t, rec.byPath("/pis/v2/payments"), 6)
+	}()
 	for i, r := range calls {
 		assert.Equal(t, http.MethodGet, r.Method)
 		assert.Equal(t, "Bearer "+testToken, r.Header.Get("Authorization"))

@@ -173,13 +173,14 @@ func (s *PISService) ListSettlementsPage(ctx context.Context, q *SettlementQuery
 // ListSettlements walks the settlements page by page from q.Page on; it
 // stops at the first error (yielded once) or when you stop ranging.
 func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, opts ...RequestOption) iter.Seq2[*Settlement, error] {
-	var cur SettlementQuery
+	var start SettlementQuery
 	if q != nil {
-		cur = *q
-		cur.Extra = cloneValues(q.Extra)
+		start = *q
+		start.Extra = cloneValues(q.Extra)
 	}
-	_, _, _, verr := cur.values()
+	_, _, _, verr := start.values()
 	return func(yield func(*Settlement, error) bool) {
+		cur := start // each walk starts from the query as given
 		if verr != nil {
 			yield(nil, verr)
 			return
