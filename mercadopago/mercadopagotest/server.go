@@ -1,6 +1,11 @@
 // Package mercadopagotest is an in-process, stateful simulator of the Mercado
 // Pago API for tests and offline examples: payments (cards, saved cards,
-// authorize-then-capture, Fintoc), refunds, customers, cards, card tokens,
+// authorize-then-capture, Fintoc, 3-D Secure challenges with a challenge
+// page), refunds, customers, cards, card tokens, payment methods,
+// installments, issuers and document types, Checkout Pro preferences with a
+// stand-in checkout page and merchant orders, the Orders API, marketplace
+// OAuth (a stand-in authorization page, code exchange, refresh, per-seller
+// tokens), subscription plans and subscriptions, chargebacks, /users/me,
 // search paging, and signed webhook notifications.
 //
 // It checks what the real API checks (the Bearer token, X-Idempotency-Key on
