@@ -114,7 +114,7 @@ func programList(raw json.RawMessage) ([]programWire, bool) {
 	}
 	if raw[0] == '{' {
 		var env envelope
-		if json.Unmarshal(raw, &env) != nil {
+		if transport.Decode(raw, &env) != nil {
 			return nil, false
 		}
 		raw = bytes.TrimSpace(env.Data)
@@ -123,7 +123,7 @@ func programList(raw json.RawMessage) ([]programWire, bool) {
 		return nil, false
 	}
 	var list []programWire
-	if json.Unmarshal(raw, &list) != nil {
+	if transport.Decode(raw, &list) != nil {
 		return nil, false
 	}
 	return list, true
