@@ -23,10 +23,11 @@ import (
 // last duplicate key wins); a panic in it is recovered, and any failure
 // falls back to encoding/json, which is the reference: FuzzDecode holds the
 // two to the same result. Only when encoding/json too fails on a value of
-// the wrong shape is the document read again field by field: what can be converted (a numeric string
-// into an int, a number into a string, "12.0" into 12) is converted, what
-// cannot is left at its zero value, and its JSON path is appended to the
-// Unparsed field of the nearest enclosing struct that has one:
+// the wrong shape is the document read again field by field: what can be
+// converted (a numeric string into an int, a number into a string, "12.0"
+// into 12) is converted, what cannot is left at its zero value, and its
+// JSON path is appended to the Unparsed field of the nearest enclosing
+// struct that has one:
 //
 //	Unparsed []string `json:"-"`
 //
