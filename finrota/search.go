@@ -253,25 +253,13 @@ func (s *TransactionService) Search(ctx context.Context, q *TransactionSearch, o
 		if cur.Page < 1 {
 			cur.Page = 1
 		}
-		for {
-			if err := ctx.Err(); err != nil {
-				yield(nil, err)
-				return
-			}
+		transport.Walk(ctx, func() ([]PaymentRecord, bool, error) {
 			p, err := s.SearchPage(ctx, &cur, opts...)
 			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for i := range p.Records {
-				if !yield(&p.Records[i], nil) {
-					return
-				}
-			}
-			if !p.HasNext {
-				return
+				return nil, false, err
 			}
 			cur.Page++
-		}
+			return p.Records, p.HasNext, nil
+		}, yield)
 	}
 }

@@ -1,7 +1,6 @@
 package fintecture
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 )
@@ -79,33 +78,6 @@ func pageParams(q url.Values, page, size int) (int, int, error) {
 	q.Set("page[number]", strconv.Itoa(page))
 	q.Set("page[size]", strconv.Itoa(size))
 	return page, size, nil
-}
-
-// walk drives a page-numbered list from page first on: it stops on an
-// error, when a page says it is the last, or when the caller stops.
-func walk[T any](ctx context.Context, first int, fetch func(page int) ([]T, bool, error), yield func(*T, error) bool) {
-	if first < 1 {
-		first = 1
-	}
-	for page := first; ; page++ {
-		if err := ctx.Err(); err != nil {
-			yield(nil, err)
-			return
-		}
-		items, more, err := fetch(page)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for i := range items {
-			if !yield(&items[i], nil) {
-				return
-			}
-		}
-		if !more {
-			return
-		}
-	}
 }
 
 // prefixed returns paths with prefix put in front of each, so the fields a

@@ -212,12 +212,15 @@ func (s *PISService) ListPayments(ctx context.Context, q *PaymentQuery, opts ...
 			yield(nil, verr)
 			return
 		}
-		walk(ctx, cur.Page, func(page int) ([]Payment, bool, error) {
-			cur.Page = page
+		if cur.Page < 1 {
+			cur.Page = 1
+		}
+		transport.Walk(ctx, func() ([]Payment, bool, error) {
 			p, err := s.ListPaymentsPage(ctx, &cur, opts...)
 			if err != nil {
 				return nil, false, err
 			}
+			cur.Page++
 			return p.Payments, p.HasNext, nil
 		}, yield)
 	}

@@ -185,12 +185,15 @@ func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, op
 			yield(nil, verr)
 			return
 		}
-		walk(ctx, cur.Page, func(page int) ([]Settlement, bool, error) {
-			cur.Page = page
+		if cur.Page < 1 {
+			cur.Page = 1
+		}
+		transport.Walk(ctx, func() ([]Settlement, bool, error) {
 			p, err := s.ListSettlementsPage(ctx, &cur, opts...)
 			if err != nil {
 				return nil, false, err
 			}
+			cur.Page++
 			return p.Settlements, p.HasNext, nil
 		}, yield)
 	}

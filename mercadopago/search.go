@@ -62,41 +62,31 @@ func search[T any, P page[T], Q any, QP interface {
 	return func(yield func(*T, error) bool) {
 		cur := start
 		limit, offset := QP(&cur).paging()
-		walkPages(ctx, *offset, func(o int) ([]T, Paging, error) {
-			*offset = o
+		transport.Walk(ctx, func() ([]T, bool, error) {
 			p, err := fetch(ctx, &cur, opts...)
 			if err != nil {
-				return nil, Paging{}, err
+				return nil, false, err
 			}
-			items, paging := p.items(*limit, o)
-			return items, paging, nil
+			items, paging := p.items(*limit, *offset)
+			*offset += len(items)
+			return items, morePages(len(items), *offset, paging), nil
 		}, yield)
 	}
 }
 
-// walkPages drives an offset-paged search: it stops on an error, an empty
-// page, the reported total, or when the caller stops.
-func walkPages[T any](ctx context.Context, offset int, fetch func(offset int) ([]T, Paging, error), yield func(*T, error) bool) {
-	for {
-		if err := ctx.Err(); err != nil {
-			yield(nil, err)
-			return
-		}
-		items, paging, err := fetch(offset)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for i := range items {
-			if !yield(&items[i], nil) {
-				return
-			}
-		}
-		offset += len(items)
-		if len(items) == 0 || (paging.Total > 0 && offset >= paging.Total) || (paging.Total == 0 && paging.Limit > 0 && len(items) < paging.Limit) {
-			return
-		}
+// morePages reports whether an offset-paged search goes on after a page of
+// n items that ended at offset: not after an empty page, nor past the
+// reported total, nor (when no total is reported) after a short page.
+func morePages(n, offset int, paging Paging) bool {
+	switch {
+	case n == 0:
+		return false
+	case paging.Total > 0:
+		return offset < paging.Total
+	case paging.Limit > 0:
+		return n >= paging.Limit
 	}
+	return true
 }
 
 // The paging numbers of each query, and the results and Meta of each page.
