@@ -90,6 +90,17 @@ func morePages(n, offset int, paging Paging) bool {
 }
 
 // The paging numbers of each query, and the results and Meta of each page.
+// (The assertions also tell staticcheck that search's type parameters use
+// these methods.)
+
+var (
+	_ page[Payment]           = (*PaymentPage)(nil)
+	_ page[Customer]          = (*CustomerPage)(nil)
+	_ page[PreferenceSummary] = (*PreferencePage)(nil)
+	_ page[MerchantOrder]     = (*MerchantOrderPage)(nil)
+	_ page[Plan]              = (*PlanPage)(nil)
+	_ page[Subscription]      = (*SubscriptionPage)(nil)
+)
 
 func (q *PaymentSearch) paging() (*int, *int)       { return &q.Limit, &q.Offset }
 func (q *CustomerSearch) paging() (*int, *int)      { return &q.Limit, &q.Offset }
