@@ -35,6 +35,13 @@ func rawVerify(r *http.Request) bool {
 	if err != nil {
 		return false
 	}
-	var n map[string]any
-	return json.Unmarshal(body, &n) == nil
+	// The fields a hand-written handler reads, in its own struct.
+	var n struct {
+		Action string `json:"action"`
+		Type   string `json:"type"`
+		Data   struct {
+			ID string `json:"id"`
+		} `json:"data"`
+	}
+	return json.Unmarshal(body, &n) == nil && n.Data.ID != ""
 }
