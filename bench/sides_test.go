@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -342,5 +344,14 @@ func rawSide(a *api) side {
 	}
 }
 
-// sides returns the three, in the order every benchmark runs them.
-func sides(a *api) []side { return []side{paykitSide(a), sdkSide(a), rawSide(a)} }
+// sides returns the three in the order a benchmark runs them. scripts/bench
+// sets BENCH_ROUND, and the order turns with it, so that no side is always
+// measured first (or last) in its round.
+func sides(a *api) []side {
+	all := []side{paykitSide(a), sdkSide(a), rawSide(a)}
+	if n, err := strconv.Atoi(os.Getenv("BENCH_ROUND")); err == nil && n > 0 {
+		k := n % len(all)
+		all = slices.Concat(all[k:], all[:k])
+	}
+	return all
+}

@@ -424,8 +424,15 @@ func (s *PaymentsService) Get(ctx context.Context, id int64, opts ...RequestOpti
 	return &p, nil
 }
 
+// paymentPath is /v1/payments/{id}[/more…]. The id is a number and the
+// callers' further segments are fixed words or numbers, none of which
+// needs escaping.
 func paymentPath(id int64, more ...string) string {
-	return transport.Path(append([]string{"v1", "payments", strconv.FormatInt(id, 10)}, more...)...)
+	p := "/v1/payments/" + strconv.FormatInt(id, 10)
+	for _, m := range more {
+		p += "/" + m
+	}
+	return p
 }
 
 // Cancel cancels a payment that is pending, in process or authorized
