@@ -244,22 +244,13 @@ func (s *TransactionService) Search(ctx context.Context, q *TransactionSearch, o
 		start = *q
 	}
 	_, _, _, verr := start.values()
-	return func(yield func(*PaymentRecord, error) bool) {
-		cur := start // each walk starts from the query as given
-		if verr != nil {
-			yield(nil, verr)
-			return
+	return transport.Pages(ctx, start.Page, verr, func(page int) ([]PaymentRecord, bool, error) {
+		cur := start
+		cur.Page = page
+		p, err := s.SearchPage(ctx, &cur, opts...)
+		if err != nil {
+			return nil, false, err
 		}
-		if cur.Page < 1 {
-			cur.Page = 1
-		}
-		transport.Walk(ctx, func() ([]PaymentRecord, bool, error) {
-			p, err := s.SearchPage(ctx, &cur, opts...)
-			if err != nil {
-				return nil, false, err
-			}
-			cur.Page++
-			return p.Records, p.HasNext, nil
-		}, yield)
-	}
+		return p.Records, p.HasNext, nil
+	})
 }

@@ -206,24 +206,15 @@ func (s *PISService) ListPayments(ctx context.Context, q *PaymentQuery, opts ...
 		start.Extra = cloneValues(q.Extra)
 	}
 	_, _, _, verr := start.values()
-	return func(yield func(*Payment, error) bool) {
-		cur := start // each walk starts from the query as given
-		if verr != nil {
-			yield(nil, verr)
-			return
+	return transport.Pages(ctx, start.Page, verr, func(page int) ([]Payment, bool, error) {
+		cur := start
+		cur.Page = page
+		p, err := s.ListPaymentsPage(ctx, &cur, opts...)
+		if err != nil {
+			return nil, false, err
 		}
-		if cur.Page < 1 {
-			cur.Page = 1
-		}
-		transport.Walk(ctx, func() ([]Payment, bool, error) {
-			p, err := s.ListPaymentsPage(ctx, &cur, opts...)
-			if err != nil {
-				return nil, false, err
-			}
-			cur.Page++
-			return p.Payments, p.HasNext, nil
-		}, yield)
-	}
+		return p.Payments, p.HasNext, nil
+	})
 }
 
 func cloneValues(v url.Values) url.Values {

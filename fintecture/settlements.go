@@ -179,24 +179,15 @@ func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, op
 		start.Extra = cloneValues(q.Extra)
 	}
 	_, _, _, verr := start.values()
-	return func(yield func(*Settlement, error) bool) {
-		cur := start // each walk starts from the query as given
-		if verr != nil {
-			yield(nil, verr)
-			return
+	return transport.Pages(ctx, start.Page, verr, func(page int) ([]Settlement, bool, error) {
+		cur := start
+		cur.Page = page
+		p, err := s.ListSettlementsPage(ctx, &cur, opts...)
+		if err != nil {
+			return nil, false, err
 		}
-		if cur.Page < 1 {
-			cur.Page = 1
-		}
-		transport.Walk(ctx, func() ([]Settlement, bool, error) {
-			p, err := s.ListSettlementsPage(ctx, &cur, opts...)
-			if err != nil {
-				return nil, false, err
-			}
-			cur.Page++
-			return p.Settlements, p.HasNext, nil
-		}, yield)
-	}
+		return p.Settlements, p.HasNext, nil
+	})
 }
 
 // GetSettlement fetches one settlement (GET /pis/v2/settlements/{id});

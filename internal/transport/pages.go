@@ -1,6 +1,9 @@
 package transport
 
-import "context"
+import (
+	"context"
+	"iter"
+)
 
 // Walk drives a paged listing for an iter.Seq2: fetch returns the next page
 // and whether another follows (it keeps its own place: a page number, an
@@ -26,5 +29,25 @@ func Walk[T any](ctx context.Context, fetch func() (items []T, more bool, err er
 		if !more {
 			return
 		}
+	}
+}
+
+// Pages is the iterator of a page-numbered listing: each walk fetches pages
+// first, first+1, … (from 1 when first is below it) with fetch and stops as
+// Walk does. A non-nil check (a query refused before anything is sent) is
+// yielded instead of walking. fetch gets the page number and must not keep
+// state between pages, so that ranging again starts again from first.
+func Pages[T any](ctx context.Context, first int, check error, fetch func(page int) (items []T, more bool, err error)) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		if check != nil {
+			yield(nil, check)
+			return
+		}
+		page := max(first, 1)
+		Walk(ctx, func() ([]T, bool, error) {
+			items, more, err := fetch(page)
+			page++
+			return items, more, err
+		}, yield)
 	}
 }

@@ -51,3 +51,32 @@ func TestWalk(t *testing.T) {
 	assert.Equal(t, 0, fetched)
 	assert.ErrorIs(t, errs[0], context.Canceled)
 }
+
+func TestPages(t *testing.T) {
+	var asked []int
+	seq := Pages(context.Background(), 0, nil, func(page int) ([]int, bool, error) {
+		asked = append(asked, page)
+		return []int{page * 10}, page < 3, nil
+	})
+	for range 2 {
+		var got []int
+		for v, err := range seq {
+			assert.NoError(t, err)
+			got = append(got, *v)
+		}
+		assert.Equal(t, []int{10, 20, 30}, got, "each range starts again from the first page")
+	}
+	assert.Equal(t, []int{1, 2, 3, 1, 2, 3}, asked)
+
+	refused := errors.New("page size: too large")
+	n := 0
+	for v, err := range Pages(context.Background(), 5, refused, func(int) ([]int, bool, error) {
+		t.Fatal("a refused query fetched a page")
+		return nil, false, nil
+	}) {
+		n++
+		assert.Nil(t, v)
+		assert.Equal(t, refused, err)
+	}
+	assert.Equal(t, 1, n)
+}
