@@ -1,8 +1,12 @@
 package fintecture
 
 import (
+	"context"
+	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/paykit-go/paykit/internal/transport"
 )
 
 // DefaultPageSize is the page[size] the list calls send when the query sets
@@ -12,6 +16,41 @@ const DefaultPageSize = 50
 // MaxPageSize is the largest page[size] the list calls accept. [unsure] No
 // public document states Fintecture's own limit; 100 is a conservative cap.
 const MaxPageSize = 100
+
+// wireList is a JSON:API list answer whose items are W.
+type wireList[W any] struct {
+	Data     []W          `json:"data"`
+	Meta     wireListMeta `json:"meta"`
+	Links    wireLinks    `json:"links"`
+	Unparsed []string     `json:"-"`
+}
+
+// listPage is one page of a list, converted.
+type listPage[T any] struct {
+	items    []T
+	hasNext  bool
+	meta     Meta
+	unparsed []string // the answer's own, then each item's under data[i]
+}
+
+// fetchList GETs one page of the list at path with query v (page and size
+// already in it) and converts each item with conv; unparsedOf returns an
+// item's unreadable fields, reported against the page.
+func fetchList[W, T any](ctx context.Context, s *PISService, path string, v url.Values, page, size int, opts []RequestOption,
+	conv func(*W, Meta) T, unparsedOf func(*W) []string) (*listPage[T], error) {
+	var w wireList[W]
+	resp, err := s.c.api.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: path, Query: v}).Apply(opts), &w)
+	if err != nil {
+		return nil, err
+	}
+	out := &listPage[T]{hasNext: hasNextPage(w.Links, w.Meta, page, size, len(w.Data)),
+		items: make([]T, 0, len(w.Data)), meta: resp.Meta, unparsed: w.Unparsed}
+	for i := range w.Data {
+		out.items = append(out.items, conv(&w.Data[i], resp.Meta))
+		out.unparsed = append(out.unparsed, prefixed("data["+strconv.Itoa(i)+"]", unparsedOf(&w.Data[i]))...)
+	}
+	return out, nil
+}
 
 // wireLinks are the JSON:API pagination links of a list answer.
 type wireLinks struct {

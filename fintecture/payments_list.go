@@ -3,9 +3,7 @@ package fintecture
 import (
 	"context"
 	"iter"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -117,12 +115,7 @@ func (w *wirePaymentItem) payment(meta Meta) Payment {
 	}
 }
 
-type wirePaymentList struct {
-	Data     []wirePaymentItem `json:"data"`
-	Meta     wireListMeta      `json:"meta"`
-	Links    wireLinks         `json:"links"`
-	Unparsed []string          `json:"-"`
-}
+type wirePaymentList = wireList[wirePaymentItem]
 
 func (q *PaymentQuery) values() (url.Values, int, int, error) {
 	v := url.Values{}
@@ -177,18 +170,11 @@ func (s *PISService) ListPaymentsPage(ctx context.Context, q *PaymentQuery, opts
 	if err != nil {
 		return nil, err
 	}
-	var w wirePaymentList
-	resp, err := s.c.api.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/pis/v2/payments", Query: v}).Apply(opts), &w)
+	l, err := fetchList(ctx, s, "/pis/v2/payments", v, page, size, opts, (*wirePaymentItem).payment, func(w *wirePaymentItem) []string { return w.Unparsed })
 	if err != nil {
 		return nil, err
 	}
-	out := &PaymentPage{Page: page, HasNext: hasNextPage(w.Links, w.Meta, page, size, len(w.Data)),
-		Payments: make([]Payment, 0, len(w.Data)), Meta: resp.Meta, Unparsed: w.Unparsed}
-	for i := range w.Data {
-		out.Payments = append(out.Payments, w.Data[i].payment(resp.Meta))
-		out.Unparsed = append(out.Unparsed, prefixed("data["+strconv.Itoa(i)+"]", w.Data[i].Unparsed)...)
-	}
-	return out, nil
+	return &PaymentPage{Page: page, HasNext: l.hasNext, Payments: l.items, Meta: l.meta, Unparsed: l.unparsed}, nil
 }
 
 // ListPayments walks the payments list page by page from q.Page on,

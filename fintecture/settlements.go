@@ -5,7 +5,6 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -108,12 +107,7 @@ func (w *wireSettlement) settlement(meta Meta) Settlement {
 	return st
 }
 
-type wireSettlementList struct {
-	Data     []wireSettlement `json:"data"`
-	Meta     wireListMeta     `json:"meta"`
-	Links    wireLinks        `json:"links"`
-	Unparsed []string         `json:"-"`
-}
+type wireSettlementList = wireList[wireSettlement]
 
 type wireSettlementOne struct {
 	Data     wireSettlement `json:"data"`
@@ -156,18 +150,11 @@ func (s *PISService) ListSettlementsPage(ctx context.Context, q *SettlementQuery
 	if err != nil {
 		return nil, err
 	}
-	var w wireSettlementList
-	resp, err := s.c.api.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/pis/v2/settlements", Query: v}).Apply(opts), &w)
+	l, err := fetchList(ctx, s, "/pis/v2/settlements", v, page, size, opts, (*wireSettlement).settlement, func(w *wireSettlement) []string { return w.Unparsed })
 	if err != nil {
 		return nil, err
 	}
-	out := &SettlementPage{Page: page, HasNext: hasNextPage(w.Links, w.Meta, page, size, len(w.Data)),
-		Settlements: make([]Settlement, 0, len(w.Data)), Meta: resp.Meta, Unparsed: w.Unparsed}
-	for i := range w.Data {
-		out.Settlements = append(out.Settlements, w.Data[i].settlement(resp.Meta))
-		out.Unparsed = append(out.Unparsed, prefixed("data["+strconv.Itoa(i)+"]", w.Data[i].Unparsed)...)
-	}
-	return out, nil
+	return &SettlementPage{Page: page, HasNext: l.hasNext, Settlements: l.items, Meta: l.meta, Unparsed: l.unparsed}, nil
 }
 
 // ListSettlements walks the settlements page by page from q.Page on; it
