@@ -144,7 +144,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		Logger:      s.logger,
 		AppInfo:     s.appInfo,
 		Secrets:     secrets,
-		DecodeError: func(base *transport.Error, body []byte) error { return decodeError(base, body, secrets) },
+		DecodeError: decodeError,
+		Invalid:     func(field, rule string) error { return &ValidationError{Field: field, Rule: rule} },
 		// No IdempotencyHeader: ETpay has none, so a POST that may have
 		// reached the server is never repeated.
 	})

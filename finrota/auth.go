@@ -62,6 +62,9 @@ func (c *Client) fetchAccessToken(ctx context.Context) (transport.Token, error) 
 	if tok == "" {
 		return transport.Token{}, errors.New("finrota: token connect answered without a token")
 	}
+	// From now on the token is a secret of the client: an error body that
+	// echoes it shows "[redacted]".
+	c.tc.AddSecrets(tok)
 	if typ != "" && !strings.EqualFold(typ, "Bearer") {
 		return transport.Token{}, errorf("token connect answered with token type %q, want Bearer", clean(typ, nil))
 	}

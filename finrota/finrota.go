@@ -233,7 +233,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		Logger:           s.logger,
 		AppInfo:          s.appInfo,
 		Secrets:          secrets,
-		DecodeError:      func(base *transport.Error, body []byte) error { return decodeError(base, body, secrets) },
+		DecodeError:      decodeError,
+		Invalid:          func(field, rule string) error { return &ValidationError{Field: field, Rule: rule} },
 		Clock:            s.clock,
 	}
 	cfg.Sleep = s.sleep

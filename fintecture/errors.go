@@ -107,13 +107,9 @@ type wireError struct {
 	} `json:"errors"`
 }
 
-// errorDecoder returns the transport's DecodeError: it wraps base with what
+// decodeError is the transport's DecodeError: it wraps base with what
 // Fintecture's error body says, scrubbing secrets from every string. A body
 // that is not Fintecture's JSON (an HTML proxy page) leaves just the base.
-func errorDecoder(secrets []string) func(base *transport.Error, body []byte) error {
-	return func(base *transport.Error, body []byte) error { return decodeError(base, body, secrets) }
-}
-
 func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	clean := func(s string) string { return clean(s, secrets) }
 	e := &Error{HTTPError: base}

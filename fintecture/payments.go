@@ -127,8 +127,8 @@ func (w *wirePayment) payment(meta transport.Meta) *Payment {
 }
 
 func checkSessionID(id string) error {
-	if strings.TrimSpace(id) == "" {
-		return &ValidationError{Field: "session_id", Rule: "must not be empty"}
+	if rule := transport.IDRule(id); rule != "" {
+		return &ValidationError{Field: "session_id", Rule: rule}
 	}
 	if len(id) > 256 {
 		return &ValidationError{Field: "session_id", Rule: "must be at most 256 characters"}

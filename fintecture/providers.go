@@ -328,8 +328,11 @@ func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...R
 
 // Get returns one provider by its code (GET /res/v1/providers/{id}).
 func (s *ProvidersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Provider, error) {
-	if strings.TrimSpace(id) == "" || len(id) > 64 {
-		return nil, &ValidationError{Field: "provider_id", Rule: "must be a provider code of 1 to 64 characters"}
+	if rule := transport.IDRule(id); rule != "" {
+		return nil, &ValidationError{Field: "provider_id", Rule: rule}
+	}
+	if len(id) > 64 {
+		return nil, &ValidationError{Field: "provider_id", Rule: "must be a provider code of at most 64 characters"}
 	}
 	var w wireProviderOne
 	resp, err := s.c.api.Do(ctx, s.request(transport.Path("res", "v1", "providers", id), nil).Apply(opts), &w)

@@ -183,8 +183,11 @@ func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, op
 // SessionIDs. To know whether one payment is settled, read
 // Payment.HasSettlementCompleted from GetPayment.
 func (s *PISService) GetSettlement(ctx context.Context, id string, includePayments bool, opts ...RequestOption) (*Settlement, error) {
-	if strings.TrimSpace(id) == "" || len(id) > 256 {
-		return nil, &ValidationError{Field: "settlement_id", Rule: "must be 1 to 256 characters"}
+	if rule := transport.IDRule(id); rule != "" {
+		return nil, &ValidationError{Field: "settlement_id", Rule: rule}
+	}
+	if len(id) > 256 {
+		return nil, &ValidationError{Field: "settlement_id", Rule: "must be at most 256 characters"}
 	}
 	req := &transport.Request{Method: http.MethodGet, Path: transport.Path("pis", "v2", "settlements", id)}
 	if includePayments {

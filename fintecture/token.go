@@ -43,6 +43,10 @@ func (c *Client) fetchToken(ctx context.Context) (transport.Token, error) {
 	if tr.AccessToken == "" {
 		return transport.Token{}, fmt.Errorf("fintecture: token endpoint answered without an access_token")
 	}
+	// From now on the token is a secret of both transports: an error body
+	// that echoes it shows "[redacted]".
+	c.api.AddSecrets(tr.AccessToken)
+	c.token.AddSecrets(tr.AccessToken)
 	tok := transport.Token{Value: tr.AccessToken}
 	if secs, ok := expiresIn(tr.ExpiresIn); ok {
 		tok.Expiry = c.api.Now().Add(time.Duration(secs) * time.Second)

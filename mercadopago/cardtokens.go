@@ -116,6 +116,9 @@ func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, o
 	}
 	var out CardToken
 	r := (&transport.Request{Method: http.MethodPost, Path: "/v1/card_tokens", JSON: req}).Apply(opts)
+	// The card number and CVV are secrets of this call: an error that
+	// echoes them, even inside other text, shows "[redacted]".
+	r.Secrets = append(r.Secrets, secretsOf(req.CardNumber, req.SecurityCode)...)
 	resp, err := s.c.t.Do(ctx, r, &out)
 	if err != nil {
 		return nil, err

@@ -197,9 +197,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		Logger:            s.logger,
 		AppInfo:           s.appInfo,
 		Secrets:           []string{tok},
-		DecodeError: func(base *transport.Error, body []byte) error {
-			return decodeError(base, body, []string{tok})
-		},
+		DecodeError: decodeError,
+		Invalid:     invalid,
 		Clock: s.clock,
 	})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -136,9 +135,11 @@ func (s *CustomersService) Search(ctx context.Context, q *CustomerSearch, opts .
 	return search[Customer](ctx, q, s.SearchPage, opts)
 }
 
+// checkID refuses an id that cannot stand as a path segment (empty, "." or
+// "..", control characters), naming field.
 func checkID(field, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return invalid(field, "must not be empty")
+	if rule := transport.IDRule(id); rule != "" {
+		return invalid(field, rule)
 	}
 	return nil
 }

@@ -321,6 +321,9 @@ func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []Req
 		return nil, &Error{HTTPError: &HTTPError{Method: http.MethodPost, Path: "/oauth/token", StatusCode: resp.StatusCode,
 			RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: "the answer carries no access_token"}}
 	}
+	// The new tokens are secrets of the client from now on: an error that
+	// echoes one, on any later call, shows "[redacted]".
+	s.c.t.AddSecrets(out.AccessToken, out.RefreshToken)
 	out.Meta = resp.Meta
 	if out.ExpiresIn > 0 {
 		out.Expiry = s.c.t.Now().Add(time.Duration(out.ExpiresIn) * time.Second)
@@ -359,6 +362,7 @@ func (s *OAuthService) TokenSource(app *OAuthApp, tok *OAuthToken, onRefresh fun
 	if tok == nil || tok.AccessToken == "" {
 		return nil, invalid("access_token", "must not be empty")
 	}
+	s.c.t.AddSecrets(tok.AccessToken, tok.RefreshToken)
 	src := &SellerTokenSource{svc: s, app: *app, onRefresh: onRefresh, cur: tok}
 	src.ts = transport.NewTokenSource(src.fetch, 0, s.c.t.Now)
 	return src, nil

@@ -89,25 +89,36 @@ func (t Token) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()
 // FetchFunc obtains a new token, for example with a client-credentials call.
 type FetchFunc func(ctx context.Context) (Token, error)
 
-// TokenSource caches a token, refreshes it Skew before it expires, runs one
-// refresh however many goroutines wait for it, and drops it when the API
+// TokenSource caches a token, replaces it shortly before it expires, runs one
+// fetch however many goroutines wait for it, and drops it when the API
 // answers 401. It implements Invalidator for the Authorization header.
 type TokenSource struct {
-	fetch FetchFunc
-	skew  time.Duration
-	clock func() time.Time
+	fetch        FetchFunc
+	skew         time.Duration
+	clock        func() time.Time
+	fetchTimeout time.Duration
 
-	mu    sync.Mutex
-	tok   Token
-	valid bool
-	group singleflight.Group
+	mu      sync.Mutex
+	tok     Token
+	tokSkew time.Duration // how long before tok.Expiry it is replaced
+	valid   bool
+	group   singleflight.Group
 }
 
-// DefaultTokenSkew is how long before expiry a cached token is replaced.
+// DefaultTokenSkew is the longest a cached token is replaced before its
+// expiry. A token that lives less than ten times as long is replaced a tenth
+// of its lifetime early instead, so a short-lived token is still reused.
 const DefaultTokenSkew = 60 * time.Second
 
+// DefaultTokenFetchTimeout bounds one shared token fetch, retries included.
+// The fetch runs apart from any caller's context (one caller giving up must
+// not fail the others), so without a bound of its own a stalled token
+// endpoint would hold every later call until the connection died.
+const DefaultTokenFetchTimeout = 30 * time.Second
+
 // NewTokenSource returns a source that calls fetch when it has no fresh token.
-// skew <= 0 means DefaultTokenSkew; clock nil means time.Now.
+// skew <= 0 means DefaultTokenSkew; clock nil means time.Now. Each fetch may
+// take DefaultTokenFetchTimeout at most (see SetFetchTimeout).
 func NewTokenSource(fetch FetchFunc, skew time.Duration, clock func() time.Time) *TokenSource {
 	if skew <= 0 {
 		skew = DefaultTokenSkew
@@ -115,7 +126,24 @@ func NewTokenSource(fetch FetchFunc, skew time.Duration, clock func() time.Time)
 	if clock == nil {
 		clock = time.Now
 	}
-	return &TokenSource{fetch: fetch, skew: skew, clock: clock}
+	return &TokenSource{fetch: fetch, skew: skew, clock: clock, fetchTimeout: DefaultTokenFetchTimeout}
+}
+
+// SetFetchTimeout changes how long one shared fetch may take (d <= 0 keeps
+// the current bound). Call it before the source is used.
+func (s *TokenSource) SetFetchTimeout(d time.Duration) {
+	if d > 0 {
+		s.fetchTimeout = d
+	}
+}
+
+// skewFor is how long before its expiry t is replaced: the source's skew,
+// or a tenth of t's remaining lifetime when that is shorter.
+func (s *TokenSource) skewFor(t Token, now time.Time) time.Duration {
+	if t.Expiry.IsZero() {
+		return 0
+	}
+	return min(s.skew, t.Expiry.Sub(now)/10)
 }
 
 func (s *TokenSource) cached() (Token, bool) {
@@ -124,14 +152,16 @@ func (s *TokenSource) cached() (Token, bool) {
 	if !s.valid {
 		return Token{}, false
 	}
-	if !s.tok.Expiry.IsZero() && !s.clock().Add(s.skew).Before(s.tok.Expiry) {
+	if !s.tok.Expiry.IsZero() && !s.clock().Add(s.tokSkew).Before(s.tok.Expiry) {
 		return Token{}, false
 	}
 	return s.tok, true
 }
 
 // Token returns a fresh token, fetching one if needed. Waiting ends when ctx
-// does; the fetch itself carries on for the other waiters.
+// does; the fetch itself carries on for the other waiters, bounded by its
+// own timeout, and once it ends (with a token or an error) the next caller
+// that finds no fresh token starts a new one.
 func (s *TokenSource) Token(ctx context.Context) (Token, error) {
 	if t, ok := s.cached(); ok {
 		return t, nil
@@ -141,8 +171,13 @@ func (s *TokenSource) Token(ctx context.Context) (Token, error) {
 		if t, ok := s.cached(); ok {
 			return t, nil
 		}
-		t, err := s.fetch(context.WithoutCancel(ctx))
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.fetchTimeout)
+		defer cancel()
+		t, err := s.fetch(fctx)
 		if err != nil {
+			if fctx.Err() != nil { // only the fetch's own bound can end fctx
+				return Token{}, fmt.Errorf("token fetch gave up after %s: %w", s.fetchTimeout, err)
+			}
 			return Token{}, err
 		}
 		if t.Value == "" {
@@ -150,6 +185,7 @@ func (s *TokenSource) Token(ctx context.Context) (Token, error) {
 		}
 		s.mu.Lock()
 		s.tok, s.valid = t, true
+		s.tokSkew = s.skewFor(t, s.clock())
 		s.mu.Unlock()
 		return t, nil
 	})

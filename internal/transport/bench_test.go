@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 )
 
@@ -131,4 +133,59 @@ func TestAllocationBudget(t *testing.T) {
 	if viaTransport <= raw {
 		t.Errorf("transport measured at %.1f allocations, raw at %.1f: the measurement is not seeing the transport", viaTransport, raw)
 	}
+}
+
+// BenchmarkOversizedAnswers has 100 callers at once each get an answer of
+// unknown length just past the 10 MiB cap (a broken or hostile server).
+// "transport" is Do refusing them; "readall" is the careful hand-written
+// capped read, io.ReadAll over an io.LimitReader (the transport grew one
+// slice the same way before). Compare B/op: what it costs the process to refuse
+// them (go test -run '^$' -bench OversizedAnswers -benchmem -count 5
+// ./internal/transport).
+func BenchmarkOversizedAnswers(b *testing.B) {
+	const callers = 100
+	srv := endlessServer(b, DefaultMaxBody+64<<10)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: callers}}
+	all := func(b *testing.B, one func() error) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			var wg sync.WaitGroup
+			errs := make(chan error, callers)
+			for range callers {
+				wg.Add(1)
+				go func() { defer wg.Done(); errs <- one() }()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if !errors.Is(err, ErrResponseTooLarge) {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.Run("readall", func(b *testing.B) {
+		all(b, func() error {
+			resp, err := hc.Get(srv.URL + "/big")
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			body, err := io.ReadAll(io.LimitReader(resp.Body, DefaultMaxBody+1))
+			if err != nil {
+				return err
+			}
+			if len(body) > DefaultMaxBody {
+				return ErrResponseTooLarge
+			}
+			return nil
+		})
+	})
+	b.Run("transport", func(b *testing.B) {
+		c := benchClient(b, hc, srv.URL)
+		all(b, func() error {
+			_, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/big"}, &struct{}{})
+			return err
+		})
+	})
 }

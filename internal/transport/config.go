@@ -18,7 +18,10 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -45,7 +48,9 @@ type Config struct {
 	Provider string
 	// BaseURL is the API root, absolute http or https; a path prefix is kept.
 	BaseURL string
-	// HTTPClient sends the requests; nil means DefaultHTTPClient.
+	// HTTPClient sends the requests; nil means DefaultHTTPClient. New uses a
+	// copy whose CheckRedirect refuses every redirect (see RedirectError);
+	// the caller's client is never changed.
 	HTTPClient *http.Client
 	// MaxRetries is how many times a failed call may be repeated (0 = never).
 	MaxRetries int
@@ -73,11 +78,18 @@ type Config struct {
 	AppInfo string
 	// Secrets are exact strings (tokens, keys) scrubbed from every error
 	// excerpt and log record besides the patterns Redact always removes.
+	// Tokens obtained later join them with Client.AddSecrets.
 	Secrets []string
 	// DecodeError turns a non-2xx answer into the provider's error type. It
-	// gets the base error and the raw (capped) body and should wrap base so
-	// errors.As still finds *Error. Nil returns base as it is.
-	DecodeError func(base *Error, body []byte) error
+	// gets the base error, the raw (capped) body and every secret in force
+	// for the call (the client's, those added since and the call's own), and
+	// should wrap base so errors.As still finds *Error. Nil returns base as
+	// it is.
+	DecodeError func(base *Error, body []byte, secrets []string) error
+	// Invalid builds the provider's validation error for a request the
+	// transport refuses before sending (a dot-segment id, a control
+	// character in a header or idempotency key). Nil returns a *InvalidError.
+	Invalid func(field, rule string) error
 
 	// Clock, Sleep and Jitter are injected in tests; nil means real time,
 	// a context-aware timer and math/rand.
@@ -117,9 +129,15 @@ type Client struct {
 	// fmt print a provider client's fields by reflection, reaches the
 	// credentials it holds (Auth, Secrets).
 	cfg       *Config
-	base      string   // scheme://host/prefix without trailing slash
-	userAgent []string // the User-Agent header value, shared by every attempt
+	hc        *http.Client // a copy of cfg.HTTPClient that refuses redirects
+	base      string       // scheme://host/prefix without trailing slash
+	userAgent []string     // the User-Agent header value, shared by every attempt
 	reqIDHdrs []string
+	// secrets is cfg.Secrets followed by what AddSecrets added, replaced
+	// whole on every change so readers never lock.
+	secrets atomic.Pointer[[]string]
+	nfixed  int // how many of secrets came from the Config
+	addMu   sync.Mutex
 }
 
 // New checks cfg, fills the defaults and returns a ready Client. The error
@@ -174,8 +192,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Jitter == nil {
 		cfg.Jitter = rand.Int64N
 	}
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = refuseRedirect
 	c := &Client{
 		cfg:       &cfg,
+		hc:        &hc,
 		base:      strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"),
 		userAgent: []string{UserAgent(cfg.Provider, cfg.AppInfo)},
 		reqIDHdrs: cfg.RequestIDHeaders,
@@ -183,7 +204,48 @@ func New(cfg Config) (*Client, error) {
 	if len(c.reqIDHdrs) == 0 {
 		c.reqIDHdrs = []string{"X-Request-Id"}
 	}
+	initial := slices.Clip(slices.DeleteFunc(slices.Clone(cfg.Secrets), tooShortSecret))
+	c.secrets.Store(&initial)
+	c.nfixed = len(initial)
 	return c, nil
+}
+
+// MaxRuntimeSecrets bounds how many secrets AddSecrets keeps per client:
+// past it the oldest added ones are forgotten (a token that old has long
+// been replaced). The Config's own Secrets are always kept.
+const MaxRuntimeSecrets = 1024
+
+// minSecretLen is the shortest value treated as a secret: three characters,
+// so a CVV is one, while an empty or one-letter value never blanks out text.
+const minSecretLen = 3
+
+func tooShortSecret(s string) bool { return len(s) < minSecretLen }
+
+// AddSecrets makes values the client obtained at run time (an access token
+// just fetched, a refreshed token pair) secrets from now on: every later
+// error and log record of the client redacts them, as it does the Config's
+// Secrets. Values shorter than three bytes and ones already known are
+// ignored. Safe for concurrent use.
+func (c *Client) AddSecrets(values ...string) {
+	c.addMu.Lock()
+	defer c.addMu.Unlock()
+	cur := *c.secrets.Load()
+	var next []string
+	for _, v := range values {
+		if tooShortSecret(v) || slices.Contains(cur, v) || slices.Contains(next, v) {
+			continue
+		}
+		next = append(next, v)
+	}
+	if len(next) == 0 {
+		return
+	}
+	added := append(slices.Clone(cur[c.nfixed:]), next...)
+	if len(added) > MaxRuntimeSecrets {
+		added = added[len(added)-MaxRuntimeSecrets:]
+	}
+	all := slices.Clip(append(slices.Clone(cur[:c.nfixed]), added...))
+	c.secrets.Store(&all)
 }
 
 // UserAgent formats "paykit-go/<version> (<provider>) <go version>[ <app>]".
@@ -207,8 +269,10 @@ func (c *Client) BaseURL() string { return c.base }
 // Now returns the client's clock reading (injected in tests).
 func (c *Client) Now() time.Time { return c.cfg.Clock() }
 
-// Secrets returns the strings the client scrubs from errors and logs.
-func (c *Client) Secrets() []string { return c.cfg.Secrets }
+// Secrets returns the strings the client scrubs from errors and logs now:
+// the Config's Secrets and those added since with AddSecrets. The slice is
+// shared: do not modify it.
+func (c *Client) Secrets() []string { return *c.secrets.Load() }
 
 // DefaultSleep is the wait between attempts for clients whose Config has no
 // Sleep. It ends early when ctx does. Test binaries in this module that drive

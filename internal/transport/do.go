@@ -33,15 +33,23 @@ type attemptResult struct {
 	body    []byte
 	err     error // transport-level failure
 	reached bool  // the request may have reached the server
+	// sends is how many times net/http wrote the request's headers to a
+	// connection during this try: 0 when it never left, 2 or more when
+	// net/http resent it on its own after a reused connection broke.
+	sends int
 	// tooLarge: the answer's body was over the cap and was not kept.
 	tooLarge bool
+	// redirect: the answer was a redirect, refused (resp has its headers).
+	redirect *RedirectError
 }
 
 // Do sends r, retrying as the rules allow, and decodes a 2xx JSON body into
 // out (unless out is nil) with Decode, so a drifted field is named in the
 // result's Unparsed instead of failing the call. It returns the provider's error (via DecodeError)
-// for non-2xx answers, a *NetworkError when no answer came, and the context's
-// error (wrapped with the last failure) when ctx ends first.
+// for non-2xx answers and refused redirects, a *NetworkError when no answer
+// came, and the context's error (wrapped with the last failure) when ctx
+// ends first. A request the transport refuses before sending (see IDRule,
+// checkHeaders) returns the Config's Invalid error and sends nothing.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
 	p, err := c.prepare(r)
 	if err != nil {
@@ -52,21 +60,24 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		auth = r.Auth
 	}
 	retriedAuth := false
+	sends := 0
 	var lastErr error
 	for attempt := 1; ; attempt++ {
 		started := c.cfg.Clock()
 		res := c.attempt(ctx, p, r.Header, auth)
+		sends += res.sends
 		c.log(ctx, p, attempt, started, res)
 
 		if res.err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				return nil, c.ctxError(ctxErr, &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key, Attempts: attempt, Err: res.err, secrets: p.secrets})
-			}
 			var se *setupError
-			if errors.As(res.err, &se) {
+			if errors.As(res.err, &se) && ctx.Err() == nil {
 				return nil, se.err
 			}
-			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key, Attempts: attempt, Err: res.err, secrets: p.secrets}
+			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key,
+				Attempts: attempt, Sends: sends, Err: res.err, secrets: c.secretsOf(p)}
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return nil, c.ctxError(ctxErr, nerr)
+			}
 			if !res.reached || c.repeatable(p) {
 				lastErr = nerr
 				if attempt <= c.cfg.MaxRetries {
@@ -80,21 +91,24 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 		}
 
 		resp := res.resp
-		meta := Meta{StatusCode: resp.StatusCode, RequestID: c.requestID(resp.Header), IdempotencyKey: p.key, Attempts: attempt}
-		if res.tooLarge {
-			return nil, &Error{Method: p.method, Path: p.path, StatusCode: resp.StatusCode, Header: resp.Header,
-				RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: attempt,
-				Reason: fmt.Sprintf("response body is larger than the %d-byte limit", c.cfg.MaxBodyBytes), Err: ErrResponseTooLarge}
-		}
-		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			return c.success(p, meta, resp.Header, res.body, out, r.AllowEmpty)
-		}
-
+		meta := Meta{StatusCode: resp.StatusCode, RequestID: c.requestID(resp.Header), IdempotencyKey: p.key, Attempts: attempt, Sends: sends}
 		base := &Error{
 			Method: p.method, Path: p.path, StatusCode: resp.StatusCode, Header: resp.Header,
-			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: attempt,
-			Excerpt: excerpt(res.body, p.secrets),
+			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: attempt, Sends: sends,
 		}
+		switch {
+		case res.redirect != nil:
+			// Never followed, never repeated: the answer itself is wrong.
+			base.Reason, base.Err = res.redirect.Error(), res.redirect
+			return nil, c.decodeError(p, base, nil)
+		case res.tooLarge:
+			base.Reason, base.Err = fmt.Sprintf("response body is larger than the %d-byte limit", c.cfg.MaxBodyBytes), ErrResponseTooLarge
+			return nil, c.decodeError(p, base, nil)
+		case resp.StatusCode >= 200 && resp.StatusCode < 300:
+			return c.success(p, meta, resp.Header, res.body, out, r.AllowEmpty)
+		}
+		secrets := c.secretsOf(p)
+		base.Excerpt = excerpt(res.body, secrets)
 		if resp.StatusCode == http.StatusUnauthorized && !retriedAuth {
 			if inv, ok := auth.(Invalidator); ok && inv.Invalidate(res.req) {
 				// A 401 means the API refused the request before acting on it,
@@ -104,13 +118,13 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 			}
 		}
 		if c.retryStatus(p, resp.StatusCode) && attempt <= c.cfg.MaxRetries {
-			lastErr = c.decodeError(base, res.body)
+			lastErr = c.decodeError(p, base, res.body)
 			if err := c.wait(ctx, attempt, resp.Header); err != nil {
 				return nil, c.ctxError(err, lastErr)
 			}
 			continue
 		}
-		return nil, c.decodeError(base, res.body)
+		return nil, c.decodeError(p, base, res.body)
 	}
 }
 
@@ -125,9 +139,9 @@ func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, au
 	if p.body != nil {
 		bodyReader = bytes.NewReader(p.body)
 	}
-	var wrote atomic.Bool
+	var wrote atomic.Int32
 	trace := &httptrace.ClientTrace{
-		WroteHeaders: func() { wrote.Store(true) },
+		WroteHeaders: func() { wrote.Add(1) },
 	}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), p.method, p.url, bodyReader)
 	if err != nil {
@@ -150,9 +164,6 @@ func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, au
 	}
 	if auth != nil {
 		if err := auth.Authenticate(ctx, req); err != nil {
-			if ctx.Err() != nil {
-				return attemptResult{err: err}
-			}
 			return attemptResult{err: &setupError{err}}
 		}
 	}
@@ -161,20 +172,27 @@ func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, au
 			return attemptResult{err: &setupError{fmt.Errorf("signing request: %w", err)}}
 		}
 	}
-	resp, err := c.cfg.HTTPClient.Do(req)
+	resp, err := c.hc.Do(req)
+	sends := int(wrote.Load())
 	if err != nil {
-		return attemptResult{req: req, err: err, reached: wrote.Load() || !neverSent(err)}
+		var re *RedirectError
+		if resp != nil && errors.As(err, &re) {
+			// net/http has closed the redirect's body; its status and
+			// headers are what there is to report.
+			return attemptResult{req: req, resp: resp, reached: true, sends: sends, redirect: re}
+		}
+		return attemptResult{req: req, err: err, reached: sends > 0 || !neverSent(err), sends: sends}
 	}
 	defer resp.Body.Close()
 	body, err := readCapped(resp.Body, c.cfg.MaxBodyBytes, resp.ContentLength)
 	if err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
 			// The server answered; its answer is one we refuse to hold.
-			return attemptResult{req: req, resp: resp, reached: true, tooLarge: true}
+			return attemptResult{req: req, resp: resp, reached: true, sends: sends, tooLarge: true}
 		}
-		return attemptResult{req: req, err: fmt.Errorf("reading response body: %w", err), reached: true}
+		return attemptResult{req: req, err: fmt.Errorf("reading response body: %w", err), reached: true, sends: sends}
 	}
-	return attemptResult{req: req, resp: resp, body: body, reached: true}
+	return attemptResult{req: req, resp: resp, body: body, reached: true, sends: sends}
 }
 
 // neverSent reports whether err proves the request never left this process:
@@ -197,43 +215,78 @@ func neverSent(err error) bool {
 }
 
 // readCapped reads at most limit bytes of r, failing with ErrResponseTooLarge
-// past that. A Content-Length within the limit (sizeHint, -1 when unknown)
-// sizes the buffer once instead of growing it from 512 bytes.
+// past that. A Content-Length over the limit (sizeHint, -1 when unknown)
+// fails before anything is read or allocated; one within it sizes the
+// buffer once. An answer of unknown length is read in chunks that double,
+// so that reading up to the limit allocates about the limit, not the
+// several times over that growing one slice would.
 func readCapped(r io.Reader, limit, sizeHint int64) ([]byte, error) {
+	if sizeHint > limit {
+		return nil, ErrResponseTooLarge
+	}
 	size := int64(512)
-	if sizeHint >= 0 && sizeHint <= min(limit, maxSizeHint) {
+	if sizeHint >= 0 && sizeHint <= maxSizeHint {
 		// One byte more than announced, so EOF is seen without growing.
 		size = sizeHint + 1
 	}
-	body, err := readAll(io.LimitReader(r, limit+1), make([]byte, 0, size))
+	size = min(size, limit+1)
+	first := make([]byte, 0, size)
+	first, full, err := fill(r, first)
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(body)) > limit {
+	if !full {
+		return first, nil
+	}
+	// The first buffer is full and the body goes on: more chunks, each as
+	// large as all before it, never past limit+1 bytes in all.
+	chunks := [][]byte{first}
+	total := int64(len(first))
+	for {
+		if total > limit {
+			return nil, ErrResponseTooLarge
+		}
+		next := make([]byte, 0, min(max(total, minChunk), limit+1-total))
+		next, full, err = fill(r, next)
+		if err != nil {
+			return nil, err
+		}
+		chunks = append(chunks, next)
+		total += int64(len(next))
+		if !full {
+			break
+		}
+	}
+	if total > limit {
 		return nil, ErrResponseTooLarge
 	}
-	return body, nil
+	return bytes.Join(chunks, nil), nil
 }
+
+// minChunk is the smallest chunk readCapped adds once its first buffer is
+// full.
+const minChunk = 32 << 10
 
 // maxSizeHint bounds what a Content-Length alone can make readCapped
 // allocate before any byte arrives.
 const maxSizeHint = 1 << 20
 
-// readAll is io.ReadAll appending to buf, so the caller picks the first size.
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
+// fill reads from r into buf's spare capacity until buf is full (full is
+// true; the body may go on) or r ends (full is false).
+func fill(r io.Reader, buf []byte) ([]byte, bool, error) {
+	for len(buf) < cap(buf) {
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			return buf, nil
+			return buf, false, nil
 		}
 		if err != nil {
-			return buf, err
+			return buf, false, err
 		}
 	}
+	// Full: one more read of nothing would not tell EOF apart, so the
+	// caller asks for another chunk and learns it there.
+	return buf, true, nil
 }
 
 func (c *Client) repeatable(p *prepared) bool {
@@ -332,23 +385,26 @@ func (c *Client) success(p *prepared, meta Meta, h http.Header, body []byte, out
 		if allowEmpty || meta.StatusCode == http.StatusNoContent {
 			return resp, nil
 		}
-		return nil, c.decodeError(&Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
-			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts,
+		return nil, c.decodeError(p, &Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
+			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts, Sends: meta.Sends,
 			Reason: "empty response body where JSON was expected"}, body)
 	}
 	if err := Decode(body, out); err != nil {
-		return nil, c.decodeError(&Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
-			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts,
-			Reason: "response body is not the JSON expected", Excerpt: excerpt(body, p.secrets), Err: err}, body)
+		return nil, c.decodeError(p, &Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
+			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts, Sends: meta.Sends,
+			Reason: "response body is not the JSON expected", Excerpt: excerpt(body, c.secretsOf(p)), Err: err}, body)
 	}
 	return resp, nil
 }
 
-func (c *Client) decodeError(base *Error, body []byte) error {
+// decodeError hands base to the provider's DecodeError with every secret in
+// force for the call, so the provider's own text is redacted as the
+// excerpt is.
+func (c *Client) decodeError(p *prepared, base *Error, body []byte) error {
 	if c.cfg.DecodeError == nil {
 		return base
 	}
-	if err := c.cfg.DecodeError(base, body); err != nil {
+	if err := c.cfg.DecodeError(base, body, c.secretsOf(p)); err != nil {
 		return err
 	}
 	return base
@@ -382,7 +438,7 @@ func (c *Client) log(ctx context.Context, p *prepared, attempt int, started time
 		attrs = append(attrs, slog.Int("status", res.resp.StatusCode), slog.String("request_id", c.requestID(res.resp.Header)))
 	}
 	if res.err != nil {
-		attrs = append(attrs, slog.String("error", redactString(res.err.Error(), p.secrets)), slog.Bool("may_have_reached_server", res.reached))
+		attrs = append(attrs, slog.String("error", redactString(res.err.Error(), c.secretsOf(p))), slog.Bool("may_have_reached_server", res.reached))
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "paykit http attempt", attrs...)
 }

@@ -27,8 +27,14 @@ type Error struct {
 	RequestID string
 	// IdempotencyKey is the key every attempt carried ("" when none).
 	IdempotencyKey string
-	// Attempts is how many times the request was sent.
+	// Attempts is how many tries paykit made: each try is one round trip
+	// through the http.Client, whether or not it reached the wire.
 	Attempts int
+	// Sends is how many times the request was written to a connection. It
+	// can exceed Attempts: net/http resends a request by itself when a
+	// reused keep-alive connection breaks before any answer, for methods it
+	// deems idempotent and requests carrying an idempotency key.
+	Sends int
 	// Excerpt is the start of the response body, secrets redacted.
 	Excerpt string
 	// Reason says what was wrong when the status alone does not (a 2xx with
@@ -96,8 +102,13 @@ type NetworkError struct {
 	// IdempotencyKey is the key every attempt carried ("" when none); repeat
 	// the call with it to make the repeat safe.
 	IdempotencyKey string
-	// Attempts is how many times the request was sent or tried.
+	// Attempts is how many tries paykit made: each try is one round trip
+	// through the http.Client, whether or not it reached the wire.
 	Attempts int
+	// Sends is how many times the request was written to a connection (0:
+	// it never left). It can exceed Attempts when net/http resent it by
+	// itself on a reused connection that broke.
+	Sends int
 	// Err is the cause from net/http.
 	Err error
 
@@ -141,7 +152,7 @@ func Redact(s string, secrets []string) string { return redactString(s, secrets)
 
 func redactString(s string, secrets []string) string {
 	for _, sec := range secrets {
-		if len(sec) >= 4 {
+		if len(sec) >= minSecretLen {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	gojson "github.com/goccy/go-json"
@@ -87,8 +88,15 @@ type Meta struct {
 	RequestID string
 	// IdempotencyKey is the key the call carried ("" when none).
 	IdempotencyKey string
-	// Attempts is how many times the request was sent.
+	// Attempts is how many tries paykit made: each try is one round trip
+	// through the http.Client (a retry after a 5xx, a 429 or a broken
+	// connection is another try).
 	Attempts int
+	// Sends is how many times the request was written to a connection. It
+	// can exceed Attempts: net/http resends a request by itself when a
+	// reused keep-alive connection breaks before any answer, for methods it
+	// deems idempotent and requests carrying an idempotency key.
+	Sends int
 }
 
 // Response is a successful answer: its status, headers and raw body.
@@ -100,7 +108,9 @@ type Response struct {
 
 // Path joins segments into an escaped path starting with "/". Each segment is
 // escaped on its own, so an id like "../x" or "a/b" stays one segment and
-// cannot change the route.
+// cannot change the route. A segment that is empty, "." or ".." would still
+// name another route once a proxy or server normalises it, so Do refuses a
+// path holding one (check ids with IDRule first, to name the field).
 func Path(segments ...string) string {
 	var b strings.Builder
 	for _, s := range segments {
@@ -115,6 +125,82 @@ func Path(segments ...string) string {
 		}
 	}
 	return b.String()
+}
+
+// IDRule says what is wrong with id as a path segment, or returns "" when it
+// is fine: an id must not be empty or blank, must not be "." or "..", and
+// must not hold control characters. Provider packages check every id they
+// put in a path with it, so the error names the field before anything is
+// sent.
+func IDRule(id string) string {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return "must not be empty"
+	case id == "." || id == "..":
+		return `must not be "." or ".."`
+	case hasControl(id, false):
+		return "must not contain control characters"
+	}
+	return ""
+}
+
+// hasControl reports whether s holds an ASCII control character (or DEL);
+// a horizontal tab is allowed when tab is true, as in header values.
+func hasControl(s string, tab bool) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && !(tab && c == '\t')) || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPath refuses a path with an empty, "." or ".." segment (escaped or
+// not): proxies and servers normalise those into another route.
+func (c *Client) checkPath(path string) error {
+	for i, seg := range strings.Split(path, "/")[1:] {
+		raw, err := url.PathUnescape(seg)
+		if err != nil {
+			return c.invalid("path", fmt.Sprintf("segment %d is not validly escaped", i+1))
+		}
+		if raw == "" || raw == "." || raw == ".." || hasControl(raw, false) {
+			return c.invalid("path", fmt.Sprintf("segment %d (an id) must not be empty, \".\" or \"..\", nor hold control characters", i+1))
+		}
+	}
+	return nil
+}
+
+// checkHeaders refuses header names that are not HTTP tokens and values with
+// control characters: net/http would refuse them only once the attempt is
+// under way, which reads as a request that may have reached the server.
+func (c *Client) checkHeaders(h http.Header) error {
+	for name, values := range h {
+		if !validHeaderName(name) {
+			return c.invalid("header "+strconv.Quote(name), "must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)")
+		}
+		for _, v := range values {
+			if hasControl(v, true) {
+				return c.invalid("header "+name, "must not contain control characters")
+			}
+		}
+	}
+	return nil
+}
+
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // EncodeQuery turns q (url.Values or a struct with `url` tags) into a raw
@@ -150,9 +236,9 @@ type prepared struct {
 	contentType  []string // the Content-Type header value, shared
 	key          string
 	repeatable   bool
-	// secrets are the client's Secrets and the call's own; path has the
-	// call's own replaced, for errors and logs (url keeps them).
-	secrets []string
+	// callSecrets are the call's own secrets; path has them replaced, for
+	// errors and logs (url keeps them).
+	callSecrets []string
 }
 
 func (c *Client) prepare(r *Request) (*prepared, error) {
@@ -162,14 +248,18 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	if !strings.HasPrefix(r.Path, "/") {
 		return nil, fmt.Errorf("request: path %q must start with /", r.Path)
 	}
-	p := &prepared{method: r.Method, path: r.Path, url: c.base + r.Path, repeatable: r.Repeatable, secrets: c.cfg.Secrets}
+	if err := c.checkPath(r.Path); err != nil {
+		return nil, err
+	}
+	if err := c.checkHeaders(r.Header); err != nil {
+		return nil, err
+	}
+	p := &prepared{method: r.Method, path: r.Path, url: c.base + r.Path, repeatable: r.Repeatable}
 	if len(r.Secrets) > 0 {
-		p.secrets = append(slices.Clip(c.cfg.Secrets), r.Secrets...)
-		for _, sec := range r.Secrets {
-			if sec != "" {
-				p.path = strings.ReplaceAll(p.path, sec, "[redacted]")
-				p.path = strings.ReplaceAll(p.path, url.PathEscape(sec), "[redacted]")
-			}
+		p.callSecrets = slices.DeleteFunc(slices.Clone(r.Secrets), tooShortSecret)
+		for _, sec := range p.callSecrets {
+			p.path = strings.ReplaceAll(p.path, sec, "[redacted]")
+			p.path = strings.ReplaceAll(p.path, url.PathEscape(sec), "[redacted]")
 		}
 	}
 	rawQuery, err := EncodeQuery(r.Query)
@@ -199,10 +289,28 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 	} else if r.IdempotencyKey != "" && c.cfg.IdempotencyHeader != "" {
 		p.key = r.IdempotencyKey
 	}
-	if strings.ContainsAny(p.key, "\r\n") {
-		return nil, errors.New("idempotency key: must not contain line breaks")
+	if hasControl(p.key, false) {
+		return nil, c.invalid("idempotency key", "must not contain control characters")
+	}
+	if len(p.key) > MaxIdempotencyKeyLen {
+		return nil, c.invalid("idempotency key", fmt.Sprintf("must be at most %d bytes", MaxIdempotencyKeyLen))
 	}
 	return p, nil
+}
+
+// MaxIdempotencyKeyLen bounds an idempotency key: a UUID is 36 bytes, and an
+// order id or a hash of one fits easily.
+const MaxIdempotencyKeyLen = 256
+
+// secrets returns every secret in force for the call: the client's (the
+// Config's and those added at run time, read now, so a token fetched during
+// the call counts) and the call's own.
+func (c *Client) secretsOf(p *prepared) []string {
+	all := c.Secrets()
+	if len(p.callSecrets) == 0 {
+		return all
+	}
+	return append(slices.Clip(all), p.callSecrets...)
 }
 
 // safeMethod reports whether repeating the method cannot change anything.
