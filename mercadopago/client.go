@@ -197,9 +197,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		Logger:            s.logger,
 		AppInfo:           s.appInfo,
 		Secrets:           []string{tok},
-		DecodeError: decodeError,
-		Invalid:     invalid,
-		Clock: s.clock,
+		DecodeError:       decodeError,
+		Invalid:           invalid,
+		Clock:             s.clock,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("mercadopago: %w", err)
