@@ -199,3 +199,14 @@ type Meta = transport.Meta
 // NetworkError is a call that got no HTTP answer; its MayHaveReachedServer
 // says whether ETpay may have acted on it.
 type NetworkError = transport.NetworkError
+
+// RedirectError is the cause (HTTPError.Err) of a call ETpay answered
+// with a redirect. Its API never redirects, and following one would send
+// the request, body and credentials included, wherever the answer points,
+// so the client follows none: the call fails with the status and the
+// target's host (never its query), and nothing is sent there.
+type RedirectError = transport.RedirectError
+
+// ErrRedirect is matched by errors.Is on the error of a call whose answer
+// was a redirect (see RedirectError).
+var ErrRedirect = transport.ErrRedirect

@@ -303,3 +303,14 @@ type Meta = transport.Meta
 // NetworkError is a call that got no answer; MayHaveReachedServer says
 // whether Fintecture may have acted on it.
 type NetworkError = transport.NetworkError
+
+// RedirectError is the cause (HTTPError.Err) of a call Fintecture answered
+// with a redirect. Its API never redirects, and following one would send
+// the request, body and credentials included, wherever the answer points,
+// so the client follows none: the call fails with the status and the
+// target's host (never its query), and nothing is sent there.
+type RedirectError = transport.RedirectError
+
+// ErrRedirect is matched by errors.Is on the error of a call whose answer
+// was a redirect (see RedirectError).
+var ErrRedirect = transport.ErrRedirect

@@ -248,6 +248,17 @@ type Meta = transport.Meta
 // may have acted; repeat the call with the same IdempotencyKey to be safe.
 type NetworkError = transport.NetworkError
 
+// RedirectError is the cause (HTTPError.Err) of a call Mercado Pago answered
+// with a redirect. Its API never redirects, and following one would send
+// the request, body and credentials included, wherever the answer points,
+// so the client follows none: the call fails with the status and the
+// target's host (never its query), and nothing is sent there.
+type RedirectError = transport.RedirectError
+
+// ErrRedirect is matched by errors.Is on the error of a call whose answer
+// was a redirect (see RedirectError).
+var ErrRedirect = transport.ErrRedirect
+
 // Ptr returns a pointer to v, for the optional fields where a zero must be
 // sent on purpose: Capture: mercadopago.Ptr(false), Installments: mercadopago.Ptr(0).
 func Ptr[T any](v T) *T { return &v }
