@@ -184,6 +184,9 @@ func (s *SessionsService) Create(ctx context.Context, req *SessionRequest, opts 
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
 			Reason: "answer carried no token or no signature_token"}}
 	}
+	// The session's signature token is a secret from now on: an error that
+	// echoes it, on any later call, shows "[redacted]".
+	s.c.t.AddSecrets(out.SignatureToken)
 	return &Session{Token: tok, SignatureToken: out.SignatureToken, RedirectURL: s.c.RedirectURL(tok), Meta: resp.Meta}, nil
 }
 
