@@ -276,8 +276,11 @@ func etpaySuite(t *testing.T, hc *http.Client) env {
 			}},
 		{name: "Payments.ConfirmRedirect", method: "POST", path: api.Path + "/merchant/check_payment_status", repeatable: true,
 			run: func(ctx context.Context) error {
-				v := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
-				_, err := c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, paid.RedirectURL, nil), "OC700104")
+				v, err := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
+				if err != nil {
+					return err
+				}
+				_, err = c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, paid.RedirectURL, nil), "OC700104")
 				return err
 			}},
 	}}

@@ -24,9 +24,12 @@ func ExamplePaymentsService_ConfirmRedirect() {
 	signatureTokens := map[string]string{s.Token: s.SignatureToken} // your order store
 	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess)           // the payer pays in the funnel
 
-	v := etpay.NewNotificationVerifier(func(_ context.Context, session string) (string, error) {
+	v, err := etpay.NewNotificationVerifier(func(_ context.Context, session string) (string, error) {
 		return signatureTokens[session], nil
 	}) // add etpay.WithRedirectParams("…") if your redirect names the JWT otherwise
+	if err != nil {
+		panic(err)
+	}
 
 	// In your handler of https://shop.example/etpay/done: r is the request.
 	r := httptest.NewRequest(http.MethodGet, res.RedirectURL, nil)
@@ -49,8 +52,11 @@ func ExampleWithRedirectParams() {
 		CompletedURL: "https://shop.example/etpay/done"})
 	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess)
 
-	v := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil },
+	v, err := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil },
 		etpay.WithRedirectParams("etpay_jwt"))
+	if err != nil {
+		panic(err)
+	}
 	out, err := v.VerifyRedirect(httptest.NewRequest(http.MethodGet, res.RedirectURL, nil))
 	if err != nil {
 		fmt.Println(err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/paykit-go/paykit/etpay"
 	"github.com/paykit-go/paykit/etpay/etpaytest"
@@ -66,11 +67,13 @@ func ExampleNotificationHandler() {
 	// answered: true
 }
 
-// Verifying one JWT directly, when you already hold the signature token.
+// Verifying one JWT directly, when you already hold the signature token. A
+// token without exp needs a recent iat; VerifyNotification keeps no record
+// of what it accepted (NotificationVerifier refuses replays).
 func ExampleVerifyNotification() {
 	tok, _ := etpaytest.SignNotification(map[string]any{
 		"session_token": "sess_1", "payment_token": "pay_1", "payment_status": "success",
-		"merchant_order_id": "OC700104", "order_amount": 2000,
+		"merchant_order_id": "OC700104", "order_amount": 2000, "iat": time.Now().Unix(),
 	}, "the-session-signature-token")
 	n, err := etpay.VerifyNotification(tok, "the-session-signature-token")
 	fmt.Println(n.OrderID, n.Amount, n.PaymentStatus.IsSuccess(), err)

@@ -3,6 +3,7 @@ package etpay
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/webhook"
 )
 
@@ -34,6 +36,10 @@ type Notification struct {
 	// Extra holds every other claim as sent (and a typed claim whose value
 	// had an unexpected type).
 	Extra map[string]json.RawMessage
+
+	// replayKey is the key NotificationVerifier.Verify claimed in the replay
+	// store ("" otherwise).
+	replayKey string
 }
 
 // Errors a notification can fail with; the error returned wraps one of them
@@ -48,8 +54,16 @@ var (
 	ErrAlgorithm = errors.New("etpay: notification: algorithm must be HS256")
 	// ErrSignature: the HS256 signature does not match the signature token.
 	ErrSignature = errors.New("etpay: notification: signature does not match")
-	// ErrExpired: the exp claim is in the past.
+	// ErrExpired: the exp claim is in the past, or (ErrTooOld) the token has
+	// no exp and its iat is older than the maximum age.
 	ErrExpired = errors.New("etpay: notification: expired")
+	// ErrTooOld: the token has no exp and its iat is older than the maximum
+	// age (DefaultMaxAge, or WithMaxAge). It also matches ErrExpired.
+	ErrTooOld = fmt.Errorf("%w: issued longer ago than the maximum age", ErrExpired)
+	// ErrNoTimeClaims: the token has neither exp nor iat, so nothing bounds
+	// how long a captured copy could be replayed. WithUntimedTokens accepts
+	// such tokens.
+	ErrNoTimeClaims = errors.New("etpay: notification: has neither exp nor iat, so its age cannot be checked")
 	// ErrNotYetValid: the nbf or iat claim is in the future.
 	ErrNotYetValid = errors.New("etpay: notification: not valid yet")
 	// ErrNoSignatureToken: VerifyNotification was given an empty signature token.
@@ -62,6 +76,13 @@ var (
 // DefaultLeeway is the clock skew allowed when checking exp, nbf and iat.
 const DefaultLeeway = time.Minute
 
+// DefaultMaxAge is how long ago a notification without exp may have been
+// issued (its iat): twelve hours, unless WithMaxAge says otherwise. ETpay
+// repeats a notification until it gets a 200, so a delivery can arrive
+// hours after it was signed; a day-old one is refused. A token with exp is
+// valid until its exp instead.
+const DefaultMaxAge = 12 * time.Hour
+
 // MaxTokenSize bounds the JWT accepted; real notifications are far smaller.
 const MaxTokenSize = 16 << 10
 
@@ -71,9 +92,32 @@ type VerifyOption func(*verifyConfig)
 type verifyConfig struct {
 	now    func() time.Time
 	leeway time.Duration
+	// maxAge bounds the age of iat when there is no exp; untimed accepts a
+	// token with neither.
+	maxAge  time.Duration
+	untimed bool
+	// replay is the store NotificationVerifier records accepted
+	// notifications in; replaySet says WithReplayStore was given.
+	replay    paykit.ReplayStore
+	replaySet bool
 	// redirectParams are the query or form fields VerifyRedirect reads the
 	// JWT from; nil means tokenFields.
 	redirectParams []string
+}
+
+func defaultConfig() verifyConfig {
+	return verifyConfig{now: time.Now, leeway: DefaultLeeway, maxAge: DefaultMaxAge}
+}
+
+// check reports options that cannot work together.
+func (c *verifyConfig) check() error {
+	if c.maxAge <= 0 {
+		return fmt.Errorf("etpay: WithMaxAge: %s: must be positive", c.maxAge)
+	}
+	if c.replaySet && c.replay == nil {
+		return fmt.Errorf("etpay: notification verifier: %w", webhook.ErrNilReplayStore)
+	}
+	return nil
 }
 
 // WithClock makes the time checks use now instead of time.Now.
@@ -95,11 +139,43 @@ func WithLeeway(d time.Duration) VerifyOption {
 	}
 }
 
+// WithMaxAge sets how long ago a notification without exp may have been
+// issued (default DefaultMaxAge). d must be positive; to accept tokens with
+// no time claim at all, use WithUntimedTokens.
+func WithMaxAge(d time.Duration) VerifyOption {
+	return func(c *verifyConfig) { c.maxAge = d }
+}
+
+// WithUntimedTokens accepts notifications that carry neither exp nor iat,
+// which are refused by default (ErrNoTimeClaims) because nothing bounds how
+// long a captured copy stays good. NotificationVerifier then remembers each
+// such notification for the maximum age from when it was first accepted,
+// and a replay later than that is accepted again.
+//
+// [unsure] ETpay's public documents list the notification's claims without
+// exp or iat. If your notifications come without them, this option lets
+// them through; confirm every one with Payments.Status as you should anyway.
+func WithUntimedTokens() VerifyOption {
+	return func(c *verifyConfig) { c.untimed = true }
+}
+
+// WithReplayStore makes a NotificationVerifier record accepted
+// notifications in store instead of its own in-memory record (a
+// paykit.MemoryReplayStore holding up to paykit.DefaultMaxReplayEntries).
+// Share one store between all the processes that serve your notification
+// URL, so that a notification replayed to another replica is refused too.
+// A nil store is an error: replay protection cannot be turned off. A store
+// with a clock of its own (paykit.WithReplayClock) must read the same time
+// as WithClock. VerifyNotification records nothing and refuses this option.
+func WithReplayStore(store paykit.ReplayStore) VerifyOption {
+	return func(c *verifyConfig) { c.replay, c.replaySet = store, true }
+}
+
 var hs256Only = []string{jwt.SigningMethodHS256.Alg()}
 
 // defaultParser is shared by calls without options; a jwt.Parser is only
 // read while parsing.
-var defaultParser = newParser(verifyConfig{now: time.Now, leeway: DefaultLeeway})
+var defaultParser = newParser(defaultConfig())
 
 func newParser(c verifyConfig) *jwt.Parser {
 	return jwt.NewParser(jwt.WithValidMethods(hs256Only), jwt.WithLeeway(c.leeway), jwt.WithTimeFunc(c.now), jwt.WithIssuedAt())
@@ -110,40 +186,71 @@ func newParser(c verifyConfig) *jwt.Parser {
 // signature compared in constant time by golang-jwt, exp, nbf and iat
 // honoured when present. It returns the typed claims.
 //
+// A token without exp must carry an iat no older than the maximum age
+// (DefaultMaxAge, or WithMaxAge): an older one gets ErrTooOld, and one with
+// neither claim ErrNoTimeClaims (unless WithUntimedTokens).
+//
 // The signature token is per session: read the session token with
 // SessionTokenOf, look up the stored signature token, then call this.
+//
+// VerifyNotification keeps no record, so it accepts the same token as often
+// as it is sent while it is fresh; NotificationVerifier also refuses
+// replays.
 func VerifyNotification(token, signatureToken string, opts ...VerifyOption) (*Notification, error) {
-	if signatureToken == "" {
-		return nil, ErrNoSignatureToken
-	}
-	token = strings.TrimSpace(token)
-	if token == "" {
-		return nil, ErrNoNotification
-	}
-	if len(token) > MaxTokenSize {
-		return nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformedNotification, MaxTokenSize)
-	}
-	p := defaultParser
+	c, p := defaultConfig(), defaultParser
 	if len(opts) > 0 {
-		c := verifyConfig{now: time.Now, leeway: DefaultLeeway}
 		for _, o := range opts {
 			if o != nil {
 				o(&c)
 			}
 		}
+		if err := c.check(); err != nil {
+			return nil, err
+		}
+		if c.replaySet {
+			return nil, errors.New("etpay: VerifyNotification keeps no record: pass WithReplayStore to NewNotificationVerifier")
+		}
 		p = newParser(c)
+	}
+	n, _, err := verifyJWT(token, signatureToken, &c, p, true)
+	return n, err
+}
+
+// verifyJWT is VerifyNotification with the options applied. fresh asks for
+// exp or a recent iat. It also returns the token's decoded signature, the
+// same bytes for every copy of the token.
+func verifyJWT(token, signatureToken string, c *verifyConfig, p *jwt.Parser, fresh bool) (*Notification, []byte, error) {
+	if signatureToken == "" {
+		return nil, nil, ErrNoSignatureToken
+	}
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return nil, nil, ErrNoNotification
+	}
+	if len(token) > MaxTokenSize {
+		return nil, nil, fmt.Errorf("%w: longer than %d bytes", ErrMalformedNotification, MaxTokenSize)
 	}
 	mc := jwt.MapClaims{}
 	key := []byte(signatureToken)
 	tok, err := p.ParseWithClaims(token, mc, func(*jwt.Token) (any, error) { return key, nil })
 	if err != nil {
-		return nil, classify(tok, err)
+		return nil, nil, classify(tok, err)
 	}
 	n, err := notificationFrom(mc)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
+		return nil, nil, fmt.Errorf("%w: %w", ErrMalformedNotification, err)
 	}
-	return n, nil
+	if fresh && n.ExpiresAt.IsZero() {
+		switch {
+		case !n.IssuedAt.IsZero():
+			if age := c.now().Sub(n.IssuedAt); age > c.maxAge+c.leeway {
+				return nil, nil, fmt.Errorf("%w: issued %s ago, maximum age %s", ErrTooOld, age.Truncate(time.Second), c.maxAge)
+			}
+		case !c.untimed:
+			return nil, nil, ErrNoTimeClaims
+		}
+	}
+	return n, tok.Signature, nil
 }
 
 // classify maps golang-jwt's errors onto ours. jwt error texts carry no
@@ -160,7 +267,7 @@ func classify(tok *jwt.Token, err error) error {
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
 		return ErrSignature
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return ErrExpired
+		return fmt.Errorf("%w: exp has passed", ErrExpired)
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
 		return ErrNotYetValid
 	}
@@ -286,16 +393,35 @@ type SignatureTokenLookup func(ctx context.Context, sessionToken string) (signat
 const MaxNotificationBody = 64 << 10
 
 // NotificationVerifier verifies notification requests, looking up each
-// session's signature token.
+// session's signature token, and refuses a notification it has already
+// accepted (see Verify). It is safe for concurrent use; its record of
+// accepted notifications is per verifier unless WithReplayStore shares one.
 type NotificationVerifier struct {
 	lookup SignatureTokenLookup
-	opts   []VerifyOption
+	cfg    verifyConfig
+	parser *jwt.Parser
 }
 
 // NewNotificationVerifier returns a verifier that finds signature tokens with
-// lookup.
-func NewNotificationVerifier(lookup SignatureTokenLookup, opts ...VerifyOption) *NotificationVerifier {
-	return &NotificationVerifier{lookup: lookup, opts: opts}
+// lookup. It fails when lookup is nil, WithMaxAge is not positive or
+// WithReplayStore was given nil.
+func NewNotificationVerifier(lookup SignatureTokenLookup, opts ...VerifyOption) (*NotificationVerifier, error) {
+	if lookup == nil {
+		return nil, errors.New("etpay: notification verifier: signature token lookup must not be nil")
+	}
+	c := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if c.replay == nil {
+		c.replay = webhook.DefaultReplayStore(c.now)
+	}
+	return &NotificationVerifier{lookup: lookup, cfg: c, parser: newParser(c)}, nil
 }
 
 // tokenFields are where a JWT is looked for in a JSON object, a form or a
@@ -355,46 +481,96 @@ func tokenFromBody(body []byte) (string, error) {
 }
 
 // Verify reads the JWT from r, looks up the session's signature token and
-// verifies it.
+// verifies it as VerifyNotification does (a token without exp needs a
+// recent iat).
+//
+// A notification that passes is then claimed in the verifier's replay
+// store, keyed on the JWT's signature (the same for every copy of the
+// token) until its exp, or its iat plus the maximum age. The same token
+// verified again within that time gets an error matching
+// paykit.ErrReplayed; a store failure gets one matching
+// paykit.ErrReplayStore (answer 5xx so that ETpay retries, and do not act on
+// it). Handler does all of this; if you call Verify yourself and then cannot
+// act on the notification, call Release so that ETpay's retry of it is
+// accepted.
 func (v *NotificationVerifier) Verify(r *http.Request) (*Notification, error) {
+	if v == nil {
+		return nil, errors.New("etpay: nil NotificationVerifier (use NewNotificationVerifier)")
+	}
 	tok, err := NotificationToken(r)
 	if err != nil {
 		return nil, err
 	}
-	return v.verifyToken(r.Context(), tok)
-}
-
-func (v *NotificationVerifier) verifyToken(ctx context.Context, tok string) (*Notification, error) {
-	session, err := SessionTokenOf(tok)
+	n, sig, err := v.verifyToken(r.Context(), tok, true)
 	if err != nil {
 		return nil, err
 	}
-	if v.lookup == nil {
-		return nil, errors.New("etpay: notification verifier: no signature token lookup")
+	var until time.Time
+	switch {
+	case !n.ExpiresAt.IsZero():
+		until = n.ExpiresAt.Add(v.cfg.leeway)
+	case !n.IssuedAt.IsZero():
+		until = n.IssuedAt.Add(v.cfg.maxAge + v.cfg.leeway)
+	default: // WithUntimedTokens
+		until = v.cfg.now().Add(v.cfg.maxAge)
+	}
+	key := "etpay:" + hex.EncodeToString(sig)
+	if err := webhook.Claim(r.Context(), v.cfg.replay, "etpay: notification", key, until); err != nil {
+		return nil, err
+	}
+	n.replayKey = key
+	return n, nil
+}
+
+// Release forgets that n was accepted, so that the same notification is
+// taken again when ETpay retries it. Call it when you verified n with
+// Verify but could not act on it (Handler does this when its func fails).
+// A notification that did not come from this verifier's Verify is ignored.
+// The error matches paykit.ErrReplayStore.
+func (v *NotificationVerifier) Release(ctx context.Context, n *Notification) error {
+	if v == nil || n == nil {
+		return nil
+	}
+	return webhook.Release(ctx, v.cfg.replay, "etpay: notification", n.replayKey)
+}
+
+func (v *NotificationVerifier) verifyToken(ctx context.Context, tok string, fresh bool) (*Notification, []byte, error) {
+	session, err := SessionTokenOf(tok)
+	if err != nil {
+		return nil, nil, err
 	}
 	secret, err := v.lookup(ctx, session)
 	if err != nil {
-		return nil, fmt.Errorf("etpay: looking up the signature token: %w", err)
+		return nil, nil, fmt.Errorf("etpay: looking up the signature token: %w", err)
 	}
 	if secret == "" {
-		return nil, ErrUnknownSession
+		return nil, nil, ErrUnknownSession
 	}
-	n, err := VerifyNotification(tok, secret, v.opts...)
+	n, sig, err := verifyJWT(tok, secret, &v.cfg, v.parser, fresh)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if n.SessionToken != session {
 		// Cannot happen with one parser reading the same bytes; checked anyway.
-		return nil, ErrSignature
+		return nil, nil, ErrSignature
 	}
-	return n, nil
+	return n, sig, nil
 }
 
 // Handler answers ETpay's notification POST: it bounds the body, extracts
 // and verifies the JWT, calls handle and answers 200. Answers: 400 no or
 // malformed JWT, 401 bad signature, algorithm, time or unknown session, 405
 // not a POST, 413 body too large, 500 when lookup or handle fails (so ETpay
-// tries again).
+// tries again; a failed handle also releases the notification's claim, so
+// the retry is accepted).
+//
+// A notification already accepted (a replay, or a retry of one handle
+// already handled) is answered 200 without calling handle, so ETpay stops
+// sending it. When the replay store fails the answer is 503 and handle is
+// not called: ETpay retries, and nothing is acted upon unrecorded. If the
+// process dies while handle runs, the claim stays until it expires and
+// retries of that notification are acknowledged without calling handle:
+// confirm payments with Payments.Status.
 func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notification) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -403,6 +579,10 @@ func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notif
 			return
 		}
 		n, err := v.Verify(r)
+		if errors.Is(err, paykit.ErrReplayed) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if err != nil {
 			status := StatusFor(err)
 			http.Error(w, http.StatusText(status), status)
@@ -410,6 +590,9 @@ func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notif
 		}
 		if handle != nil {
 			if err := handle(r.Context(), n); err != nil {
+				// The answer is 500 either way; if the release fails too,
+				// the retry is acknowledged unhandled until the claim expires.
+				_ = v.Release(r.Context(), n)
 				http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 				return
 			}
@@ -419,21 +602,34 @@ func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notif
 }
 
 // NotificationHandler is NewNotificationVerifier(lookup, opts...).Handler(handle).
+// It panics when NewNotificationVerifier fails (a nil lookup, a WithMaxAge
+// that is not positive, WithReplayStore(nil)): those are mistakes in the
+// program, found when the handler is built at start-up.
 func NotificationHandler(lookup SignatureTokenLookup, handle func(ctx context.Context, n *Notification) error, opts ...VerifyOption) http.Handler {
-	return NewNotificationVerifier(lookup, opts...).Handler(handle)
+	v, err := NewNotificationVerifier(lookup, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return v.Handler(handle)
 }
 
-// StatusFor is the HTTP status a notification handler answers for err.
+// StatusFor is the HTTP status a notification handler answers for err: 200
+// for nil and for a replay (paykit.ErrReplayed: acknowledged, not acted
+// upon again), 503 when the replay store failed (paykit.ErrReplayStore:
+// ETpay must retry), 4xx for a notification that fails verification, 500
+// for anything else.
 func StatusFor(err error) int {
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, paykit.ErrReplayed):
 		return http.StatusOK
+	case errors.Is(err, paykit.ErrReplayStore):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, webhook.ErrBodyTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrNoNotification), errors.Is(err, ErrMalformedNotification):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrAlgorithm), errors.Is(err, ErrSignature), errors.Is(err, ErrExpired),
-		errors.Is(err, ErrNotYetValid), errors.Is(err, ErrUnknownSession):
+		errors.Is(err, ErrNotYetValid), errors.Is(err, ErrNoTimeClaims), errors.Is(err, ErrUnknownSession):
 		return http.StatusUnauthorized
 	}
 	return http.StatusInternalServerError
@@ -456,17 +652,20 @@ type RedirectOutcome struct {
 // fields of a POSTed form), verifies it as VerifyNotification does and
 // returns what to show the payer.
 //
+// The redirect carries the same JWT as the notification, and a payer may
+// load the page again later, so VerifyRedirect records nothing (the
+// notification is not turned into a replay) and does not ask a token
+// without exp for a recent iat; exp, nbf and a future iat are still
+// refused.
+//
 // [unsure] ETpay's public documents describe the redirect as a visual
 // confirmation and do not name the parameter that carries a JWT on it; set
 // the names your integration receives with WithRedirectParams.
 func (v *NotificationVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
-	var cfg verifyConfig
-	for _, o := range v.opts {
-		if o != nil {
-			o(&cfg)
-		}
+	if v == nil {
+		return nil, errors.New("etpay: nil NotificationVerifier (use NewNotificationVerifier)")
 	}
-	params := cfg.redirectParams
+	params := v.cfg.redirectParams
 	if params == nil {
 		params = tokenFields
 	}
@@ -486,7 +685,7 @@ func (v *NotificationVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome
 	if tok == "" {
 		return nil, ErrNoNotification
 	}
-	n, err := v.verifyToken(r.Context(), tok)
+	n, _, err := v.verifyToken(r.Context(), tok, false)
 	if err != nil {
 		return nil, err
 	}

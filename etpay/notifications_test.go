@@ -26,6 +26,14 @@ import (
 //	printf '%s' "$header.$payload" | openssl dgst -sha256 -hmac 'sig-token-test-1' -binary | b64url
 const vectorSecret = "sig-token-test-1"
 
+// issuedAt is the iat of the "issued" vector; justAfter is a clock a minute
+// later, when that vector is fresh.
+var issuedAt = time.Unix(1700000000, 0)
+
+func at(ts time.Time) VerifyOption { return WithClock(func() time.Time { return ts }) }
+
+var justAfter = at(issuedAt.Add(time.Minute))
+
 func vector(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", "jwt", name+".jwt"))
@@ -37,33 +45,40 @@ func TestVerifyNotificationVectors(t *testing.T) {
 	tests := []struct {
 		name, token, secret string
 		want                error
+		untimed             bool // WithUntimedTokens
 	}{
-		{"valid", vector(t, "valid"), vectorSecret, nil},
-		{"valid with iat and exp", vector(t, "times_ok"), vectorSecret, nil},
-		{"drifted claim types", vector(t, "drifted"), vectorSecret, nil},
-		{"tampered payload", vector(t, "tampered"), vectorSecret, ErrSignature},
-		{"wrong secret", vector(t, "valid"), "sig-token-test-2", ErrSignature},
-		{"secret off by case", vector(t, "valid"), strings.ToUpper(vectorSecret), ErrSignature},
-		{"alg none", vector(t, "none"), vectorSecret, ErrAlgorithm},
-		{"alg HS512", vector(t, "hs512"), vectorSecret, ErrAlgorithm},
-		{"alg RS256 with an HMAC signature", vector(t, "rs256"), vectorSecret, ErrAlgorithm},
-		{"expired", vector(t, "expired"), vectorSecret, ErrExpired},
-		{"nbf in the future", vector(t, "notyet"), vectorSecret, ErrNotYetValid},
-		{"iat in the future", vector(t, "future_iat"), vectorSecret, ErrNotYetValid},
-		{"exp is a string", vector(t, "bad_exp"), vectorSecret, ErrMalformedNotification},
-		{"signature stripped", strings.TrimSuffix(vector(t, "valid"), "13Owu0f9u-1zlBL7JEGtBRAryvK_ilB0Ik9hdeMVF9Q"), vectorSecret, ErrSignature},
-		{"garbage", "not a jwt", vectorSecret, ErrMalformedNotification},
-		{"two segments", "eyJhbGciOiJIUzI1NiJ9.e30", vectorSecret, ErrMalformedNotification},
-		{"four segments", vector(t, "valid") + ".x", vectorSecret, ErrMalformedNotification},
-		{"bad base64", "%%%.%%%.%%%", vectorSecret, ErrMalformedNotification},
-		{"claims not an object", "eyJhbGciOiJIUzI1NiJ9.WzFd.x", vectorSecret, ErrMalformedNotification},
-		{"empty", "  ", vectorSecret, ErrNoNotification},
-		{"huge", strings.Repeat("a", MaxTokenSize+1), vectorSecret, ErrMalformedNotification},
-		{"no signature token", vector(t, "valid"), "", ErrNoSignatureToken},
+		{"valid with iat", vector(t, "issued"), vectorSecret, nil, false},
+		{"valid with iat and exp", vector(t, "times_ok"), vectorSecret, nil, false},
+		{"no exp nor iat (the documented claims)", vector(t, "valid"), vectorSecret, ErrNoTimeClaims, false},
+		{"no exp nor iat, accepted WithUntimedTokens", vector(t, "valid"), vectorSecret, nil, true},
+		{"drifted claim types", vector(t, "drifted"), vectorSecret, nil, true},
+		{"tampered payload", vector(t, "tampered"), vectorSecret, ErrSignature, false},
+		{"wrong secret", vector(t, "valid"), "sig-token-test-2", ErrSignature, false},
+		{"secret off by case", vector(t, "valid"), strings.ToUpper(vectorSecret), ErrSignature, false},
+		{"alg none", vector(t, "none"), vectorSecret, ErrAlgorithm, false},
+		{"alg HS512", vector(t, "hs512"), vectorSecret, ErrAlgorithm, false},
+		{"alg RS256 with an HMAC signature", vector(t, "rs256"), vectorSecret, ErrAlgorithm, false},
+		{"expired", vector(t, "expired"), vectorSecret, ErrExpired, false},
+		{"nbf in the future", vector(t, "notyet"), vectorSecret, ErrNotYetValid, false},
+		{"iat in the future", vector(t, "future_iat"), vectorSecret, ErrNotYetValid, false},
+		{"exp is a string", vector(t, "bad_exp"), vectorSecret, ErrMalformedNotification, false},
+		{"signature stripped", strings.TrimSuffix(vector(t, "valid"), "13Owu0f9u-1zlBL7JEGtBRAryvK_ilB0Ik9hdeMVF9Q"), vectorSecret, ErrSignature, false},
+		{"garbage", "not a jwt", vectorSecret, ErrMalformedNotification, false},
+		{"two segments", "eyJhbGciOiJIUzI1NiJ9.e30", vectorSecret, ErrMalformedNotification, false},
+		{"four segments", vector(t, "valid") + ".x", vectorSecret, ErrMalformedNotification, false},
+		{"bad base64", "%%%.%%%.%%%", vectorSecret, ErrMalformedNotification, false},
+		{"claims not an object", "eyJhbGciOiJIUzI1NiJ9.WzFd.x", vectorSecret, ErrMalformedNotification, false},
+		{"empty", "  ", vectorSecret, ErrNoNotification, false},
+		{"huge", strings.Repeat("a", MaxTokenSize+1), vectorSecret, ErrMalformedNotification, false},
+		{"no signature token", vector(t, "valid"), "", ErrNoSignatureToken, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n, err := VerifyNotification(tt.token, tt.secret)
+			opts := []VerifyOption{justAfter}
+			if tt.untimed {
+				opts = append(opts, WithUntimedTokens())
+			}
+			n, err := VerifyNotification(tt.token, tt.secret, opts...)
 			if tt.want == nil {
 				require.NoError(t, err)
 				require.NotNil(t, n)
@@ -83,12 +98,17 @@ func TestVerifyNotificationVectors(t *testing.T) {
 }
 
 func TestVerifyNotificationClaims(t *testing.T) {
-	n, err := VerifyNotification(vector(t, "valid"), vectorSecret)
+	n, err := VerifyNotification(vector(t, "valid"), vectorSecret, WithUntimedTokens())
 	require.NoError(t, err)
 	assert.Equal(t, &Notification{SessionToken: "sess_7f3a", PaymentToken: "pay_91c2", PaymentStatus: PaymentSuccess,
 		OrderID: "OC700104", Amount: 2000, UserRUT: "12345678-5"}, n)
 
-	n, err = VerifyNotification(vector(t, "drifted"), vectorSecret)
+	n, err = VerifyNotification(vector(t, "issued"), vectorSecret, justAfter)
+	require.NoError(t, err)
+	assert.Equal(t, &Notification{SessionToken: "sess_7f3a", PaymentToken: "pay_91c2", PaymentStatus: PaymentSuccess,
+		OrderID: "OC700104", Amount: 2000, UserRUT: "12345678-5", IssuedAt: issuedAt}, n)
+
+	n, err = VerifyNotification(vector(t, "drifted"), vectorSecret, WithUntimedTokens())
 	require.NoError(t, err)
 	assert.Equal(t, "918273", n.PaymentToken)
 	assert.Equal(t, int64(2000), n.Amount)
@@ -103,15 +123,14 @@ func TestVerifyNotificationClaims(t *testing.T) {
 
 func TestVerifyNotificationClock(t *testing.T) {
 	exp := time.Unix(1500000000, 0)
-	at := func(ts time.Time) VerifyOption { return WithClock(func() time.Time { return ts }) }
 	_, err := VerifyNotification(vector(t, "expired"), vectorSecret, at(exp.Add(-time.Second)))
 	assert.NoError(t, err, "before exp")
 	_, err = VerifyNotification(vector(t, "expired"), vectorSecret, at(exp.Add(30*time.Second)))
 	assert.NoError(t, err, "within the default leeway")
 	_, err = VerifyNotification(vector(t, "expired"), vectorSecret, at(exp.Add(30*time.Second)), WithLeeway(0))
 	assert.ErrorIs(t, err, ErrExpired, "no leeway")
-	_, err = VerifyNotification(vector(t, "notyet"), vectorSecret, at(time.Unix(4102444800, 0)))
-	assert.NoError(t, err, "at nbf")
+	_, err = VerifyNotification(vector(t, "notyet"), vectorSecret, at(time.Unix(4102444800, 0)), WithUntimedTokens())
+	assert.NoError(t, err, "at nbf (the vector has no exp nor iat)")
 }
 
 func TestSessionTokenOf(t *testing.T) {
@@ -154,6 +173,13 @@ func TestTokenFromBody(t *testing.T) {
 	}
 }
 
+func mustVerifier(t testing.TB, lookup SignatureTokenLookup, opts ...VerifyOption) *NotificationVerifier {
+	t.Helper()
+	v, err := NewNotificationVerifier(lookup, opts...)
+	require.NoError(t, err)
+	return v
+}
+
 func lookupFor(secrets map[string]string) SignatureTokenLookup {
 	return func(_ context.Context, session string) (string, error) {
 		if s, ok := secrets[session]; ok {
@@ -164,15 +190,15 @@ func lookupFor(secrets map[string]string) SignatureTokenLookup {
 }
 
 func TestNotificationHandler(t *testing.T) {
-	tok := vector(t, "valid")
+	tok := vector(t, "issued")
 	var got []*Notification
-	h := NotificationHandler(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), func(_ context.Context, n *Notification) error {
+	handle := func(_ context.Context, n *Notification) error {
 		got = append(got, n)
 		if n.OrderID == "fail" {
 			return errors.New("db down")
 		}
 		return nil
-	})
+	}
 	tests := []struct {
 		name, method, contentType, body string
 		want                            int
@@ -190,6 +216,9 @@ func TestNotificationHandler(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// A handler of its own for each case: one token delivered three
+			// ways to one handler would be a replay after the first.
+			h := NotificationHandler(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), handle, justAfter)
 			req := httptest.NewRequest(tt.method, "/etpay/notify", strings.NewReader(tt.body))
 			req.Header.Set("Content-Type", tt.contentType)
 			rec := httptest.NewRecorder()
@@ -201,33 +230,33 @@ func TestNotificationHandler(t *testing.T) {
 	assert.Len(t, got, 3, "handle runs only for verified notifications")
 
 	// Unknown session → 401; lookup failure → 500 so ETpay tries again.
-	h = NotificationHandler(lookupFor(nil), nil)
+	h := NotificationHandler(lookupFor(nil), nil, justAfter)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tok)))
 	assert.Equal(t, 401, rec.Code)
-	h = NotificationHandler(func(context.Context, string) (string, error) { return "", errors.New("db down") }, nil)
+	h = NotificationHandler(func(context.Context, string) (string, error) { return "", errors.New("db down") }, nil, justAfter)
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tok)))
 	assert.Equal(t, 500, rec.Code)
-	h = NotificationHandler(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), func(context.Context, *Notification) error { return errors.New("x") })
+	h = NotificationHandler(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), func(context.Context, *Notification) error { return errors.New("x") }, justAfter)
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tok)))
 	assert.Equal(t, 500, rec.Code)
 }
 
 func TestVerifierVerifyRereadableBody(t *testing.T) {
-	v := NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
-	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(vector(t, "valid")))
+	v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}), justAfter)
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(vector(t, "issued")))
 	n, err := v.Verify(req)
 	require.NoError(t, err)
 	assert.Equal(t, "pay_91c2", n.PaymentToken)
 	body, err := webhook.ReadBody(req, 0)
 	require.NoError(t, err)
-	assert.Equal(t, vector(t, "valid"), string(body))
+	assert.Equal(t, vector(t, "issued"), string(body))
 }
 
 func TestVerifyRedirect(t *testing.T) {
-	v := NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
+	v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
 	r := httptest.NewRequest(http.MethodGet, "/ok?jwt="+vector(t, "valid"), nil)
 	out, err := v.VerifyRedirect(r)
 	require.NoError(t, err)
@@ -277,8 +306,15 @@ func FuzzVerifyNotification(f *testing.F) {
 }
 
 func BenchmarkVerifyNotification(b *testing.B) {
-	tok := vector(b, "valid")
+	// The documented claims with a fresh iat, which VerifyNotification
+	// requires of a token without exp.
 	key := []byte(vectorSecret)
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"session_token": "sess_7f3a", "payment_token": "pay_91c2",
+		"payment_status": "success", "merchant_order_id": "OC700104", "order_amount": 2000, "user_rut": "12345678-5",
+		"iat": time.Now().Unix()}).SignedString(key)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Run("etpay.VerifyNotification", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {

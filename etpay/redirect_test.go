@@ -16,7 +16,7 @@ const statusByOrder = `{"merchant_code":"cl_demo_cl","merchant_api_token":"4a005
 const statusByToken = `{"merchant_code":"cl_demo_cl","merchant_api_token":"4a005f0eca91cd9474cadce4e5fc6f91","payment_token":"pay_91c2"}`
 
 func TestWithRedirectParams(t *testing.T) {
-	v := NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), WithRedirectParams("etpay_jwt", "bad name", ""))
+	v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}), WithRedirectParams("etpay_jwt", "bad name", ""))
 	out, err := v.VerifyRedirect(httptest.NewRequest(http.MethodGet, "/ok?etpay_jwt="+vector(t, "valid"), nil))
 	require.NoError(t, err)
 	assert.Equal(t, "pay_91c2", out.PaymentToken)
@@ -25,7 +25,7 @@ func TestWithRedirectParams(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNoNotification)
 
 	// Nothing usable keeps the default names.
-	v = NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), WithRedirectParams("a b", "x=y"))
+	v = mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}), WithRedirectParams("a b", "x=y"))
 	_, err = v.VerifyRedirect(httptest.NewRequest(http.MethodGet, "/ok?payment="+vector(t, "valid"), nil))
 	require.NoError(t, err)
 }
@@ -35,7 +35,7 @@ func TestConfirmRedirectSigned(t *testing.T) {
 	seen := 0
 	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status",
 		expectJSON(t, []byte(statusByToken), http.StatusOK, fixture(t, "check_payment_status_response.json"), &seen))
-	v := NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
+	v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
 	r := httptest.NewRequest(http.MethodGet, "/etpay/ok?order=OC700104&jwt="+vector(t, "valid"), nil)
 	got, err := c.Payments.ConfirmRedirect(context.Background(), v, r, "OC700104")
 	require.NoError(t, err)
@@ -55,7 +55,7 @@ func TestConfirmRedirectUnsignedAsksByOrder(t *testing.T) {
 		`{"payment_token":"pay_88bb","payment_status":"pending","merchant_order_id":"OC700104","order_amount":2000}]`
 	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status",
 		expectJSON(t, []byte(statusByOrder), http.StatusOK, []byte(answer), &seen))
-	v := NewNotificationVerifier(lookupFor(nil))
+	v := mustVerifier(t, lookupFor(nil))
 	got, err := c.Payments.ConfirmRedirect(context.Background(), v, httptest.NewRequest(http.MethodGet, "/etpay/ok?order=OC700104", nil), "OC700104")
 	require.NoError(t, err)
 	assert.Equal(t, 1, seen)
@@ -80,7 +80,7 @@ func TestConfirmRedirectRefusals(t *testing.T) {
 		calls++
 		return httpmock.NewStringResponse(200, `[{"payment_token":"pay_91c2","payment_status":"success","merchant_order_id":"OC999999"}]`), nil
 	})
-	v := NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
+	v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
 	ctx := context.Background()
 
 	// A tampered JWT: an error, and ETpay is not asked.
@@ -126,7 +126,7 @@ func FuzzWithRedirectParams(f *testing.F) {
 		if err != nil {
 			return
 		}
-		v := NewNotificationVerifier(lookupFor(map[string]string{"sess_7f3a": vectorSecret}), WithRedirectParams(name))
+		v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}), WithRedirectParams(name))
 		out, err := v.VerifyRedirect(r)
 		if err == nil && out == nil {
 			t.Fatal("nil outcome without an error")

@@ -465,7 +465,7 @@ func TestRefundWebhookDecodes(t *testing.T) {
 	body := "session_id=c1f0e2d3b4a5968778695a4b3c2d1e0f&status=payment_created&refunded_session_id=7f47d3675f5d4964bc416b43af63b06e" +
 		"&amount=15.20&currency=EUR&type=Refund&transfer_state=sent&state=order-42"
 	v := testVerifier(t)
-	req := signWebhook(t, body, "application/x-www-form-urlencoded", time.Now(), nil)
+	req := signWebhook(t, body, "application/x-www-form-urlencoded", testDate, nil)
 	ev, err := v.Verify(req)
 	require.NoError(t, err)
 	assert.True(t, ev.IsRefund())
@@ -474,13 +474,13 @@ func TestRefundWebhookDecodes(t *testing.T) {
 	assert.Equal(t, "7f47d3675f5d4964bc416b43af63b06e", ev.RefundedSessionID)
 	assert.Equal(t, "15.20", ev.Amount.String())
 
-	pending := signWebhook(t, strings.Replace(body, "payment_created", "payment_pending", 1), "application/x-www-form-urlencoded", time.Now(), nil)
+	pending := signWebhook(t, strings.Replace(body, "payment_created", "payment_pending", 1), "application/x-www-form-urlencoded", testDate, nil)
 	ev, err = v.Verify(pending)
 	require.NoError(t, err)
 	assert.True(t, ev.IsRefund())
 	assert.False(t, ev.RefundDone())
 
-	pay := signWebhook(t, "session_id=7f47d3675f5d4964bc416b43af63b06e&status=payment_created&state=order-42", "application/x-www-form-urlencoded", time.Now(), nil)
+	pay := signWebhook(t, "session_id=7f47d3675f5d4964bc416b43af63b06e&status=payment_created&state=order-42", "application/x-www-form-urlencoded", testDate, nil)
 	ev, err = v.Verify(pay)
 	require.NoError(t, err)
 	assert.False(t, ev.IsRefund())

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,13 +17,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/httpsig"
 	"github.com/paykit-go/paykit/internal/webhook"
 	"github.com/paykit-go/paykit/money"
 )
 
-// Webhook verification errors, matched with errors.Is. Every error Verify
-// returns matches ErrInvalidWebhook too.
+// Webhook verification errors, matched with errors.Is. Every verification
+// failure Verify returns matches ErrInvalidWebhook too. Two errors are not
+// failures and do not match it: a delivery already accepted (it matches
+// paykit.ErrReplayed; acknowledge it) and a replay store that failed (it
+// matches paykit.ErrReplayStore; answer 5xx so that Fintecture retries).
 var (
 	// ErrInvalidWebhook is matched by every verification failure.
 	ErrInvalidWebhook = errors.New("fintecture: invalid webhook")
@@ -39,8 +45,9 @@ var (
 	ErrWebhookSignature = fmt.Errorf("%w: signature does not match", ErrInvalidWebhook)
 	// ErrWebhookKeyID: the Signature's keyId is not your app id.
 	ErrWebhookKeyID = fmt.Errorf("%w: unexpected keyId", ErrInvalidWebhook)
-	// ErrWebhookTooOld: the Date is outside the tolerance set with
-	// WithMaxAge (it also matches webhook tolerance errors).
+	// ErrWebhookTooOld: the Date is further from now than the maximum age
+	// (DefaultWebhookMaxAge, or WithMaxAge); it also matches webhook
+	// tolerance errors.
 	ErrWebhookTooOld = fmt.Errorf("%w: date outside tolerance", ErrInvalidWebhook)
 )
 
@@ -66,17 +73,33 @@ type WebhookEvent struct {
 	KeyID string
 	// Fields holds every field of the body as text.
 	Fields map[string]string
+
+	// replayKey is the key Verify claimed in the replay store ("" when the
+	// event did not come from Verify).
+	replayKey string
 }
 
+// DefaultWebhookMaxAge is how far a webhook's signed Date may be from now,
+// either way, unless WithMaxAge says otherwise: twelve hours. Fintecture
+// delays a delivery by up to an hour (a Console setting) and retries a
+// failed one ten times with growing waits; twelve hours leaves room for
+// that, while a day-old capture is refused. Each accepted delivery is
+// remembered for as long as its Date is within the maximum age.
+const DefaultWebhookMaxAge = 12 * time.Hour
+
 // WebhookVerifier checks Fintecture webhooks with the application's private
-// key (https://docs.fintecture.com/, "Webhooks"). Build it once with
-// NewWebhookVerifier; it is safe for concurrent use.
+// key (https://docs.fintecture.com/, "Webhooks") and refuses a delivery it
+// has already accepted (see Verify). Build it once with NewWebhookVerifier;
+// it is safe for concurrent use, and its record of accepted deliveries is
+// per verifier unless WithReplayStore shares one.
 type WebhookVerifier struct {
-	key     *rsa.PrivateKey
-	keyID   string
-	maxAge  time.Duration
-	clock   webhook.Clock
-	maxBody int64
+	key       *rsa.PrivateKey
+	keyID     string
+	maxAge    time.Duration
+	clock     webhook.Clock
+	maxBody   int64
+	replay    paykit.ReplayStore
+	replaySet bool // WithReplayStore was given, possibly with nil
 }
 
 // String describes the verifier without its private key.
@@ -93,12 +116,27 @@ func WithExpectedKeyID(appID string) WebhookOption {
 	return func(v *WebhookVerifier) { v.keyID = appID }
 }
 
-// WithMaxAge rejects webhooks whose Date is more than d away from now. Off by
-// default; keep it generous (over an hour): Fintecture delays deliveries by
-// the offset set in the Console and retries ten times with growing waits.
+// WithMaxAge rejects webhooks whose Date is more than d away from now
+// (default DefaultWebhookMaxAge, twelve hours). Keep it generous (over an
+// hour): Fintecture delays deliveries by the offset set in the Console and
+// retries ten times with growing waits. Zero turns the age check off: each
+// delivery is then remembered for a day (webhook.UntimedRetention) from its
+// acceptance, and a captured webhook replayed later than that is accepted
+// again. A negative d is an error.
 func WithMaxAge(d time.Duration) WebhookOption { return func(v *WebhookVerifier) { v.maxAge = d } }
 
-// WithWebhookClock sets the clock WithMaxAge compares against (tests).
+// WithReplayStore makes the verifier record accepted deliveries in store
+// instead of its own in-memory record (a paykit.MemoryReplayStore holding
+// up to paykit.DefaultMaxReplayEntries). Share one store between all the
+// processes that serve your webhook URL, so that a delivery replayed to
+// another replica is refused too. A nil store is an error: replay
+// protection cannot be turned off. A store with a clock of its own
+// (paykit.WithReplayClock) must read the same time as WithWebhookClock.
+func WithReplayStore(store paykit.ReplayStore) WebhookOption {
+	return func(v *WebhookVerifier) { v.replay, v.replaySet = store, true }
+}
+
+// WithWebhookClock sets the clock the maximum age is checked against (tests).
 func WithWebhookClock(now func() time.Time) WebhookOption {
 	return func(v *WebhookVerifier) { v.clock = now }
 }
@@ -113,14 +151,20 @@ func NewWebhookVerifier(privateKeyPEM []byte, opts ...WebhookOption) (*WebhookVe
 	if err != nil {
 		return nil, fmt.Errorf("fintecture: private key: %w", err)
 	}
-	v := &WebhookVerifier{key: key}
+	v := &WebhookVerifier{key: key, maxAge: DefaultWebhookMaxAge}
 	for _, o := range opts {
 		if o != nil {
 			o(v)
 		}
 	}
 	if v.maxAge < 0 {
-		return nil, errors.New("fintecture: webhook max age: must not be negative")
+		return nil, errors.New("fintecture: webhook max age: must not be negative (0 turns the age check off)")
+	}
+	if v.replaySet && v.replay == nil {
+		return nil, fmt.Errorf("fintecture: webhook verifier: %w", webhook.ErrNilReplayStore)
+	}
+	if v.replay == nil {
+		v.replay = webhook.DefaultReplayStore(v.clock)
 	}
 	return v, nil
 }
@@ -143,7 +187,19 @@ var signedHeaders = []string{"date", "digest", "x-request-id"}
 //   - the Signature's signature value decrypts (RSA-OAEP, SHA-1) with the
 //     private key, and its lines "date: …", "digest: …", "x-request-id: …"
 //     equal those headers (quotes and \r\n tolerated);
-//   - optionally, keyId and the Date's age.
+//   - the Date is within the maximum age of now (DefaultWebhookMaxAge unless
+//     WithMaxAge says otherwise), and the keyId is yours if
+//     WithExpectedKeyID was given.
+//
+// A webhook that passes is then claimed in the verifier's replay store,
+// keyed on its signed Date, Digest and X-Request-ID (which a replay repeats
+// exactly) for as long as its Date is within the maximum age. The same
+// delivery verified again within that time gets an error matching
+// paykit.ErrReplayed; a store failure gets one matching
+// paykit.ErrReplayStore (answer 5xx so that Fintecture retries, and do not
+// act on it). Handler does all of this; if you call Verify yourself and then
+// cannot act on the event, call Release so that Fintecture's retry of it is
+// accepted.
 //
 // The body stays readable afterwards. A webhook proves only that someone
 // with your public key sent it: before fulfilling an order, confirm with
@@ -232,7 +288,40 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*WebhookEvent, error) {
 	if dateErr == nil {
 		ev.Date = date
 	}
+	until := date.Add(v.maxAge)
+	if v.maxAge == 0 {
+		until = v.clock.Now().Add(webhook.UntimedRetention)
+	}
+	key := replayKey(headers)
+	if err := webhook.Claim(r.Context(), v.replay, "fintecture: webhook", key, until); err != nil {
+		return nil, err
+	}
+	ev.replayKey = key
 	return ev, nil
+}
+
+// replayKey names a delivery by its signed lines: SHA-256 over the Date,
+// Digest and X-Request-ID values, which every copy of one delivery repeats
+// (the encrypted signature value does not: RSA-OAEP is randomised).
+func replayKey(headers map[string]string) string {
+	h := sha256.New()
+	for _, name := range signedHeaders {
+		h.Write([]byte(headers[name]))
+		h.Write([]byte{'\n'})
+	}
+	return "fintecture:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Release forgets that ev was accepted, so that the same delivery is taken
+// again when Fintecture retries it. Call it when you verified ev with Verify
+// but could not act on it (Handler does this when its func fails). An event
+// that did not come from this verifier's Verify is ignored. The error
+// matches paykit.ErrReplayStore.
+func (v *WebhookVerifier) Release(ctx context.Context, ev *WebhookEvent) error {
+	if ev == nil {
+		return nil
+	}
+	return webhook.Release(ctx, v.replay, "fintecture: webhook", ev.replayKey)
 }
 
 // digestMatches compares a Digest header value with SHA-256 of body. The
@@ -357,7 +446,16 @@ func flatten(obj map[string]json.RawMessage, out map[string]string, depth int) {
 // only, verifies the request, calls fn with the event and answers 200. A
 // request that fails verification gets 400 (401 for a signature that does
 // not match, 413 for an oversized body) and fn is not called; an error from
-// fn answers 500, so Fintecture delivers the webhook again later.
+// fn answers 500 and releases the delivery's claim, so Fintecture delivers
+// the webhook again later and the retry is accepted.
+//
+// A delivery already accepted (a replay, or a retry of a webhook fn already
+// handled) is answered 200 without calling fn, so Fintecture stops sending
+// it. When the replay store fails the answer is 503 and fn is not called:
+// Fintecture retries, and nothing is acted upon unrecorded. If the process
+// dies while fn runs, the claim stays until it expires and retries of that
+// delivery are acknowledged without calling fn: confirm payments with
+// PISService.GetPayment as Verify advises.
 func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *WebhookEvent) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -368,6 +466,10 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *WebhookEvent)
 		ev, err := v.Verify(r)
 		if err != nil {
 			switch {
+			case errors.Is(err, paykit.ErrReplayed):
+				w.WriteHeader(http.StatusOK)
+			case errors.Is(err, paykit.ErrReplayStore):
+				http.Error(w, "webhook not recorded, try again", http.StatusServiceUnavailable)
 			case errors.Is(err, webhook.ErrBodyTooLarge):
 				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			case errors.Is(err, ErrWebhookSignature), errors.Is(err, ErrWebhookDigest), errors.Is(err, ErrWebhookKeyID):
@@ -378,6 +480,9 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *WebhookEvent)
 			return
 		}
 		if err := fn(r.Context(), ev); err != nil {
+			// The answer is 500 either way; if the release fails too, the
+			// retry is acknowledged unhandled until the claim expires.
+			_ = v.Release(r.Context(), ev)
 			http.Error(w, "webhook not processed", http.StatusInternalServerError)
 			return
 		}

@@ -35,8 +35,11 @@ func vectorRequest(t testing.TB) *http.Request {
 	return r
 }
 
+// testVerifier reads the time as the vector's Date (June 2020) unless opts
+// set another clock.
 func testVerifier(t testing.TB, opts ...WebhookOption) *WebhookVerifier {
 	t.Helper()
+	opts = append([]WebhookOption{WithWebhookClock(func() time.Time { return testDate })}, opts...)
 	v, err := NewWebhookVerifier(readTestdata(t, "key.pem"), opts...)
 	require.NoError(t, err)
 	return v
@@ -261,13 +264,12 @@ func TestWebhookHandler(t *testing.T) {
 	require.NotNil(t, got)
 	assert.Equal(t, "thisisastate", got.State)
 
-	now := time.Now()
 	cases := []struct {
 		name string
 		req  *http.Request
 		code int
 	}{
-		{"handler error is 500 so Fintecture retries", signWebhook(t, "session_id=s&state=fail", "application/x-www-form-urlencoded", now, nil), 500},
+		{"handler error is 500 so Fintecture retries", signWebhook(t, "session_id=s&state=fail", "application/x-www-form-urlencoded", testDate, nil), 500},
 		{"GET", httptest.NewRequest(http.MethodGet, "/webhook", nil), 405},
 		{"unsigned", httptest.NewRequest(http.MethodPost, "/webhook", strings.NewReader("a=b")), 400},
 		{"tampered", func() *http.Request {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -14,12 +15,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/internal/webhook"
 )
 
-// Webhook verification errors. Every error Verify and VerifySignature return
-// matches one of them with errors.Is.
+// Webhook verification errors. Every error VerifySignature returns matches
+// one of them with errors.Is. Verify may also return webhook.ErrBodyTooLarge
+// for an oversized body, an error matching paykit.ErrReplayed for a
+// delivery it has already accepted, and one matching paykit.ErrReplayStore
+// when the replay store failed.
 var (
 	// ErrMissingSignature: the x-signature header is absent or empty.
 	ErrMissingSignature = errors.New("mercadopago: webhook: x-signature header is missing")
@@ -71,6 +76,10 @@ type Notification struct {
 	Timestamp time.Time `json:"-"`
 	// Unparsed names body fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
+
+	// replayKey is the key Verify claimed in the replay store ("" when the
+	// notification did not come from Verify).
+	replayKey string
 }
 
 // NotificationData is the "data" node: the id of the resource that changed.
@@ -99,13 +108,18 @@ func (n *Notification) PaymentID() (int64, bool) {
 	return v, ok && id != "" && v > 0
 }
 
-// WebhookVerifier checks the x-signature of Mercado Pago notifications. Make
-// one with NewWebhookVerifier and share it; it is safe for concurrent use.
+// WebhookVerifier checks the x-signature of Mercado Pago notifications and
+// refuses a delivery it has already accepted (see Verify). Make one with
+// NewWebhookVerifier and share it: it is safe for concurrent use, and its
+// record of accepted deliveries is per verifier unless WithReplayStore
+// shares one.
 type WebhookVerifier struct {
 	secret    []byte
 	tolerance time.Duration
 	clock     webhook.Clock
 	maxBody   int64
+	replay    paykit.ReplayStore
+	replaySet bool      // WithReplayStore was given, possibly with nil
 	pool      sync.Pool // *macState
 }
 
@@ -119,8 +133,12 @@ type macState struct {
 type WebhookOption func(*WebhookVerifier)
 
 // WithTolerance sets how far the signed ts may be from now, both ways
-// (default 5 minutes). Zero or less turns the age check off, which lets a
-// captured notification be replayed forever; keep it on in production.
+// (default 5 minutes). Each accepted delivery is remembered until its ts
+// plus the tolerance, after which the age check refuses it anyway. Zero or
+// less turns the age check off: a delivery is then remembered for a day
+// (webhook.UntimedRetention) from its acceptance, and a captured
+// notification replayed later than that is accepted again; keep the check
+// on in production.
 func WithTolerance(d time.Duration) WebhookOption {
 	return func(v *WebhookVerifier) { v.tolerance = d }
 }
@@ -135,6 +153,17 @@ func WithMaxBodyBytes(n int64) WebhookOption {
 	return func(v *WebhookVerifier) { v.maxBody = n }
 }
 
+// WithReplayStore makes the verifier record accepted deliveries in store
+// instead of its own in-memory record (a paykit.MemoryReplayStore holding
+// up to paykit.DefaultMaxReplayEntries). Share one store between all the
+// processes that serve your notification URL, so that a delivery replayed
+// to another replica is refused too. A nil store is an error: replay
+// protection cannot be turned off. A store with a clock of its own
+// (paykit.WithReplayClock) must read the same time as WithWebhookClock.
+func WithReplayStore(store paykit.ReplayStore) WebhookOption {
+	return func(v *WebhookVerifier) { v.replay, v.replaySet = store, true }
+}
+
 // NewWebhookVerifier returns a verifier for the application's webhook secret
 // (Your integrations → Webhooks → secret signature).
 func NewWebhookVerifier(secret string, opts ...WebhookOption) (*WebhookVerifier, error) {
@@ -146,6 +175,12 @@ func NewWebhookVerifier(secret string, opts ...WebhookOption) (*WebhookVerifier,
 		if o != nil {
 			o(v)
 		}
+	}
+	if v.replaySet && v.replay == nil {
+		return nil, fmt.Errorf("mercadopago: webhook verifier: %w", webhook.ErrNilReplayStore)
+	}
+	if v.replay == nil {
+		v.replay = webhook.DefaultReplayStore(v.clock)
 	}
 	key := v.secret
 	v.pool.New = func() any {
@@ -168,25 +203,32 @@ func (v *WebhookVerifier) GoString() string { return v.String() }
 // is left out whole). dataID is the data.id query parameter; an alphanumeric
 // id signed in lowercase is accepted too. The signature is checked first,
 // then the age of ts (seconds or milliseconds) against the tolerance.
+//
+// VerifySignature only checks: it records nothing, so it accepts the same
+// delivery as often as it is sent within the tolerance. Verify and Handler
+// also refuse replays.
 func (v *WebhookVerifier) VerifySignature(xSignature, xRequestID, dataID string) error {
-	_, err := v.verify(xSignature, xRequestID, dataID)
+	_, _, err := v.verify(xSignature, xRequestID, dataID)
 	return err
 }
 
-func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Time, error) {
+// verify checks the signature and the age of ts, and returns ts and the
+// HMAC that matched (the same for every copy of one delivery).
+func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Time, [sha256.Size]byte, error) {
+	var mac [sha256.Size]byte
 	if strings.TrimSpace(xSignature) == "" {
-		return time.Time{}, ErrMissingSignature
+		return time.Time{}, mac, ErrMissingSignature
 	}
 	if len(xSignature) > 1024 || len(xRequestID) > maxSignedPart || len(dataID) > maxSignedPart {
-		return time.Time{}, ErrMalformedSignature
+		return time.Time{}, mac, ErrMalformedSignature
 	}
 	sig, ok := parseSignature(xSignature)
 	if !ok {
-		return time.Time{}, ErrMalformedSignature
+		return time.Time{}, mac, ErrMalformedSignature
 	}
 	ts, err := webhook.ParseUnixTimestamp(sig.ts)
 	if err != nil {
-		return time.Time{}, ErrMalformedSignature
+		return time.Time{}, mac, ErrMalformedSignature
 	}
 	st := v.pool.Get().(*macState)
 	defer v.pool.Put(st)
@@ -195,12 +237,13 @@ func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Ti
 		match = v.check(st, &sig, dataID, true, xRequestID)
 	}
 	if !match {
-		return time.Time{}, ErrSignatureMismatch
+		return time.Time{}, mac, ErrSignatureMismatch
 	}
+	copy(mac[:], st.sum[:])
 	if err := webhook.CheckTime(ts, v.clock.Now(), v.tolerance); err != nil {
-		return time.Time{}, fmt.Errorf("%w: %w", ErrTimestampOutOfTolerance, err)
+		return time.Time{}, mac, fmt.Errorf("%w: %w", ErrTimestampOutOfTolerance, err)
 	}
-	return ts, nil
+	return ts, mac, nil
 }
 
 // check computes the HMAC of the manifest and compares it, in constant
@@ -316,6 +359,15 @@ func unhex(c byte) (byte, bool) {
 // ts, and then decodes the body (read at most up to the body limit and left
 // re-readable in r.Body). Only the signed parts are trustworthy: see
 // Notification.
+//
+// A notification that passes is then claimed in the verifier's replay store,
+// keyed on its signature (which covers data.id, x-request-id and ts) until
+// ts plus the tolerance. The same delivery verified again within that time
+// gets an error matching paykit.ErrReplayed; a store failure gets one
+// matching paykit.ErrReplayStore (answer 5xx so Mercado Pago retries, and do
+// not act on it). Handler does all of this; if you call Verify yourself and
+// then cannot act on the notification, call Release so that Mercado Pago's
+// retry of it is accepted.
 func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 	if r == nil || r.URL == nil {
 		return nil, ErrMissingSignature
@@ -329,7 +381,7 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 		return nil, ErrMalformedSignature
 	}
 	reqID := r.Header.Get("X-Request-Id")
-	ts, err := v.verify(r.Header.Get("X-Signature"), reqID, dataID)
+	ts, mac, err := v.verify(r.Header.Get("X-Signature"), reqID, dataID)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +393,35 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 		return nil, ErrMalformedNotification
 	}
 	n.DataID, n.RequestID, n.Timestamp = dataID, reqID, ts
+	until := ts.Add(v.tolerance)
+	if v.tolerance <= 0 {
+		until = v.clock.Now().Add(webhook.UntimedRetention)
+	}
+	var kb [len(replayPrefix) + 2*sha256.Size]byte
+	copy(kb[:], replayPrefix)
+	hex.Encode(kb[len(replayPrefix):], mac[:])
+	key := string(kb[:])
+	if err := webhook.Claim(r.Context(), v.replay, "mercadopago: webhook", key, until); err != nil {
+		return nil, err
+	}
+	n.replayKey = key
 	return n, nil
+}
+
+// replayPrefix keeps this verifier's keys apart from other providers' in a
+// shared store.
+const replayPrefix = "mercadopago:"
+
+// Release forgets that n was accepted, so that the same delivery is taken
+// again when Mercado Pago retries it. Call it when you verified n with
+// Verify but could not act on it (Handler does this when its func fails).
+// A notification that did not come from this verifier's Verify is ignored.
+// The error matches paykit.ErrReplayStore.
+func (v *WebhookVerifier) Release(ctx context.Context, n *Notification) error {
+	if n == nil {
+		return nil
+	}
+	return webhook.Release(ctx, v.replay, "mercadopago: webhook", n.replayKey)
 }
 
 // queryValue returns the first value of key in a raw query, unescaping only
@@ -377,7 +457,17 @@ func queryValue(raw, key string) (string, bool) {
 // POST only, bounds and verifies the request, calls fn with the notification
 // and answers 200 when fn returns nil. Verification failures get 401 (400
 // for a malformed body, 413 for an oversized one) and fn is not called; an
-// error from fn gets 500, so Mercado Pago delivers the notification again.
+// error from fn gets 500 and releases the delivery's claim, so Mercado Pago
+// delivers the notification again and the retry is accepted.
+//
+// A delivery already accepted (a replay, or a retry of a notification fn
+// already handled) is answered 200 without calling fn, so Mercado Pago stops
+// sending it. When the replay store fails the answer is 503 and fn is not
+// called: Mercado Pago retries, and nothing is acted upon unrecorded. If the
+// process dies while fn runs, the claim stays until it expires and retries
+// of that delivery are acknowledged without calling fn: reconcile with
+// Payments.Get as the notification docs advise.
+//
 // Answer within 22 seconds: do slow work after acknowledging.
 func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -388,6 +478,12 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) 
 		}
 		n, err := v.Verify(r)
 		switch {
+		case errors.Is(err, paykit.ErrReplayed):
+			w.WriteHeader(http.StatusOK)
+			return
+		case errors.Is(err, paykit.ErrReplayStore):
+			http.Error(w, "notification not recorded, try again", http.StatusServiceUnavailable)
+			return
 		case errors.Is(err, webhook.ErrBodyTooLarge):
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
@@ -399,6 +495,9 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) 
 			return
 		}
 		if err := fn(r.Context(), n); err != nil {
+			// The answer is 500 either way; if the release fails too, the
+			// retry is acknowledged unhandled until the claim expires.
+			_ = v.Release(r.Context(), n)
 			http.Error(w, "notification not processed", http.StatusInternalServerError)
 			return
 		}

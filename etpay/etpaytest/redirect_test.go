@@ -44,7 +44,8 @@ func TestRedirectParamAndConfirmRedirect(t *testing.T) {
 		if tc.param != "" && tc.param != "jwt" {
 			vopts = append(vopts, etpay.WithRedirectParams(tc.param))
 		}
-		v := etpay.NewNotificationVerifier(lookup, vopts...)
+		v, err := etpay.NewNotificationVerifier(lookup, vopts...)
+		require.NoError(t, err)
 		got, err := c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), "OC700104")
 		require.NoError(t, err, tc.param)
 		assert.Equal(t, tc.signed, got.Signed, tc.param)

@@ -82,8 +82,18 @@ func WithDeliveryClient(c *http.Client) Option { return func(s *Server) { s.clie
 // not name this parameter, so try your handler with both shapes.
 func WithRedirectParam(name string) Option { return func(s *Server) { s.redirectParam = name } }
 
-// WithClock makes the server stamp payments with now.
+// WithClock makes the server stamp payments and notifications (their iat)
+// with now.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithUntimedNotifications signs notifications without an iat claim, with
+// only the claims ETpay's documents list. The etpay verifiers refuse such
+// tokens unless given etpay.WithUntimedTokens; use this to try that setup.
+//
+// [unsure] By default the simulator stamps each notification with iat (the
+// time it was signed), which the verifiers need when there is no exp.
+// ETpay's public documents do not show whether its tokens carry iat or exp.
+func WithUntimedNotifications() Option { return func(s *Server) { s.untimed = true } }
 
 // Server is a running simulator. Its API is under APIURL() and its funnel
 // under PaymentURL(); FailNext and Handled come from the shared sim.Server.
@@ -96,6 +106,7 @@ type Server struct {
 	client         *http.Client
 	now            func() time.Time
 	redirectParam  string // query parameter of the redirect's JWT; "" for none
+	untimed        bool   // notifications without iat
 	listener       net.Listener
 
 	mu         sync.Mutex
@@ -176,9 +187,11 @@ func (s *Server) SignatureToken(sessionToken string) (string, bool) {
 
 // Delivery is one notification POST the server made.
 type Delivery struct {
-	URL        string
-	StatusCode int   // 0 when no answer came
-	Err        error // transport failure, if any
+	URL string
+	// Notification is the signed JWT the POST carried.
+	Notification string
+	StatusCode   int   // 0 when no answer came
+	Err          error // transport failure, if any
 }
 
 // Deliveries returns every notification delivery so far, oldest first.
@@ -369,6 +382,9 @@ func (s *Server) Pay(ctx context.Context, sessionToken string, status etpay.Paym
 		"session_token": ss.token, "payment_token": p.Token, "payment_status": string(status),
 		"merchant_order_id": ss.orderID, "order_amount": ss.amount,
 	}
+	if !s.untimed {
+		claims["iat"] = s.now().Unix()
+	}
 	if ss.userRUT != "" {
 		claims["user_rut"] = ss.userRUT
 	}
@@ -405,7 +421,8 @@ func (s *Server) Pay(ctx context.Context, sessionToken string, status etpay.Paym
 }
 
 // Redeliver posts the notification of an existing payment again, as ETpay
-// does when the merchant did not answer 200.
+// does when the merchant did not answer 200: the same JWT, so a verifier
+// that already accepted it answers 200 without acting on it again.
 func (s *Server) Redeliver(ctx context.Context, res *PayResult, webhookURL string) Delivery {
 	d := s.deliver(ctx, webhookURL, res.Notification)
 	s.mu.Lock()
@@ -426,7 +443,7 @@ func (s *Server) deliver(ctx context.Context, hook, jwt string) Delivery {
 		body, _ = json.Marshal(map[string]string{"payment": jwt})
 		ct = "application/json"
 	}
-	d := Delivery{URL: hook}
+	d := Delivery{URL: hook, Notification: jwt}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook, bytes.NewReader(body))
 	if err != nil {
 		d.Err = err
@@ -447,7 +464,9 @@ func (s *Server) deliver(ctx context.Context, hook, jwt string) Delivery {
 
 // SignNotification makes the JWT ETpay would send: header
 // {"alg":"HS256","typ":"JWT"}, the claims as JSON, HMAC-SHA256 with the
-// session's signature token. Use it to test your own notification handler.
+// session's signature token. Use it to test your own notification handler;
+// the etpay verifiers want an "iat" (Unix seconds, recent) or "exp" claim
+// among the claims.
 func SignNotification(claims map[string]any, signatureToken string) (string, error) {
 	if signatureToken == "" {
 		return "", errors.New("etpaytest: signature token must not be empty")

@@ -39,8 +39,12 @@ func newMerchant(t *testing.T) *merchant {
 			return "", etpay.ErrUnknownSession
 		},
 		func(_ context.Context, n *etpay.Notification) error {
+			// Its exported fields only: a verified notification also holds
+			// the verifier's replay key, which a literal cannot match.
 			m.mu.Lock()
-			m.got = append(m.got, n)
+			m.got = append(m.got, &etpay.Notification{SessionToken: n.SessionToken, PaymentToken: n.PaymentToken,
+				PaymentStatus: n.PaymentStatus, OrderID: n.OrderID, Amount: n.Amount, UserRUT: n.UserRUT,
+				IssuedAt: n.IssuedAt, ExpiresAt: n.ExpiresAt, NotBefore: n.NotBefore, Extra: n.Extra})
 			m.mu.Unlock()
 			return nil
 		}))
@@ -83,12 +87,14 @@ func TestFullFlow(t *testing.T) {
 		assert.Equal(t, http.StatusOK, res.Delivery.StatusCode)
 		require.Len(t, m.got, 1)
 		n := m.got[0]
+		assert.False(t, n.IssuedAt.IsZero(), "the simulator stamps iat")
 		assert.Equal(t, &etpay.Notification{SessionToken: s.Token, PaymentToken: res.PaymentToken, PaymentStatus: etpay.PaymentSuccess,
-			OrderID: "OC700104", Amount: 2000, UserRUT: "12345678-5"}, n)
+			OrderID: "OC700104", Amount: 2000, UserRUT: "12345678-5", IssuedAt: n.IssuedAt}, n)
 
 		// The redirect carries the same JWT, for a result page only.
 		assert.True(t, strings.HasPrefix(res.RedirectURL, "https://shop.example/ok?"), res.RedirectURL)
-		v := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
+		v, err := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
+		require.NoError(t, err)
 		out, err := v.VerifyRedirect(httptest.NewRequest(http.MethodGet, res.RedirectURL, nil))
 		require.NoError(t, err)
 		assert.Equal(t, etpay.PaymentSuccess, out.PaymentStatus)
@@ -292,4 +298,43 @@ func TestSignNotification(t *testing.T) {
 	assert.Error(t, err)
 	_, err = SignNotification(map[string]any{"x": make(chan int)}, "k")
 	assert.Error(t, err)
+}
+
+// A notification redelivered after a 200 is the same JWT: the verifier
+// acknowledges it without handing it to the merchant again.
+func TestRedeliveryOfAHandledNotification(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	m := newMerchant(t)
+	c := newClient(t, srv)
+	s, err := c.Sessions.Create(context.Background(), &etpay.SessionRequest{OrderID: "A3", Amount: 5, WebhookURL: m.srv.URL})
+	require.NoError(t, err)
+	m.remember(s)
+	res, err := srv.Pay(context.Background(), s.Token, etpay.PaymentSuccess)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, res.Delivery.StatusCode)
+	assert.Equal(t, res.Notification, res.Delivery.Notification, "the delivery records the JWT it carried")
+
+	d := srv.Redeliver(context.Background(), res, m.srv.URL)
+	assert.Equal(t, http.StatusOK, d.StatusCode, "acknowledged")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	assert.Len(t, m.got, 1, "but handled once")
+}
+
+// WithUntimedNotifications sends what ETpay's documents list (no iat); the
+// verifiers take it only when told to.
+func TestUntimedNotifications(t *testing.T) {
+	srv := NewServer(WithUntimedNotifications())
+	defer srv.Close()
+	c := newClient(t, srv)
+	s, err := c.Sessions.Create(context.Background(), &etpay.SessionRequest{OrderID: "A4", Amount: 5})
+	require.NoError(t, err)
+	res, err := srv.Pay(context.Background(), s.Token, etpay.PaymentSuccess)
+	require.NoError(t, err)
+	_, err = etpay.VerifyNotification(res.Notification, s.SignatureToken)
+	assert.ErrorIs(t, err, etpay.ErrNoTimeClaims)
+	n, err := etpay.VerifyNotification(res.Notification, s.SignatureToken, etpay.WithUntimedTokens())
+	require.NoError(t, err)
+	assert.True(t, n.IssuedAt.IsZero())
 }

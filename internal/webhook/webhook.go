@@ -1,7 +1,8 @@
 // Package webhook holds what every webhook verifier shares: a bounded,
-// re-readable body read, constant-time comparison, timestamp parsing and a
-// clock with a tolerance check. Provider packages build their verifiers on
-// top of it; nothing here knows a provider.
+// re-readable body read, constant-time comparison, timestamp parsing, a
+// clock with a tolerance check, and the claim and release of deliveries in a
+// paykit.ReplayStore. Provider packages build their verifiers on top of it;
+// nothing here knows a provider.
 package webhook
 
 import (

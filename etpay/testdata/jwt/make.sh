@@ -49,3 +49,7 @@ echo "$HA.$D.$(hmac sha256 "$HA.$D")" > drifted.jwt
 # exp as a string: signed correctly, but the claim is malformed.
 S=$(enc '{"session_token":"sess_7f3a","exp":"soon"}')
 echo "$HS256.$S.$(hmac sha256 "$HS256.$S")" > bad_exp.jwt
+# issued: the documented claims with iat (2023-11-14T22:13:20Z) and no exp,
+# as the simulator sends them; without exp the verifier needs a recent iat.
+IS=$(enc '{"session_token":"sess_7f3a","payment_token":"pay_91c2","payment_status":"success","merchant_order_id":"OC700104","order_amount":2000,"user_rut":"12345678-5","iat":1700000000}')
+echo "$HS256.$IS.$(hmac sha256 "$HS256.$IS")" > issued.jwt

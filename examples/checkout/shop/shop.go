@@ -213,7 +213,9 @@ func New(ctx context.Context, base string, sims *simset.Set, log *slog.Logger) (
 		fintecture.WithMaxAge(10*time.Minute)); err != nil {
 		return nil, err
 	}
-	s.etVerifier = etpay.NewNotificationVerifier(s.etpaySignatureToken)
+	if s.etVerifier, err = etpay.NewNotificationVerifier(s.etpaySignatureToken); err != nil {
+		return nil, err
+	}
 	if err := s.seedSavedCard(ctx, mp); err != nil {
 		return nil, fmt.Errorf("shop: saving the demo card: %w", err)
 	}

@@ -113,7 +113,11 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 		t.Fail("funnel: %v", err)
 		return err
 	}
-	verifier := etpay.NewNotificationVerifier(store.lookup)
+	verifier, err := etpay.NewNotificationVerifier(store.lookup)
+	if err != nil {
+		t.Fail("verifier: %v", err)
+		return err
+	}
 	t.Actor("funnel sends the payer back to %s?jwt=…", req.CompletedURL)
 	t.Sent("POST /merchant/check_payment_status  (ConfirmRedirect: the redirect's JWT verified first, then ETpay asked by its payment_token)")
 	back, err := c.Payments.ConfirmRedirect(ctx, verifier, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), orderID)
