@@ -121,6 +121,33 @@ func TestDelayAndClock(t *testing.T) {
 	assert.NotEqual(t, RandomHex(8), RandomHex(8))
 }
 
+// TestDelayHeldUntilClientGivesUp: a Delay fault reports on Held that it
+// holds the request; a client that gives up then leaves the handler unrun.
+func TestDelayHeldUntilClientGivesUp(t *testing.T) {
+	s := newTestServer(t)
+	held := make(chan struct{}, 1)
+	s.FailNext(1, Fault{Kind: Delay, Delay: hangGuard, Held: held})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/slow", strings.NewReader(`{}`))
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	select {
+	case <-held:
+	case <-time.After(hangGuard):
+		t.Fatal("the Delay fault never reported holding the request")
+	}
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	s.Close() // waits for the held handler to return
+	assert.Equal(t, 0, s.Handled("POST", "/slow"), "the handler never ran")
+}
+
 func TestReadJSONLimits(t *testing.T) {
 	var v map[string]any
 	r, _ := http.NewRequest("POST", "/", strings.NewReader(`{"a":1}`))
