@@ -13,7 +13,8 @@ package paykittest
 import "github.com/paykit-go/paykit/internal/sim"
 
 // Fault is one injected failure: its Kind, and for the kinds that need them
-// the Status, Header and Body to answer with, the Delay, and the Method and
+// the Status, Header and Body to answer with, the Delay (and Held, a channel
+// told when a Delay fault starts holding a request), and the Method and
 // PathPrefix it is limited to ("" = any).
 type Fault = sim.Fault
 

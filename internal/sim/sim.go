@@ -6,6 +6,7 @@ package sim
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -65,6 +66,11 @@ type Fault struct {
 	Delay  time.Duration
 	// Method and PathPrefix restrict the fault to matching requests ("" = any).
 	Method, PathPrefix string
+	// Held, if not nil, receives a value each time a Delay fault starts
+	// holding a request (sent without blocking: give it room), so a test can
+	// give up on the request then, as a client timeout would, instead of
+	// guessing how long a busy machine takes to deliver it.
+	Held chan<- struct{}
 }
 
 func (f Fault) matches(r *http.Request) bool {
@@ -176,6 +182,20 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 			hijackClose(w, false)
 			return
 		case Delay:
+			// net/http notices a client that gives up (r.Context ends) only
+			// once the request body has been read: read it now, and hand it
+			// to the handler afterwards.
+			body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBody+1))
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+			if f.Held != nil {
+				select {
+				case f.Held <- struct{}{}:
+				default:
+				}
+			}
 			select {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():

@@ -20,10 +20,15 @@ func newTestServer(t *testing.T) *Server {
 	return s
 }
 
+// hangGuard bounds a request only so that a stuck server fails the test
+// instead of hanging it: reading the 20 MiB body under -race on a busy
+// machine can take seconds, so no test may rely on a tighter bound.
+const hangGuard = time.Minute
+
 func post(t *testing.T, s *Server, path string) (*http.Response, []byte, error) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), "POST", s.URL+path, strings.NewReader(`{}`))
-	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: hangGuard}).Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,14 +106,46 @@ func TestDelayAndClock(t *testing.T) {
 	assert.Equal(t, 201, resp.StatusCode)
 	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
 
+	// An unset clock reads the real time: between two readings taken around
+	// it, however long the machine stalls in between.
 	var c Clock
-	assert.WithinDuration(t, time.Now(), c.Now(), time.Second)
+	before := time.Now()
+	got := c.Now()
+	after := time.Now()
+	assert.False(t, got.Before(before) || got.After(after), "%v not within [%v, %v]", got, before, after)
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	c.Set(at)
 	c.Advance(time.Minute)
 	assert.Equal(t, at.Add(time.Minute), c.Now())
 	assert.Len(t, RandomHex(16), 32)
 	assert.NotEqual(t, RandomHex(8), RandomHex(8))
+}
+
+// TestDelayHeldUntilClientGivesUp: a Delay fault reports on Held that it
+// holds the request; a client that gives up then leaves the handler unrun.
+func TestDelayHeldUntilClientGivesUp(t *testing.T) {
+	s := newTestServer(t)
+	held := make(chan struct{}, 1)
+	s.FailNext(1, Fault{Kind: Delay, Delay: hangGuard, Held: held})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/slow", strings.NewReader(`{}`))
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	select {
+	case <-held:
+	case <-time.After(hangGuard):
+		t.Fatal("the Delay fault never reported holding the request")
+	}
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	s.Close() // waits for the held handler to return
+	assert.Equal(t, 0, s.Handled("POST", "/slow"), "the handler never ran")
 }
 
 func TestReadJSONLimits(t *testing.T) {
