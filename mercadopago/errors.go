@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -111,6 +112,11 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the transport's error, so errors.As finds *transport.Error too.
 func (e *Error) Unwrap() error {
@@ -258,3 +264,6 @@ type ValidationError struct {
 func (e *ValidationError) Error() string { return "mercadopago: " + e.Field + ": " + e.Rule }
 
 func invalid(field, rule string) error { return &ValidationError{Field: field, Rule: rule} }
+
+// redacted stands in for a secret in printed values.
+const redacted = "[redacted]"
