@@ -3,6 +3,7 @@ package etpay
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -29,6 +30,9 @@ type Error struct {
 
 // Error describes the failure on one line, without credentials.
 func (e *Error) Error() string {
+	if e == nil || e.HTTPError == nil {
+		return "etpay: error"
+	}
 	s := "etpay: " + e.HTTPError.Error()
 	if e.Message != "" && !strings.Contains(e.HTTPError.Excerpt, e.Message) {
 		s += ": " + e.Message
@@ -38,6 +42,11 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the shared transport error.
 func (e *Error) Unwrap() error { return e.HTTPError }

@@ -37,6 +37,9 @@ type Error struct {
 
 // Error describes the failure in one line, without secrets.
 func (e *Error) Error() string {
+	if e == nil || e.HTTPError == nil {
+		return "finrota: error"
+	}
 	if e.Message == "" && e.Code == "" && len(e.Details) == 0 {
 		return "finrota: " + e.HTTPError.Error()
 	}
@@ -72,6 +75,11 @@ type HTTPError = transport.Error
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the base *HTTPError, so errors.As finds it too.
 func (e *Error) Unwrap() error { return e.HTTPError }

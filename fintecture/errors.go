@@ -3,6 +3,7 @@ package fintecture
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -83,6 +84,11 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the base transport error, so errors.As finds
 // *transport.Error too.
