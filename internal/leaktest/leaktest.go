@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // Verbs is every directive Leaks formats a value with: each verb fmt knows
@@ -151,4 +152,25 @@ func isNilPointer(v any) bool {
 		return rv.IsNil()
 	}
 	return false
+}
+
+// MaxLine is the longest error text CheckLine accepts: far more than any
+// error needs, and far less than the megabytes a provider could answer with.
+const MaxLine = 8 << 10
+
+// CheckLine fails t when text, what an error says, could forge or flood a
+// log: when it holds a line break or another control character (C0, C1,
+// and the Unicode line and paragraph separators), or is
+// longer than MaxLine bytes. what names the text in the failure.
+func CheckLine(t testing.TB, what, text string) {
+	t.Helper()
+	if len(text) > MaxLine {
+		t.Errorf("%s is %d bytes long, over %d: %q…", what, len(text), MaxLine, text[:200])
+	}
+	for i, r := range text {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			t.Errorf("%s has control character %U at byte %d: %s", what, r, i, clip(text, text[i:i+1]))
+			return
+		}
+	}
 }

@@ -105,3 +105,25 @@ func TestCheck(t *testing.T) {
 		t.Error("no secrets was accepted")
 	}
 }
+
+func TestCheckLine(t *testing.T) {
+	for text, ok := range map[string]bool{
+		"mercadopago: GET /v1/payments/1: 404 Not Found": true,
+		"a\nINFO forged":                   false,
+		"a\r":                              false,
+		"nul\x00":                          false,
+		"esc \x1b[31m":                     false,
+		"tab\t":                            false,
+		"next line \u2028":                 false,
+		"csi \u009b31m":                    false,
+		strings.Repeat("x", MaxLine):       true,
+		strings.Repeat("x", MaxLine+1):     false,
+		"İşlem başarısız, kart reddedildi": true,
+	} {
+		var r recorder
+		CheckLine(&r, "text", text)
+		if (len(r.errors) == 0) != ok {
+			t.Errorf("CheckLine(%.40q): errors %v, want ok=%v", text, r.errors, ok)
+		}
+	}
+}
