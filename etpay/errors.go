@@ -24,7 +24,10 @@ type Error struct {
 	// Code is a machine-readable code from the body ("code" or "error"), if any.
 	Code string
 	// Message is the human-readable text from the body ("message", "detail",
-	// "msg" or a string "error"), if any. Secrets are redacted.
+	// "msg" or a string "error"), if any.
+	//
+	// Both are provider text: secrets redacted, on one line, without
+	// control characters and cut to a bounded length.
 	Message string
 }
 
@@ -83,8 +86,10 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 			e.Code = v
 		}
 	}
-	e.Message = transport.Redact(e.Message, secrets)
-	e.Code = transport.Redact(e.Code, secrets)
+	// Provider text: redacted, on one line and bounded, as in every paykit
+	// package.
+	e.Message = transport.ProviderText(e.Message, secrets)
+	e.Code = transport.ProviderText(e.Code, secrets)
 	return e
 }
 

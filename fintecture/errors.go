@@ -27,7 +27,11 @@ type Error struct {
 	Code string
 	// LogID identifies the request in Fintecture's logs; quote it to support.
 	LogID string
-	// Details lists the individual errors of the body's "errors" array.
+	// Details lists the individual errors of the body's "errors" array (the
+	// first 20).
+	//
+	// Every string of an Error is provider text: secrets redacted, on one
+	// line, without control characters and cut to a bounded length.
 	Details []ErrorDetail
 }
 
@@ -128,6 +132,9 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 		e.Code = clean(scalar(w.Code))
 		e.LogID = clean(scalar(w.LogID))
 		for _, d := range w.Errors {
+			if len(e.Details) == transport.MaxProviderItems {
+				break
+			}
 			msg := d.Message
 			if msg == "" {
 				msg = d.Detail
@@ -138,8 +145,9 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	return e
 }
 
-// clean makes a string from the server safe to show (see transport.CleanText).
-func clean(s string, secrets []string) string { return transport.CleanText(s, secrets, 200) }
+// clean makes a string from the server safe to show: redacted, on one line
+// and bounded (transport.ProviderText, the rule of every paykit package).
+func clean(s string, secrets []string) string { return transport.ProviderText(s, secrets) }
 
 // scalar is the text of a JSON string, number or bool; "" for anything else.
 func scalar(raw json.RawMessage) string {

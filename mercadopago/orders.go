@@ -563,6 +563,9 @@ func parseOrderErrors(raw json.RawMessage) []Cause {
 	}
 	var out []Cause
 	for _, it := range items {
+		if len(out) == transport.MaxProviderItems {
+			break
+		}
 		var e struct {
 			Code    json.RawMessage   `json:"code"`
 			Message json.RawMessage   `json:"message"`
