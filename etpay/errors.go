@@ -3,6 +3,7 @@ package etpay
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -23,12 +24,18 @@ type Error struct {
 	// Code is a machine-readable code from the body ("code" or "error"), if any.
 	Code string
 	// Message is the human-readable text from the body ("message", "detail",
-	// "msg" or a string "error"), if any. Secrets are redacted.
+	// "msg" or a string "error"), if any.
+	//
+	// Both are provider text: secrets redacted, on one line, without
+	// control characters and cut to a bounded length.
 	Message string
 }
 
 // Error describes the failure on one line, without credentials.
 func (e *Error) Error() string {
+	if e == nil || e.HTTPError == nil {
+		return "etpay: error"
+	}
 	s := "etpay: " + e.HTTPError.Error()
 	if e.Message != "" && !strings.Contains(e.HTTPError.Excerpt, e.Message) {
 		s += ": " + e.Message
@@ -38,6 +45,11 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the shared transport error.
 func (e *Error) Unwrap() error { return e.HTTPError }
@@ -74,8 +86,10 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 			e.Code = v
 		}
 	}
-	e.Message = transport.Redact(e.Message, secrets)
-	e.Code = transport.Redact(e.Code, secrets)
+	// Provider text: redacted, on one line and bounded, as in every paykit
+	// package.
+	e.Message = transport.ProviderText(e.Message, secrets)
+	e.Code = transport.ProviderText(e.Code, secrets)
 	return e
 }
 

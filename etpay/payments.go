@@ -184,7 +184,7 @@ func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...Re
 	if reason != "" {
 		return nil, &Error{HTTPError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: reason,
-			Excerpt: transport.Redact(excerptOf(resp.Body), s.c.t.Secrets())}}
+			Excerpt: transport.Excerpt(resp.Body, s.c.t.Secrets())}}
 	}
 	return out, nil
 }
@@ -226,11 +226,4 @@ func decodePayments(body []byte) ([]Payment, string) {
 		return nil, "answer is an object without payment records"
 	}
 	return nil, "answer is not JSON"
-}
-
-func excerptOf(b []byte) string {
-	if len(b) > 512 {
-		b = b[:512]
-	}
-	return string(bytes.ToValidUTF8(b, nil))
 }

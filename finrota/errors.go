@@ -18,6 +18,10 @@ import (
 // could not be read. The embedded *HTTPError supplies StatusCode,
 // RequestID, Attempts and a redacted excerpt of the body.
 //
+// Message, Code and Details are provider text: secrets redacted, on one
+// line, without control characters and cut to a bounded length; at most 20
+// details are kept.
+//
 // A payment that Finrota processed and refused is not an Error but a
 // *DeclineError.
 type Error struct {
@@ -37,6 +41,9 @@ type Error struct {
 
 // Error describes the failure in one line, without secrets.
 func (e *Error) Error() string {
+	if e == nil || e.HTTPError == nil {
+		return "finrota: error"
+	}
 	if e.Message == "" && e.Code == "" && len(e.Details) == 0 {
 		return "finrota: " + e.HTTPError.Error()
 	}
@@ -58,7 +65,7 @@ func (e *Error) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(transport.ProviderText(e.RequestID, nil))
 		b.WriteByte(')')
 	}
 	return b.String()
@@ -72,6 +79,11 @@ type HTTPError = transport.Error
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the base *HTTPError, so errors.As finds it too.
 func (e *Error) Unwrap() error { return e.HTTPError }
@@ -169,8 +181,8 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 		}
 		e.Details = append(e.Details, flatten(env.Errors, 0)...)
 		e.Details = append(e.Details, flatten(env.Exceptions, 0)...)
-		if len(e.Details) > maxDetails {
-			e.Details = e.Details[:maxDetails]
+		if len(e.Details) > transport.MaxProviderItems {
+			e.Details = e.Details[:transport.MaxProviderItems]
 		}
 	}
 	e.Message = clean(e.Message, secrets)
@@ -181,13 +193,9 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	return e
 }
 
-const (
-	maxDetails  = 20
-	maxFieldLen = 300
-)
-
-// clean makes a string from the server safe to show (see transport.CleanText).
-func clean(s string, secrets []string) string { return transport.CleanText(s, secrets, maxFieldLen) }
+// clean makes a string from the server safe to show: redacted, on one line
+// and bounded (transport.ProviderText, the rule of every paykit package).
+func clean(s string, secrets []string) string { return transport.ProviderText(s, secrets) }
 
 // flatten turns whatever shape errors/exceptions take (a string, a list, a
 // field → messages map, objects with a message) into lines.
@@ -213,7 +221,7 @@ func flatten(raw json.RawMessage, depth int) []string {
 		var out []string
 		for _, it := range items {
 			out = append(out, flatten(it, depth+1)...)
-			if len(out) >= maxDetails {
+			if len(out) >= transport.MaxProviderItems {
 				break
 			}
 		}
@@ -250,7 +258,7 @@ func flatten(raw json.RawMessage, depth int) []string {
 			for _, v := range flatten(m[k], depth+1) {
 				out = append(out, k+": "+v)
 			}
-			if len(out) >= maxDetails {
+			if len(out) >= transport.MaxProviderItems {
 				break
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -275,7 +276,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		if !errors.As(err, &e) {
 			t.Fatal("not an *Error")
 		}
-		if len(e.Details) > maxDetails {
+		if len(e.Details) > transport.MaxProviderItems {
 			t.Fatalf("%d details", len(e.Details))
 		}
 		_ = e.Error()

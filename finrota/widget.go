@@ -282,13 +282,6 @@ func hasControl(s string) bool {
 func malformed(resp *transport.Response, method, path, reason string) error {
 	base := &HTTPError{Method: method, Path: path, StatusCode: resp.StatusCode, Header: resp.Header,
 		RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: reason,
-		Excerpt: transport.Redact(truncateBytes(resp.Body, 256), nil)}
+		Excerpt: transport.Excerpt(resp.Body, nil)}
 	return &Error{HTTPError: base}
-}
-
-func truncateBytes(b []byte, n int) string {
-	if len(b) > n {
-		return strings.ToValidUTF8(string(b[:n]), "") + "…"
-	}
-	return string(b)
 }

@@ -282,8 +282,10 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // Format prints String for every verb, so no verb reaches the credentials
-// by reflection.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// by reflection. Its receiver is a value so that *c prints safely too: fmt
+// shows a pointer field of a struct printed by value by reflection, with
+// methods off, for verbs such as %s.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // RequestOption adjusts one call (extra headers); see WithHeader.
 type RequestOption = transport.RequestOption

@@ -3,6 +3,7 @@ package fintecture
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -26,7 +27,11 @@ type Error struct {
 	Code string
 	// LogID identifies the request in Fintecture's logs; quote it to support.
 	LogID string
-	// Details lists the individual errors of the body's "errors" array.
+	// Details lists the individual errors of the body's "errors" array (the
+	// first 20).
+	//
+	// Every string of an Error is provider text: secrets redacted, on one
+	// line, without control characters and cut to a bounded length.
 	Details []ErrorDetail
 }
 
@@ -84,6 +89,11 @@ func (e *Error) Error() string {
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
 
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
+
 // Unwrap returns the base transport error, so errors.As finds
 // *transport.Error too.
 func (e *Error) Unwrap() error {
@@ -118,6 +128,9 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 		e.Code = clean(scalar(w.Code))
 		e.LogID = clean(scalar(w.LogID))
 		for _, d := range w.Errors {
+			if len(e.Details) == transport.MaxProviderItems {
+				break
+			}
 			msg := d.Message
 			if msg == "" {
 				msg = d.Detail
@@ -128,8 +141,9 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	return e
 }
 
-// clean makes a string from the server safe to show (see transport.CleanText).
-func clean(s string, secrets []string) string { return transport.CleanText(s, secrets, 200) }
+// clean makes a string from the server safe to show: redacted, on one line
+// and bounded (transport.ProviderText, the rule of every paykit package).
+func clean(s string, secrets []string) string { return transport.ProviderText(s, secrets) }
 
 // scalar is the text of a JSON string, number or bool; "" for anything else.
 func scalar(raw json.RawMessage) string {

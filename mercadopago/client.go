@@ -159,8 +159,10 @@ func (c *Client) String() string { return "mercadopago.Client{" + c.t.BaseURL() 
 func (c *Client) GoString() string { return c.String() }
 
 // Format prints String for every verb, so no verb reaches the credentials
-// by reflection.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// by reflection. Its receiver is a value so that *c prints safely too: fmt
+// shows a pointer field of a struct printed by value by reflection, with
+// methods off, for verbs such as %s.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // NewClient checks the credentials and options and returns a ready Client.
 // The error names what is wrong, e.g. "mercadopago: access token: must not

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -23,6 +24,11 @@ type HTTPError = transport.Error
 // Error bodies look like {"message","error","status","cause":[{"code",
 // "description","data"}]}; some APIs say "causes", and "cause" may be null or
 // a single object. All of these are read.
+//
+// Every string taken from the body is provider text: secrets redacted, on
+// one line, without control characters and cut to a bounded length; at most
+// 20 causes are kept. A huge or hostile answer cannot flood a log or forge
+// a line in it.
 // See https://www.mercadopago.com/developers/en/reference (each endpoint's
 // error list).
 type Error struct {
@@ -86,7 +92,7 @@ func (e *Error) Error() string {
 	}
 	if msg != "" {
 		b.WriteString(": ")
-		b.WriteString(transport.Redact(msg, nil))
+		b.WriteString(msg)
 	}
 	for i, c := range e.Causes {
 		if i == 3 {
@@ -97,13 +103,13 @@ func (e *Error) Error() string {
 		b.WriteString(c.Code)
 		if c.Description != "" {
 			b.WriteString(": ")
-			b.WriteString(transport.Redact(c.Description, nil))
+			b.WriteString(c.Description)
 		}
 		b.WriteByte(')')
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(transport.ProviderText(e.RequestID, nil))
 		b.WriteByte(')')
 	}
 	return b.String()
@@ -111,6 +117,11 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format writes Error() for every verb (%d, %x, %+v… as %s does, %q
+// quoted), so no verb prints the fields by reflection and the embedded
+// transport error's Format does not stand in for this one.
+func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the transport's error, so errors.As finds *transport.Error too.
 func (e *Error) Unwrap() error {
@@ -191,18 +202,19 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	if len(bytes.TrimSpace(body)) == 0 || json.Unmarshal(body, &eb) != nil {
 		return e
 	}
-	e.Message = transport.Redact(looseString(eb.Message), secrets)
-	e.Code = transport.Redact(looseString(eb.Error), secrets)
-	e.Causes = append(parseCauses(eb.Cause), parseCauses(eb.Causes)...)
-	if orderErrs := parseOrderErrors(eb.Errors); len(orderErrs) > 0 {
+	// Every string from the body is provider text: redacted, on one line and
+	// bounded (transport.ProviderText), as in every paykit package.
+	e.Message = transport.ProviderText(looseString(eb.Message), secrets)
+	e.Code = transport.ProviderText(looseString(eb.Error), secrets)
+	e.Causes = cleanCauses(append(parseCauses(eb.Cause), parseCauses(eb.Causes)...), secrets)
+	if orderErrs := cleanCauses(parseOrderErrors(eb.Errors), secrets); len(orderErrs) > 0 {
 		if e.Message == "" && e.Code == "" {
-			e.Code, e.Message = orderErrs[0].Code, transport.Redact(orderErrs[0].Description, secrets)
+			e.Code, e.Message = orderErrs[0].Code, orderErrs[0].Description
 		}
 		e.Causes = append(e.Causes, orderErrs...)
 	}
-	for i := range e.Causes {
-		c := &e.Causes[i]
-		c.Description, c.Data = transport.Redact(c.Description, secrets), transport.Redact(c.Data, secrets)
+	if len(e.Causes) > transport.MaxProviderItems {
+		e.Causes = e.Causes[:transport.MaxProviderItems]
 	}
 	if e.Message != "" || e.Code != "" || len(e.Causes) > 0 {
 		// The body was understood: its excerpt would only repeat it.
@@ -213,7 +225,23 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	return e
 }
 
-// parseCauses reads a cause list, a single cause object, or null.
+// cleanCauses keeps the first transport.MaxProviderItems causes, each
+// field cleaned with transport.ProviderText.
+func cleanCauses(cs []Cause, secrets []string) []Cause {
+	if len(cs) > transport.MaxProviderItems {
+		cs = cs[:transport.MaxProviderItems]
+	}
+	for i := range cs {
+		c := &cs[i]
+		c.Code = transport.ProviderText(c.Code, secrets)
+		c.Description = transport.ProviderText(c.Description, secrets)
+		c.Data = transport.ProviderText(c.Data, secrets)
+	}
+	return cs
+}
+
+// parseCauses reads a cause list, a single cause object, or null, up to
+// transport.MaxProviderItems causes.
 func parseCauses(raw json.RawMessage) []Cause {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] == 'n' {
@@ -227,6 +255,9 @@ func parseCauses(raw json.RawMessage) []Cause {
 	}
 	var out []Cause
 	for _, it := range items {
+		if len(out) == transport.MaxProviderItems {
+			break
+		}
 		var c struct {
 			Code        json.RawMessage `json:"code"`
 			Description json.RawMessage `json:"description"`
@@ -258,3 +289,6 @@ type ValidationError struct {
 func (e *ValidationError) Error() string { return "mercadopago: " + e.Field + ": " + e.Rule }
 
 func invalid(field, rule string) error { return &ValidationError{Field: field, Rule: rule} }
+
+// redacted stands in for a secret in printed values.
+const redacted = "[redacted]"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -174,6 +175,16 @@ type OrderPaymentMethod struct {
 	Installments int `json:"installments,omitempty"`
 	// StatementDescriptor is what the card statement shows.
 	StatementDescriptor string `json:"statement_descriptor,omitempty"`
+}
+
+// Format prints the method's fields for every verb with the card token
+// shown as "[redacted]".
+func (m OrderPaymentMethod) Format(f fmt.State, verb rune) {
+	type orderPaymentMethod OrderPaymentMethod // the same fields, without this method
+	if m.Token != "" {
+		m.Token = redacted
+	}
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), orderPaymentMethod(m))
 }
 
 // OrderItem is one line of what is sold.
@@ -552,6 +563,9 @@ func parseOrderErrors(raw json.RawMessage) []Cause {
 	}
 	var out []Cause
 	for _, it := range items {
+		if len(out) == transport.MaxProviderItems {
+			break
+		}
 		var e struct {
 			Code    json.RawMessage   `json:"code"`
 			Message json.RawMessage   `json:"message"`

@@ -2,6 +2,7 @@ package mercadopago
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/mail"
@@ -113,6 +114,16 @@ type PaymentRequest struct {
 	// SponsorID is the Mercado Pago user id of the platform that integrated
 	// the payment (a partner's id, not the seller's).
 	SponsorID *int64 `json:"sponsor_id,omitempty"`
+}
+
+// Format prints the request's fields for every verb with the card token
+// shown as "[redacted]": it pays once, and a log line is no place for it.
+func (r PaymentRequest) Format(f fmt.State, verb rune) {
+	type paymentRequest PaymentRequest // the same fields, without this method
+	if r.Token != "" {
+		r.Token = redacted
+	}
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), paymentRequest(r))
 }
 
 // PaymentPayer is who pays: a saved customer (Type "customer", ID) or a

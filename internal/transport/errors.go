@@ -54,7 +54,7 @@ func (e *Error) Error() string {
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(ProviderText(e.RequestID, nil))
 		b.WriteByte(')')
 	}
 	if e.Excerpt != "" {
@@ -262,7 +262,7 @@ func excerpt(body []byte, secrets []string) string {
 		cut, truncated = cut[:4*DefaultErrorExcerpt], true
 	}
 	s := redactString(string(cut), secrets)
-	s = strings.Join(strings.Fields(s), " ")
+	s = dropControl(strings.Join(strings.Fields(s), " "))
 	if len(s) > DefaultErrorExcerpt {
 		s, truncated = s[:DefaultErrorExcerpt], true
 	}
