@@ -50,12 +50,21 @@ type call struct {
 	// effects counts what the call created on the simulator (payments,
 	// refunds, sessions); nil means "requests the handler acted on".
 	effects func() int
+	// withID runs the call with id in place of the string id it puts in
+	// the request path (each such id in turn, errors joined, when it takes
+	// more than one); nil for calls that put no string id in a path.
+	withID func(ctx context.Context, id string) error
 }
 
 // env is one provider, freshly set up, with its calls ready to run.
 type env struct {
 	srv   *sim.Server
 	calls []call
+	// client is the provider client the calls use.
+	client any
+	// secrets are what no error may show: the credentials the client was
+	// configured with and the card data its calls send.
+	secrets []string
 }
 
 // providerSuite sets up a fresh simulator and client for one provider. hc is
@@ -63,6 +72,8 @@ type env struct {
 type providerSuite struct {
 	name  string
 	setup func(t *testing.T, hc *http.Client) env
+	// invalid returns the Field of err's provider ValidationError.
+	invalid func(err error) (field string, ok bool)
 }
 
 // faultCase is one way the network or the provider can fail.
