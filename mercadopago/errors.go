@@ -196,12 +196,13 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 	e.Causes = append(parseCauses(eb.Cause), parseCauses(eb.Causes)...)
 	if orderErrs := parseOrderErrors(eb.Errors); len(orderErrs) > 0 {
 		if e.Message == "" && e.Code == "" {
-			e.Code, e.Message = orderErrs[0].Code, transport.Redact(orderErrs[0].Description, secrets)
+			e.Code, e.Message = transport.Redact(orderErrs[0].Code, secrets), transport.Redact(orderErrs[0].Description, secrets)
 		}
 		e.Causes = append(e.Causes, orderErrs...)
 	}
 	for i := range e.Causes {
 		c := &e.Causes[i]
+		c.Code = transport.Redact(c.Code, secrets)
 		c.Description, c.Data = transport.Redact(c.Description, secrets), transport.Redact(c.Data, secrets)
 	}
 	if e.Message != "" || e.Code != "" || len(e.Causes) > 0 {
