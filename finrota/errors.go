@@ -73,6 +73,10 @@ type HTTPError = transport.Error
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
 
+// Format prints the same safe line under every verb and flag, so %d or %t
+// cannot reach the fields (see transport.FormatText).
+func (e *Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
+
 // Unwrap returns the base *HTTPError, so errors.As finds it too.
 func (e *Error) Unwrap() error { return e.HTTPError }
 

@@ -3,6 +3,7 @@ package fintecture
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/paykit-go/paykit/internal/transport"
@@ -83,6 +84,10 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format prints the same safe line under every verb and flag, so %d or %t
+// cannot reach the fields (see transport.FormatText).
+func (e *Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the base transport error, so errors.As finds
 // *transport.Error too.

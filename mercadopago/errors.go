@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -111,6 +112,10 @@ func (e *Error) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
+
+// Format prints the same safe line under every verb and flag, so %d or %t
+// cannot reach the fields (see transport.FormatText).
+func (e *Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the transport's error, so errors.As finds *transport.Error too.
 func (e *Error) Unwrap() error {

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -83,6 +84,24 @@ func (e *Error) WriteStatusLine(b *strings.Builder) {
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
 
+// Format prints the safe line under every verb and flag. Without it %d, %t
+// and the like print the fields, Header included (a redirect's Location
+// with its query), and they do so even when the error is a field of
+// another value.
+func (e *Error) Format(f fmt.State, verb rune) { FormatText(f, verb, e.Error()) }
+
+// FormatText writes text, an error's safe line, as fmt formats a string
+// under verb and f's flags; %#v writes it as it is, as GoString does. Every
+// error type that holds more than its line implements fmt.Formatter with
+// it, so no verb reaches its fields.
+func FormatText(f fmt.State, verb rune, text string) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, text)
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), text)
+}
+
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
@@ -126,6 +145,11 @@ func (e *NetworkError) Error() string {
 
 // GoString makes %#v print the same safe line.
 func (e *NetworkError) GoString() string { return e.Error() }
+
+// Format prints the safe line under every verb and flag: %d, %t and the
+// like would otherwise print the fields, the client's secrets and the
+// cause's full URL among them.
+func (e *NetworkError) Format(f fmt.State, verb rune) { FormatText(f, verb, e.Error()) }
 
 // Unwrap returns the cause.
 func (e *NetworkError) Unwrap() error { return e.Err }
