@@ -13,6 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// hangGuard only stops a test that hangs: reading 20 MiB under the race
+// detector on a busy machine takes seconds.
+const hangGuard = 60 * time.Second
+
 func newTestServer(t *testing.T) *Server {
 	s := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusCreated, map[string]string{"id": "p1", "note": "<ok>"})
@@ -24,7 +28,7 @@ func newTestServer(t *testing.T) *Server {
 func post(t *testing.T, s *Server, path string) (*http.Response, []byte, error) {
 	t.Helper()
 	req, _ := http.NewRequestWithContext(context.Background(), "POST", s.URL+path, strings.NewReader(`{}`))
-	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: hangGuard}).Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,7 +133,7 @@ func TestEchoRepeatsWhatItReceivedBeforeTheHandler(t *testing.T) {
 	s.FailNext(1, Fault{Kind: Echo, Status: 422})
 	req, _ := http.NewRequestWithContext(context.Background(), "POST", s.URL+"/pay?x=1", strings.NewReader(`{"card_number":"4509953566233704"}`))
 	req.Header.Set("Authorization", "Bearer tok-123")
-	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: hangGuard}).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var got struct {
