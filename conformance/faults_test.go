@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -50,12 +51,21 @@ type call struct {
 	// effects counts what the call created on the simulator (payments,
 	// refunds, sessions); nil means "requests the handler acted on".
 	effects func() int
+	// withID runs the call with id in place of the string id it puts in
+	// the request path (each such id in turn, errors joined, when it takes
+	// more than one); nil for calls that put no string id in a path.
+	withID func(ctx context.Context, id string) error
 }
 
 // env is one provider, freshly set up, with its calls ready to run.
 type env struct {
 	srv   *sim.Server
 	calls []call
+	// client is the provider client the calls use.
+	client any
+	// secrets are what no error may show: the credentials the client was
+	// configured with and the card data its calls send.
+	secrets []string
 }
 
 // providerSuite sets up a fresh simulator and client for one provider. hc is
@@ -63,6 +73,8 @@ type env struct {
 type providerSuite struct {
 	name  string
 	setup func(t *testing.T, hc *http.Client) env
+	// invalid returns the Field of err's provider ValidationError.
+	invalid func(err error) (field string, ok bool)
 }
 
 // faultCase is one way the network or the provider can fail.
@@ -77,6 +89,9 @@ type faultCase struct {
 	dial bool
 	// alwaysSafe: nothing reached the provider, so every call may repeat.
 	alwaysSafe bool
+	// redirect: the fault's answer is a redirect to a thief server started
+	// for the run; its Location is filled in then.
+	redirect bool
 }
 
 var faultCases = []faultCase{
@@ -95,7 +110,15 @@ var faultCases = []faultCase{
 	{name: "HTML 502", fault: sim.Fault{Kind: sim.HTMLPage}, retryable: true, beforeAct: true},
 	{name: "empty 200", fault: sim.Fault{Kind: sim.EmptyBody}},
 	{name: "20 MiB", fault: sim.Fault{Kind: sim.HugeBody}},
+	// No provider API redirects: a redirect is an error, never followed and
+	// never repeated, whether the provider acted or not.
+	{name: "307 before", fault: sim.Fault{Kind: sim.Status, Status: 307}, beforeAct: true, redirect: true},
+	{name: "302 after", fault: sim.Fault{Kind: sim.StatusAfter, Status: 302}, redirect: true},
 }
+
+// thiefQuery is what a redirect's target carries in its query: it must not
+// reach an error.
+const thiefQuery = "card=4509953566233704"
 
 // outcome is one cell of the printed matrix.
 type outcome struct {
@@ -172,6 +195,12 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 	if count == nil {
 		count = func() int { return e.srv.HandledPrefix(cl.method, cl.path) }
 	}
+	var stolen atomic.Int32
+	if fc.redirect {
+		thief := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { stolen.Add(1) }))
+		defer thief.Close()
+		f.Header = http.Header{"Location": {thief.URL + "/collect?" + thiefQuery}}
+	}
 	before := count()
 	switch {
 	case fc.dial:
@@ -235,6 +264,9 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 	if fc.name == "20 MiB" {
 		assert.ErrorIs(t, err, transport.ErrResponseTooLarge)
 	}
+	if fc.redirect {
+		checkRedirect(t, err, o.acted, int(stolen.Load()), fc.beforeAct)
+	}
 	return o
 }
 
@@ -291,6 +323,27 @@ func (c cancelOnClose) Close() error {
 	err := c.ReadCloser.Close()
 	c.cancel()
 	return err
+}
+
+// checkRedirect: a refused redirect is a typed error after one attempt,
+// nothing reached the target, and the target's query is in no error text.
+func checkRedirect(t *testing.T, err error, acted, stolen int, beforeAct bool) {
+	t.Helper()
+	assert.ErrorIs(t, err, transport.ErrRedirect)
+	assert.Zero(t, stolen, "a request reached the redirect's target")
+	if beforeAct {
+		assert.Zero(t, acted, "the simulator acted on a request it redirected")
+	} else {
+		assert.LessOrEqual(t, acted, 1, "the call took effect more than once")
+	}
+	var apiErr *transport.Error
+	if assert.ErrorAs(t, err, &apiErr) {
+		assert.Equal(t, 1, apiErr.Attempts, "a redirect is never repeated")
+	}
+	if err != nil {
+		assert.Empty(t, secretsShown([]any{err, apiErr}, "", []string{thiefQuery, "4509953566233704"}),
+			"the redirect target's query is in the error under some fmt verb")
+	}
 }
 
 func closedAddr(t *testing.T) string {

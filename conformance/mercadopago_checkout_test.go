@@ -40,6 +40,7 @@ func mercadopagoCheckoutCalls(t *testing.T, srv *mercadopagotest.Server, c, setu
 	get := func(name, path string, run func(context.Context) error) call {
 		return call{name: name, method: "GET", path: path, repeatable: true, run: run}
 	}
+	withID := func(cl call, f func(context.Context, string) error) call { cl.withID = f; return cl }
 	return []call{
 		get("PaymentMethods.List", "/v1/payment_methods", func(ctx context.Context) error { _, err := c.PaymentMethods.List(ctx); return err }),
 		get("PaymentMethods.Installments", "/v1/payment_methods/installments", func(ctx context.Context) error {
@@ -58,17 +59,23 @@ func mercadopagoCheckoutCalls(t *testing.T, srv *mercadopagotest.Server, c, setu
 					ExpirationMonth: 11, ExpirationYear: time.Now().Year() + 2, Cardholder: &mercadopago.Cardholder{Name: "APRO"}})
 				return err
 			}},
-		get("CardTokens.Get", "/v1/card_tokens/"+tok.ID, func(ctx context.Context) error { _, err := c.CardTokens.Get(ctx, tok.ID); return err }),
+		withID(get("CardTokens.Get", "/v1/card_tokens/"+tok.ID, func(ctx context.Context) error { _, err := c.CardTokens.Get(ctx, tok.ID); return err }),
+			func(ctx context.Context, id string) error { _, err := c.CardTokens.Get(ctx, id); return err }),
 		{name: "Preferences.Create", method: "POST", path: "/checkout/preferences", repeatable: true, keyed: true, effects: srv.PreferenceCount,
 			run: func(ctx context.Context) error {
 				_, err := c.Preferences.Create(ctx, &mercadopago.PreferenceRequest{
 					Items: []mercadopago.PreferenceItem{{Title: "Tea", Quantity: 2, UnitPrice: money.MustParse("1500.50")}}})
 				return err
 			}},
-		get("Preferences.Get", prefPath, func(ctx context.Context) error { _, err := c.Preferences.Get(ctx, pref.ID); return err }),
+		withID(get("Preferences.Get", prefPath, func(ctx context.Context) error { _, err := c.Preferences.Get(ctx, pref.ID); return err }),
+			func(ctx context.Context, id string) error { _, err := c.Preferences.Get(ctx, id); return err }),
 		{name: "Preferences.Update", method: "PUT", path: prefPath, repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.Preferences.Update(ctx, pref.ID, &mercadopago.PreferenceRequest{StatementDescriptor: "TEA"})
+				return err
+			},
+			withID: func(ctx context.Context, id string) error {
+				_, err := c.Preferences.Update(ctx, id, &mercadopago.PreferenceRequest{StatementDescriptor: "TEA"})
 				return err
 			}},
 		get("Preferences.SearchPage", "/checkout/preferences/search", func(ctx context.Context) error {

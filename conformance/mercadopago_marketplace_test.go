@@ -57,26 +57,32 @@ func mercadopagoOrders(t *testing.T, srv *mercadopagotest.Server, setup *mercado
 		return p
 	}
 	return func(c *mercadopago.Client) []call {
+		refund := func(ctx context.Context, id string) error {
+			_, err := c.Orders.Refund(ctx, id, &mercadopago.OrderRefundRequest{Transactions: []mercadopago.OrderRefundTransaction{
+				{ID: paid.Payment().ID, Amount: money.MustParse("100")}}})
+			return err
+		}
 		return []call{
 			{name: "Orders.Create", method: "POST", path: "/v1/orders", repeatable: true, keyed: true, effects: srv.OrderCount,
 				run: func(ctx context.Context) error { _, err := c.Orders.Create(ctx, fresh); return err }},
 			{name: "Orders.Get", method: "GET", path: path(paid.ID), repeatable: true,
-				run: func(ctx context.Context) error { _, err := c.Orders.Get(ctx, paid.ID); return err }},
+				run:    func(ctx context.Context) error { _, err := c.Orders.Get(ctx, paid.ID); return err },
+				withID: func(ctx context.Context, id string) error { _, err := c.Orders.Get(ctx, id); return err }},
 			{name: "Orders.Process", method: "POST", path: path(toProcess.ID, "process"), repeatable: true, keyed: true,
 				effects: status(toProcess.ID, mercadopago.OrderProcessed),
-				run:     func(ctx context.Context) error { _, err := c.Orders.Process(ctx, toProcess.ID); return err }},
+				run:     func(ctx context.Context) error { _, err := c.Orders.Process(ctx, toProcess.ID); return err },
+				withID:  func(ctx context.Context, id string) error { _, err := c.Orders.Process(ctx, id); return err }},
 			{name: "Orders.Capture", method: "POST", path: path(toCapture.ID, "capture"), repeatable: true, keyed: true,
 				effects: status(toCapture.ID, mercadopago.OrderProcessed),
-				run:     func(ctx context.Context) error { _, err := c.Orders.Capture(ctx, toCapture.ID); return err }},
+				run:     func(ctx context.Context) error { _, err := c.Orders.Capture(ctx, toCapture.ID); return err },
+				withID:  func(ctx context.Context, id string) error { _, err := c.Orders.Capture(ctx, id); return err }},
 			{name: "Orders.Cancel", method: "POST", path: path(toCancel.ID, "cancel"), repeatable: true, keyed: true,
 				effects: status(toCancel.ID, mercadopago.OrderCanceled),
-				run:     func(ctx context.Context) error { _, err := c.Orders.Cancel(ctx, toCancel.ID); return err }},
+				run:     func(ctx context.Context) error { _, err := c.Orders.Cancel(ctx, toCancel.ID); return err },
+				withID:  func(ctx context.Context, id string) error { _, err := c.Orders.Cancel(ctx, id); return err }},
 			{name: "Orders.Refund", method: "POST", path: path(paid.ID, "refund"), repeatable: true, keyed: true, effects: refunds,
-				run: func(ctx context.Context) error {
-					_, err := c.Orders.Refund(ctx, paid.ID, &mercadopago.OrderRefundRequest{Transactions: []mercadopago.OrderRefundTransaction{
-						{ID: paid.Payment().ID, Amount: money.MustParse("100")}}})
-					return err
-				}},
+				run:    func(ctx context.Context) error { return refund(ctx, paid.ID) },
+				withID: refund},
 		}
 	}
 }
@@ -191,30 +197,60 @@ func mercadopagoSubscriptions(t *testing.T, srv *mercadopagotest.Server, c, setu
 	require.NoError(t, err)
 	cbID, err := srv.Chargeback(toDispute.ID)
 	require.NoError(t, err)
+	paused, err := setup.Subscriptions.Create(bg, &mercadopago.SubscriptionRequest{PreapprovalPlanID: plan.ID, PayerEmail: "paused@example.com", CardTokenID: card()})
+	require.NoError(t, err)
+	_, err = setup.Subscriptions.Pause(bg, paused.ID)
+	require.NoError(t, err)
+	subPath := "/preapproval/" + sub.ID
 	return []call{
 		{name: "Plans.Create", method: "POST", path: "/preapproval_plan", repeatable: true, keyed: true, effects: srv.PlanCount,
 			run: func(ctx context.Context) error { _, err := c.Plans.Create(ctx, planReq()); return err }},
 		{name: "Plans.Get", method: "GET", path: "/preapproval_plan/" + plan.ID, repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Plans.Get(ctx, plan.ID); return err }},
+			run:    func(ctx context.Context) error { _, err := c.Plans.Get(ctx, plan.ID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Plans.Get(ctx, id); return err }},
 		{name: "Plans.Update", method: "PUT", path: "/preapproval_plan/" + plan.ID, repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.Plans.Update(ctx, plan.ID, &mercadopago.PlanRequest{Reason: "Yoga classes (new)"})
+				return err
+			},
+			withID: func(ctx context.Context, id string) error {
+				_, err := c.Plans.Update(ctx, id, &mercadopago.PlanRequest{Reason: "Yoga classes (new)"})
 				return err
 			}},
 		{name: "Plans.SearchPage", method: "GET", path: "/preapproval_plan/search", repeatable: true,
 			run: func(ctx context.Context) error { _, err := c.Plans.SearchPage(ctx, nil); return err }},
 		{name: "Subscriptions.Create", method: "POST", path: "/preapproval", repeatable: true, keyed: true, effects: srv.SubscriptionCount,
 			run: func(ctx context.Context) error { _, err := c.Subscriptions.Create(ctx, fresh); return err }},
-		{name: "Subscriptions.Get", method: "GET", path: "/preapproval/" + sub.ID, repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Subscriptions.Get(ctx, sub.ID); return err }},
-		{name: "Subscriptions.Pause", method: "PUT", path: "/preapproval/" + sub.ID, repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Subscriptions.Pause(ctx, sub.ID); return err }},
+		{name: "Subscriptions.Get", method: "GET", path: subPath, repeatable: true,
+			run:    func(ctx context.Context) error { _, err := c.Subscriptions.Get(ctx, sub.ID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Subscriptions.Get(ctx, id); return err }},
+		{name: "Subscriptions.Pause", method: "PUT", path: subPath, repeatable: true,
+			run:    func(ctx context.Context) error { _, err := c.Subscriptions.Pause(ctx, sub.ID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Subscriptions.Pause(ctx, id); return err }},
+		{name: "Subscriptions.Update", method: "PUT", path: subPath, repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.Subscriptions.Update(ctx, sub.ID, &mercadopago.SubscriptionUpdate{Reason: "Yoga (evenings)"})
+				return err
+			},
+			withID: func(ctx context.Context, id string) error {
+				_, err := c.Subscriptions.Update(ctx, id, &mercadopago.SubscriptionUpdate{Reason: "Yoga (evenings)"})
+				return err
+			}},
+		// Cancelling again is refused by the simulator, but a repeat carries
+		// the first attempt's idempotency key and gets its answer back.
+		{name: "Subscriptions.Cancel", method: "PUT", path: subPath, repeatable: true,
+			run:    func(ctx context.Context) error { _, err := c.Subscriptions.Cancel(ctx, sub.ID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Subscriptions.Cancel(ctx, id); return err }},
+		{name: "Subscriptions.Resume", method: "PUT", path: "/preapproval/" + paused.ID, repeatable: true,
+			run:    func(ctx context.Context) error { _, err := c.Subscriptions.Resume(ctx, paused.ID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Subscriptions.Resume(ctx, id); return err }},
 		{name: "Subscriptions.SearchPage", method: "GET", path: "/preapproval/search", repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.Subscriptions.SearchPage(ctx, &mercadopago.SubscriptionSearch{PreapprovalPlanID: plan.ID})
 				return err
 			}},
 		{name: "Chargebacks.Get", method: "GET", path: "/v1/chargebacks/" + cbID, repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Chargebacks.Get(ctx, cbID); return err }},
+			run:    func(ctx context.Context) error { _, err := c.Chargebacks.Get(ctx, cbID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Chargebacks.Get(ctx, id); return err }},
 	}
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,10 +22,22 @@ import (
 )
 
 var providerSuites = []providerSuite{
-	{name: "mercadopago", setup: mercadopagoSuite},
-	{name: "finrota", setup: finrotaSuite},
-	{name: "fintecture", setup: fintectureSuite},
-	{name: "etpay", setup: etpaySuite},
+	{name: "mercadopago", setup: mercadopagoSuite, invalid: validation(func(v *mercadopago.ValidationError) string { return v.Field })},
+	{name: "finrota", setup: finrotaSuite, invalid: validation(func(v *finrota.ValidationError) string { return v.Field })},
+	{name: "fintecture", setup: fintectureSuite, invalid: validation(func(v *fintecture.ValidationError) string { return v.Field })},
+	{name: "etpay", setup: etpaySuite, invalid: validation(func(v *etpay.ValidationError) string { return v.Field })},
+}
+
+// validation makes a providerSuite.invalid for the provider's
+// ValidationError type V.
+func validation[V error](field func(V) string) func(error) (string, bool) {
+	return func(err error) (string, bool) {
+		var v V
+		if !errors.As(err, &v) {
+			return "", false
+		}
+		return field(v), true
+	}
 }
 
 var bg = context.Background()
@@ -66,36 +79,39 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 	orders := mercadopagoOrders(t, srv, setupClient, card)
 	oauth := mercadopagoOAuth(t, srv, c, setupClient)
 	subs := mercadopagoSubscriptions(t, srv, c, setupClient, card)
-	return env{srv: srv.Server, calls: append(append(append([]call{
-		{name: "Payments.Create", method: "POST", path: "/v1/payments", repeatable: true, keyed: true, effects: srv.PaymentCount,
-			run: func(ctx context.Context) error {
-				_, err := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.MustParse("1500.50"),
-					Token: newToken, Installments: mercadopago.Ptr(1), Payer: &mercadopago.PaymentPayer{Email: "payer@example.com"}})
-				return err
-			}},
-		{name: "Payments.Get", method: "GET", path: idPath(paid.ID), repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Payments.Get(ctx, paid.ID); return err }},
-		{name: "Payments.SearchPage", method: "GET", path: "/v1/payments/search", repeatable: true,
-			run: func(ctx context.Context) error {
-				_, err := c.Payments.SearchPage(ctx, &mercadopago.PaymentSearch{Limit: 2})
-				return err
-			}},
-		// PUT is idempotent: capturing or cancelling twice changes nothing more.
-		{name: "Payments.Capture", method: "PUT", path: idPath(authorized.ID), repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Payments.Capture(ctx, authorized.ID, nil); return err }},
-		{name: "Payments.Cancel", method: "PUT", path: idPath(toCancel.ID), repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Payments.Cancel(ctx, toCancel.ID); return err }},
-		{name: "Refunds.Create", method: "POST", path: idPath(paid.ID) + "/refunds", repeatable: true, keyed: true, effects: refunds,
-			run: func(ctx context.Context) error {
-				_, err := c.Refunds.Create(ctx, paid.ID, &mercadopago.RefundRequest{Amount: money.MustParse("100")})
-				return err
-			}},
-		{name: "Customers.Create", method: "POST", path: "/v1/customers", repeatable: true, keyed: true, effects: customers,
-			run: func(ctx context.Context) error {
-				_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
-				return err
-			}},
-	}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(oauth, subs...)...)}
+	return env{srv: srv.Server, client: c, secrets: []string{mercadopagotest.DefaultAccessToken, mercadopagotest.DefaultClientSecret,
+		mercadopagotest.CardMastercard, mercadopagotest.CardVisa, mercadopagotest.CardAmex, `"security_code":"123"`},
+		calls: append(append(append([]call{
+			{name: "Payments.Create", method: "POST", path: "/v1/payments", repeatable: true, keyed: true, effects: srv.PaymentCount,
+				run: func(ctx context.Context) error {
+					_, err := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.MustParse("1500.50"),
+						Token: newToken, Installments: mercadopago.Ptr(1), Payer: &mercadopago.PaymentPayer{Email: "payer@example.com"}})
+					return err
+				}},
+			{name: "Payments.Get", method: "GET", path: idPath(paid.ID), repeatable: true,
+				run: func(ctx context.Context) error { _, err := c.Payments.Get(ctx, paid.ID); return err }},
+			{name: "Payments.SearchPage", method: "GET", path: "/v1/payments/search", repeatable: true,
+				run: func(ctx context.Context) error {
+					_, err := c.Payments.SearchPage(ctx, &mercadopago.PaymentSearch{Limit: 2})
+					return err
+				}},
+			// PUT is idempotent: capturing or cancelling twice changes nothing more.
+			{name: "Payments.Capture", method: "PUT", path: idPath(authorized.ID), repeatable: true,
+				run: func(ctx context.Context) error { _, err := c.Payments.Capture(ctx, authorized.ID, nil); return err }},
+			{name: "Payments.Cancel", method: "PUT", path: idPath(toCancel.ID), repeatable: true,
+				run: func(ctx context.Context) error { _, err := c.Payments.Cancel(ctx, toCancel.ID); return err }},
+			{name: "Refunds.Create", method: "POST", path: idPath(paid.ID) + "/refunds", repeatable: true, keyed: true, effects: refunds,
+				run: func(ctx context.Context) error {
+					_, err := c.Refunds.Create(ctx, paid.ID, &mercadopago.RefundRequest{Amount: money.MustParse("100")})
+					return err
+				}},
+			{name: "Customers.Create", method: "POST", path: "/v1/customers", repeatable: true, keyed: true, effects: customers,
+				run: func(ctx context.Context) error {
+					_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
+					return err
+				}},
+		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(oauth, subs...),
+			mercadopagoCustomers(t, srv, c, setupClient)...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client) env {
@@ -127,7 +143,14 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 	}
 	refundRef, cancelRef := reference(toRefund), reference(toCancel)
 	pt := prepare(c, "750.25") // also warms c's access token
-	return env{srv: srv.Server, calls: []call{
+	cold, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	require.NoError(t, err)
+	creds := srv.Credentials()
+	return env{srv: srv.Server, client: c, secrets: []string{creds.APIKey, creds.SecretKey, "4155650100416111"}, calls: []call{
+		// A client's first call fetches its access token with the key pair
+		// in the body; asking twice charges nothing.
+		{name: "token", method: "POST", path: "/auth/api/token/connect", repeatable: true,
+			run: func(ctx context.Context) error { _, err := cold.Widget.CreateToken(ctx); return err }},
 		{name: "Widget.CreateToken", method: "GET", path: "/b2c/widget/token", repeatable: true,
 			run: func(ctx context.Context) error { _, err := c.Widget.CreateToken(ctx); return err }},
 		{name: "Widget.Pay", method: "POST", path: "/b2c/widget/payment",
@@ -194,7 +217,8 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 	_, err = c.Token(bg) // warm the token so faults hit the call itself
 	require.NoError(t, err)
 	payPath := func(id string) string { return "/pis/v2/payments/" + url.PathEscape(id) }
-	return env{srv: srv.Server, calls: []call{
+	creds := srv.Credentials()
+	return env{srv: srv.Server, client: c, secrets: append([]string{creds.AppSecret}, pemSecretLines(creds.PrivateKey)...), calls: []call{
 		{name: "token", method: "POST", path: "/oauth/accesstoken", repeatable: true,
 			run: func(ctx context.Context) error { _, err := fresh.Token(ctx); return err }},
 		{name: "PIS.Connect", method: "POST", path: "/pis/v2/connect", effects: srv.Sessions,
@@ -204,16 +228,19 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 				return err
 			}},
 		{name: "PIS.GetPayment", method: "GET", path: payPath(paid.SessionID), repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.PIS.GetPayment(ctx, paid.SessionID); return err }},
+			run:    func(ctx context.Context) error { _, err := c.PIS.GetPayment(ctx, paid.SessionID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.PIS.GetPayment(ctx, id); return err }},
 		{name: "PIS.CancelPayment", method: "PATCH", path: payPath(open.SessionID),
-			run: func(ctx context.Context) error { _, err := c.PIS.CancelPayment(ctx, open.SessionID); return err }},
+			run:    func(ctx context.Context) error { _, err := c.PIS.CancelPayment(ctx, open.SessionID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.PIS.CancelPayment(ctx, id); return err }},
 		{name: "PIS.Refund", method: "POST", path: "/pis/v2/refund",
 			run: func(ctx context.Context) error {
 				_, err := c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: paid.SessionID, Amount: money.MustParse("10.00"), Communication: "refund"})
 				return err
 			}},
 		{name: "PIS.GetRefund", method: "GET", path: payPath(refund.SessionID), repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.PIS.GetRefund(ctx, refund.SessionID); return err }},
+			run:    func(ctx context.Context) error { _, err := c.PIS.GetRefund(ctx, refund.SessionID); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.PIS.GetRefund(ctx, id); return err }},
 		{name: "PIS.RequestToPay", method: "POST", path: "/pis/v2/request-to-pay", effects: srv.Sessions,
 			run: func(ctx context.Context) error {
 				_, err := c.PIS.RequestToPay(ctx, &fintecture.RequestToPayRequest{Amount: money.MustParse("230.79"), Currency: "EUR",
@@ -239,14 +266,16 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 				return nil
 			}},
 		{name: "PIS.GetSettlement", method: "GET", path: "/pis/v2/settlements/" + settlementID, repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.PIS.GetSettlement(ctx, settlementID, true); return err }},
+			run:    func(ctx context.Context) error { _, err := c.PIS.GetSettlement(ctx, settlementID, true); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.PIS.GetSettlement(ctx, id, true); return err }},
 		{name: "Providers.List", method: "GET", path: "/res/v1/providers", repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.Providers.List(ctx, &fintecture.ProviderQuery{Country: "FR"})
 				return err
 			}},
 		{name: "Providers.Get", method: "GET", path: "/res/v1/providers/cmcifrpp", repeatable: true,
-			run: func(ctx context.Context) error { _, err := c.Providers.Get(ctx, "cmcifrpp"); return err }},
+			run:    func(ctx context.Context) error { _, err := c.Providers.Get(ctx, "cmcifrpp"); return err },
+			withID: func(ctx context.Context, id string) error { _, err := c.Providers.Get(ctx, id); return err }},
 	}}
 }
 
@@ -263,7 +292,8 @@ func etpaySuite(t *testing.T, hc *http.Client) env {
 	require.NoError(t, err)
 	api, err := url.Parse(srv.APIURL())
 	require.NoError(t, err)
-	return env{srv: srv.Server, calls: []call{
+	creds := srv.Credentials()
+	return env{srv: srv.Server, client: c, secrets: []string{creds.MerchantAPIToken, creds.MerchantCode}, calls: []call{
 		{name: "Sessions.Create", method: "POST", path: api.Path + "/session/initialize",
 			run: func(ctx context.Context) error {
 				_, err := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700105", Amount: 15990})

@@ -66,9 +66,7 @@ func TestValuesHoldingSecretsPrintNone(t *testing.T) {
 		"credentials": &Credentials{MerchantCode: testCode, MerchantAPIToken: testAPIKey},
 		"client":      c,
 		"session":     &Session{Token: "Wm9kNEJ2c2VzczEyMw", SignatureToken: testSigning, RedirectURL: testPMT + "/session/x"},
-		"verifier": NewNotificationVerifier(func(context.Context, string) (string, error) {
-			return testSigning, nil
-		}),
+		"verifier":    mustVerifier(t, func(context.Context, string) (string, error) { return testSigning, nil }),
 	} {
 		t.Run(name, func(t *testing.T) { leaktest.Check(t, v, secrets...) })
 	}

@@ -41,4 +41,10 @@ const (
 	EmptyBody = sim.EmptyBody
 	// HugeBody lets the simulator act, then answers 200 with 20 MiB.
 	HugeBody = sim.HugeBody
+	// Echo plays a hostile or broken provider before the simulator acts: it
+	// answers Fault.Status (400 when zero) with an error body that repeats
+	// the request's Authorization credential (without "Bearer" or "Basic"),
+	// its method and URI, and its body (card data, client secrets, API keys),
+	// to prove none of them reaches an error or a log line.
+	Echo = sim.Echo
 )

@@ -49,12 +49,20 @@ const (
 	EmptyBody
 	// HugeBody runs the handler, then answers 200 with a 20 MiB body.
 	HugeBody
+	// Echo plays a hostile or broken server that repeats what it received:
+	// before the handler runs it answers Fault.Status (400 when zero) with a
+	// JSON error whose text fields ("message", "error", "code", "detail",
+	// "errors", "echo") carry the Authorization credential without its
+	// scheme word, the method and request URI, and the request body as a
+	// string. Only the client's own list of secrets can keep them out of
+	// its errors: no "Bearer" or "Basic" word, no JSON key next to a value.
+	Echo
 )
 
 // String names the fault for test tables.
 func (k FaultKind) String() string {
 	return [...]string{"status", "status after handling", "delay", "drop before handling", "reset after handling",
-		"truncated body", "HTML error page", "empty body", "20 MiB body"}[k]
+		"truncated body", "HTML error page", "empty body", "20 MiB body", "echo"}[k]
 }
 
 // Fault is one injected failure.
@@ -181,6 +189,9 @@ func (s *Server) wrap(h http.Handler) http.Handler {
 		case DropBefore:
 			hijackClose(w, false)
 			return
+		case Echo:
+			writeEcho(w, r, f.Status)
+			return
 		case Delay:
 			// net/http notices a client that gives up (r.Context ends) only
 			// once the request body has been read: read it now, and hand it
@@ -248,6 +259,23 @@ func writeFault(w http.ResponseWriter, f Fault) {
 	}
 	w.WriteHeader(f.Status)
 	_, _ = io.WriteString(w, f.Body)
+}
+
+// writeEcho answers status (400 when zero) with what r carried; see Echo.
+func writeEcho(w http.ResponseWriter, r *http.Request, status int) {
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	cred := r.Header.Get("Authorization")
+	if _, after, ok := strings.Cut(cred, " "); ok {
+		cred = after
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, MaxRequestBody))
+	said := "rejected " + cred + " for " + r.Method + " " + r.URL.RequestURI() + ": " + string(body)
+	WriteJSON(w, status, map[string]any{
+		"message": said, "error": cred, "code": cred, "detail": said, "echo": string(body),
+		"errors": []map[string]string{{"code": cred, "title": said, "message": said, "detail": said}},
+	})
 }
 
 func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter, error) {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -157,4 +158,33 @@ func TestReadJSONLimits(t *testing.T) {
 	assert.ErrorContains(t, ReadJSON(r, &v), "not valid JSON")
 	r, _ = http.NewRequest("POST", "/", strings.NewReader(strings.Repeat(" ", MaxRequestBody+1)))
 	assert.ErrorContains(t, ReadJSON(r, &v), "over")
+}
+
+func TestEchoRepeatsWhatItReceivedBeforeTheHandler(t *testing.T) {
+	s := newTestServer(t)
+	s.FailNext(1, Fault{Kind: Echo})
+	s.FailNext(1, Fault{Kind: Echo, Status: 422})
+	req, _ := http.NewRequestWithContext(context.Background(), "POST", s.URL+"/pay?x=1", strings.NewReader(`{"card_number":"4509953566233704"}`))
+	req.Header.Set("Authorization", "Bearer tok-123")
+	resp, err := (&http.Client{Timeout: hangGuard}).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var got struct {
+		Message, Error, Code, Detail, Echo string
+		Errors                             []map[string]string
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	assert.Equal(t, 400, resp.StatusCode)
+	assert.Equal(t, `rejected tok-123 for POST /pay?x=1: {"card_number":"4509953566233704"}`, got.Message)
+	assert.Equal(t, "tok-123", got.Error)
+	assert.Equal(t, "tok-123", got.Code)
+	assert.Equal(t, got.Message, got.Detail)
+	assert.Equal(t, `{"card_number":"4509953566233704"}`, got.Echo)
+	require.Len(t, got.Errors, 1)
+	assert.Equal(t, got.Message, got.Errors[0]["message"])
+	resp, _, err = post(t, s, "/pay")
+	require.NoError(t, err)
+	assert.Equal(t, 422, resp.StatusCode)
+	assert.Equal(t, 0, s.Handled("POST", "/pay"), "the handler never ran")
+	assert.Equal(t, "echo", Echo.String())
 }

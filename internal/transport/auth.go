@@ -50,6 +50,20 @@ func (s staticHeader) GoString() string { return s.String() }
 
 func (s staticHeader) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
+// staticCredential returns the credential a fixed header sends, without its
+// scheme word: Basic's base64 of "user:password" is in no Secrets list, and
+// a server that echoes it leaves no "Basic" word for Redact to find.
+func staticCredential(a Authenticator) []string {
+	s, ok := a.(staticHeader)
+	if !ok {
+		return nil
+	}
+	if _, cred, ok := strings.Cut(s.value, " "); ok {
+		return []string{cred}
+	}
+	return []string{s.value}
+}
+
 // Bearer authenticates with a fixed "Authorization: Bearer <token>".
 func Bearer(token string) Authenticator {
 	return staticHeader{name: "Authorization", value: "Bearer " + token}

@@ -204,7 +204,7 @@ func New(cfg Config) (*Client, error) {
 	if len(c.reqIDHdrs) == 0 {
 		c.reqIDHdrs = []string{"X-Request-Id"}
 	}
-	initial := slices.Clip(slices.DeleteFunc(slices.Clone(cfg.Secrets), tooShortSecret))
+	initial := slices.Clip(slices.DeleteFunc(append(slices.Clone(cfg.Secrets), staticCredential(cfg.Auth)...), tooShortSecret))
 	c.secrets.Store(&initial)
 	c.nfixed = len(initial)
 	return c, nil

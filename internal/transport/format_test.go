@@ -145,7 +145,7 @@ func TestValuesHoldingSecretsPrintNone(t *testing.T) {
 		"request": &Request{Method: "POST", Path: Path("v1", "card_tokens", fmtCardToken), Secrets: []string{fmtCardToken},
 			JSON: map[string]string{"card_number": fmtPAN}, Auth: Bearer(fmtToken), Header: http.Header{"X-Api-Key": {fmtAPIKey}}},
 		"config": &Config{Provider: "test", BaseURL: testBase, Auth: Basic("user", fmtAPIKey), Secrets: []string{fmtToken},
-			DecodeError: func(base *Error, _ []byte) error { return base }},
+			DecodeError: func(base *Error, _ []byte, _ []string) error { return base }},
 		"response": &Response{Meta: Meta{StatusCode: 200}, Header: http.Header{"Set-Cookie": {fmtAPIKey}},
 			Body: []byte(`{"access_token":"` + fmtToken + `","card":"` + fmtPAN + `"}`)},
 		"token":  Token{Value: fmtToken},
