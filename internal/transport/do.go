@@ -74,7 +74,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 				return nil, se.err
 			}
 			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key,
-				Attempts: attempt, Sends: sends, Err: res.err, secrets: c.secretsOf(p)}
+				Attempts: attempt, Sends: sends, Err: res.err, secrets: ptr(c.secretsOf(p))}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, c.ctxError(ctxErr, nerr)
 			}
@@ -442,3 +442,5 @@ func (c *Client) log(ctx context.Context, p *prepared, attempt int, started time
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "paykit http attempt", attrs...)
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -112,7 +112,9 @@ type NetworkError struct {
 	// Err is the cause from net/http.
 	Err error
 
-	secrets []string // scrubbed from Err's text (it quotes the URL)
+	// secrets sits behind a pointer: fmt reaches a wrapped error's fields by
+	// reflection, and prints a pointer there as an address.
+	secrets *[]string // scrubbed from Err's text (it quotes the URL)
 }
 
 // Error describes the failure and whether the request may have been acted on.
@@ -121,7 +123,14 @@ func (e *NetworkError) Error() string {
 	if e.MayHaveReachedServer {
 		where = "request may have reached the server"
 	}
-	return fmt.Sprintf("%s %s: %s (%s)", e.Method, e.Path, redactString(e.Err.Error(), e.secrets), where)
+	return fmt.Sprintf("%s %s: %s (%s)", e.Method, e.Path, redactString(e.Err.Error(), e.secretList()), where)
+}
+
+func (e *NetworkError) secretList() []string {
+	if e.secrets == nil {
+		return nil
+	}
+	return *e.secrets
 }
 
 // GoString makes %#v print the same safe line.
