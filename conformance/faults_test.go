@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -27,13 +28,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// clientTimeout is the HTTP timeout of the clients in the "timeout" case,
-// which holds a request three times as long; the other cases allow
-// slowTimeout, enough to read 10 MiB under the race detector.
-const (
-	clientTimeout = 400 * time.Millisecond
-	slowTimeout   = 10 * time.Second
-)
+// hangGuard bounds every request and call only so that a stuck one fails
+// instead of hanging the suite. Nothing else in these tests is timed: on a
+// busy 2-core machine under -race, reading 10 MiB or even a plain answer
+// can take seconds, and a tighter bound would turn a slow success into a
+// failure. The "timeout" case gives up on its request when the simulator
+// says it holds it (see giveUp), not after a fixed time.
+const hangGuard = time.Minute
 
 // call is one client call the suite breaks.
 type call struct {
@@ -87,7 +88,9 @@ var faultCases = []faultCase{
 	{name: "refused", dial: true, retryable: true, beforeAct: true, alwaysSafe: true},
 	{name: "drop before", fault: sim.Fault{Kind: sim.DropBefore}, retryable: true, beforeAct: true},
 	{name: "reset after", fault: sim.Fault{Kind: sim.ResetAfter}, retryable: true},
-	{name: "timeout", fault: sim.Fault{Kind: sim.Delay, Delay: 3 * clientTimeout}, retryable: true, beforeAct: true},
+	// The simulator holds the request until the client gives up on it (the
+	// delay is only a hang guard), so it never acts on it.
+	{name: "timeout", fault: sim.Fault{Kind: sim.Delay, Delay: hangGuard}, retryable: true, beforeAct: true},
 	{name: "truncated", fault: sim.Fault{Kind: sim.Truncate}, retryable: true},
 	{name: "HTML 502", fault: sim.Fault{Kind: sim.HTMLPage}, retryable: true, beforeAct: true},
 	{name: "empty 200", fault: sim.Fault{Kind: sim.EmptyBody}},
@@ -121,7 +124,7 @@ func TestFaultMatrix(t *testing.T) {
 			var mu sync.Mutex
 			var order []string
 			for _, fc := range faultCases {
-				probe := ps.setup(t, &http.Client{Timeout: slowTimeout})
+				probe := ps.setup(t, &http.Client{Timeout: hangGuard})
 				for i := range probe.calls {
 					cl := probe.calls[i]
 					t.Run(cl.name+"/"+fc.name, func(t *testing.T) {
@@ -149,11 +152,7 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 	// the way a refused connection does.
 	var refuse atomic.Bool
 	refused := closedAddr(t)
-	timeout := slowTimeout
-	if fc.fault.Kind == sim.Delay {
-		timeout = clientTimeout
-	}
-	hc := &http.Client{Timeout: timeout, Transport: &http.Transport{
+	var rt http.RoundTripper = &http.Transport{
 		DisableKeepAlives: true,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			var d net.Dialer
@@ -162,8 +161,9 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 			}
 			return d.DialContext(ctx, network, addr)
 		},
-	}}
-	e := ps.setup(t, hc)
+	}
+	gu := &giveUp{next: rt}
+	e := ps.setup(t, &http.Client{Timeout: hangGuard, Transport: gu})
 	defer e.srv.Close()
 	cl := e.calls[i]
 	f := fc.fault
@@ -173,9 +173,17 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 		count = func() int { return e.srv.HandledPrefix(cl.method, cl.path) }
 	}
 	before := count()
-	if fc.dial {
+	switch {
+	case fc.dial:
 		refuse.Store(true)
-	} else {
+	case f.Kind == sim.Delay:
+		held := make(chan struct{}, 1)
+		f.Held = held
+		stop := make(chan struct{})
+		defer close(stop)
+		gu.onHeld(held, stop)
+		e.srv.FailNext(1, f)
+	default:
 		e.srv.FailNext(1, f)
 	}
 
@@ -186,7 +194,7 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 				t.Fatalf("panic: %v", p)
 			}
 		}()
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*hangGuard)
 		defer cancel()
 		err = cl.run(ctx)
 	}()
@@ -228,6 +236,61 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 		assert.ErrorIs(t, err, transport.ErrResponseTooLarge)
 	}
 	return o
+}
+
+// giveUp is the client side of the "timeout" case: it abandons the request
+// in flight once the simulator reports that it holds it, as an http.Client
+// Timeout would, but only then, however slow the machine. A fixed timeout
+// cannot promise that on a busy machine: it may fire while the request is
+// still being dialled, or before the simulator has taken the fault (so the
+// retry meets it instead), and every other request of the call (a token
+// fetch, the retries) would have to beat it too. A call sends its requests
+// one at a time, so the request in flight is the one held.
+type giveUp struct {
+	next http.RoundTripper
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // ends the request in flight
+}
+
+func (g *giveUp) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(r.Context())
+	g.mu.Lock()
+	g.cancel = cancel
+	g.mu.Unlock()
+	resp, err := g.next.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// onHeld abandons the request in flight when held receives, unless stop
+// closes first.
+func (g *giveUp) onHeld(held, stop <-chan struct{}) {
+	go func() {
+		select {
+		case <-held:
+			g.mu.Lock()
+			g.cancel()
+			g.mu.Unlock()
+		case <-stop:
+		}
+	}()
+}
+
+// cancelOnClose ends a request's context when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 func closedAddr(t *testing.T) string {
