@@ -161,7 +161,7 @@ func TestThreeDSChallenge(t *testing.T) {
 	_, err = srv.CompleteChallenge(ch.CReq, true)
 	assert.Error(t, err, "a creq works once")
 
-	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	wctx, cancel := context.WithTimeout(ctx, hangGuard)
 	defer cancel()
 	require.NoError(t, srv.WaitDeliveries(wctx, 2))
 	n := hook.all()
@@ -310,7 +310,7 @@ func TestCheckoutProRoundTrip(t *testing.T) {
 	assert.Equal(t, p.ID, mo.Payments[1].ID)
 
 	// Notifications: payment.created and the merchant order, both verified.
-	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	wctx, cancel := context.WithTimeout(ctx, hangGuard)
 	defer cancel()
 	require.NoError(t, srv.WaitDeliveries(wctx, 4))
 	var moIDs []int64
