@@ -32,8 +32,11 @@ import (
 
 var q = chromedp.ByQuery
 
-// stepTimeout bounds one call of page.do.
-const stepTimeout = 15 * time.Second
+// stepTimeout bounds one call of page.do, one waitText and one wait for a
+// delivery. It is only a hang guard: a busy 2-core machine running Chromium
+// beside a -race build of the shop can take many seconds over a step that
+// works, so nothing tighter may decide a test.
+const stepTimeout = time.Minute
 
 // page is one browser tab driving the shop.
 type page struct {
@@ -99,7 +102,7 @@ func (p page) waitText(sel, text string) {
 	// Polled from here rather than in the page: the page may be navigating.
 	for deadline := time.Now().Add(stepTimeout); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
 		var ok bool
-		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		ctx, cancel := context.WithDeadline(p.ctx, deadline)
 		err := chromedp.Run(ctx, chromedp.Evaluate(js, &ok))
 		cancel()
 		if err == nil && ok {
@@ -231,7 +234,7 @@ func TestMercadoPagoCard(t *testing.T) {
 	// accepted (200) and changes nothing; one with a bad signature is
 	// refused and changes nothing either.
 	var d *struct{ url, reqID, sig string }
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(stepTimeout)
 	for d == nil && time.Now().Before(deadline) {
 		for _, x := range running.Sims.MercadoPago().Deliveries() {
 			if x.DataID == itoa(pay.ID) && x.StatusCode == http.StatusOK {

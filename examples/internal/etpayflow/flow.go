@@ -19,6 +19,11 @@ import (
 	"github.com/paykit-go/paykit/examples/internal/transcript"
 )
 
+// notificationWait bounds the wait for a simulator's webhook. The
+// delivery is a loopback POST; the bound is only a hang guard, so that a
+// busy machine (the flows run as tests under -race) never misses it.
+const notificationWait = time.Minute
+
 // Env names the variables that switch Run to ETpay's real API.
 var Env = []string{"ETPAY_MERCHANT_CODE", "ETPAY_MERCHANT_API_TOKEN", "ETPAY_API_URL", "ETPAY_PAYMENT_URL"}
 
@@ -67,7 +72,7 @@ func (o *orders) next(ctx context.Context) (*etpay.Notification, error) {
 		return n, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	case <-time.After(5 * time.Second):
+	case <-time.After(notificationWait):
 		return nil, errors.New("etpayflow: no notification arrived")
 	}
 }

@@ -27,6 +27,11 @@ import (
 	"github.com/paykit-go/paykit/money"
 )
 
+// notificationWait bounds the wait for a simulator's webhook. The
+// delivery is a loopback POST; the bound is only a hang guard, so that a
+// busy machine (the flows run as tests under -race) never misses it.
+const notificationWait = time.Minute
+
 // Environment variables that switch the flow to the real sandbox.
 const (
 	EnvAppID       = "FINTECTURE_APP_ID"
@@ -208,7 +213,7 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 		t.Detail("X-Request-ID %s, Date %s, keyId %s", ev.RequestID, ev.Date.UTC().Format(http.TimeFormat), ev.KeyID)
 		t.Check(ev.SessionID == sess.SessionID && ev.State == state && ev.Status == fintecture.StatusCreated,
 			"webhook verified: Digest = SHA-256(body), RSA-OAEP signature lines match Date, Digest, X-Request-ID")
-	case <-time.After(5 * time.Second):
+	case <-time.After(notificationWait):
 		t.Fail("no webhook arrived")
 	}
 	d := srv.Deliveries()

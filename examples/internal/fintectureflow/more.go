@@ -59,7 +59,7 @@ func afterRefund(ctx context.Context, t *transcript.T, c *fintecture.Client, srv
 		t.Got("webhook POST (form): session_id %s, refunded_session_id %s, status %s, amount %s", ev.SessionID, ev.RefundedSessionID, ev.Status, ev.Amount)
 		t.Check(ev.IsRefund() && ev.RefundDone() && ev.RefundedSessionID == sessionID && ev.SessionID == refundID,
 			"refund webhook verified and recognised (refunded_session_id names the payment)")
-	case <-time.After(5 * time.Second):
+	case <-time.After(notificationWait):
 		t.Fail("no refund webhook arrived")
 	}
 	st, err = c.PIS.GetRefund(ctx, refundID)

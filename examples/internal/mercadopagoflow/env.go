@@ -27,6 +27,11 @@ import (
 	"github.com/paykit-go/paykit/mercadopago/mercadopagotest"
 )
 
+// notificationWait bounds the wait for a simulator's webhook. The
+// delivery is a loopback POST; the bound is only a hang guard, so that a
+// busy machine (the flows run as tests under -race) never misses it.
+const notificationWait = time.Minute
+
 // Environment variables read in live mode.
 const (
 	EnvAccessToken = "MERCADOPAGO_ACCESS_TOKEN"
@@ -172,7 +177,7 @@ func (e *env) awaitNotification(ctx context.Context, paymentID int64, action str
 		return nil, errors.New("no notification receiver in live mode")
 	}
 	want := fmt.Sprint(paymentID)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(notificationWait)
 	for {
 		e.mu.Lock()
 		for i, n := range e.notifs {

@@ -18,7 +18,7 @@ func TestFlowsOffline(t *testing.T) {
 	}
 	for name, f := range flows {
 		t.Run(name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
 			defer cancel()
 			var out bytes.Buffer
 			tr := transcript.New(&out, true)
