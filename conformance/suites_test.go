@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/etpay"
 	"github.com/paykit-go/paykit/etpay/etpaytest"
 	"github.com/paykit-go/paykit/finrota"
@@ -22,10 +23,10 @@ import (
 )
 
 var providerSuites = []providerSuite{
-	{name: "mercadopago", setup: mercadopagoSuite, invalid: validation(func(v *mercadopago.ValidationError) string { return v.Field })},
-	{name: "finrota", setup: finrotaSuite, invalid: validation(func(v *finrota.ValidationError) string { return v.Field })},
-	{name: "fintecture", setup: fintectureSuite, invalid: validation(func(v *fintecture.ValidationError) string { return v.Field })},
-	{name: "etpay", setup: etpaySuite, invalid: validation(func(v *etpay.ValidationError) string { return v.Field })},
+	{name: "mercadopago", setup: mercadopagoSuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
+	{name: "finrota", setup: finrotaSuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
+	{name: "fintecture", setup: fintectureSuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
+	{name: "etpay", setup: etpaySuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
 }
 
 // validation makes a providerSuite.invalid for the provider's

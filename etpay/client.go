@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -145,7 +146,6 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		AppInfo:     s.appInfo,
 		Secrets:     secrets,
 		DecodeError: decodeError,
-		Invalid:     func(field, rule string) error { return &ValidationError{Field: field, Rule: rule} },
 		// No IdempotencyHeader: ETpay has none, so a POST that may have
 		// reached the server is never repeated.
 	})
@@ -184,31 +184,10 @@ func (c *Client) GoString() string { return c.String() }
 // methods off, for verbs such as %s.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// RequestOption adjusts one call (WithHeader).
-type RequestOption = transport.RequestOption
-
 // WithHeader adds a header to one call.
-func WithHeader(name, value string) RequestOption { return transport.WithHeader(name, value) }
+func WithHeader(name, value string) paykit.RequestOption { return transport.WithHeader(name, value) }
 
 // WithIdempotencyKey exists so every paykit client has the same per-call
 // options. ETpay has no idempotency header, so the key is not sent and does
 // not make a call safe to repeat.
-func WithIdempotencyKey(key string) RequestOption { return transport.WithIdempotencyKey(key) }
-
-// Meta describes how a call went (status, request id, attempts).
-type Meta = transport.Meta
-
-// NetworkError is a call that got no HTTP answer; its MayHaveReachedServer
-// says whether ETpay may have acted on it.
-type NetworkError = transport.NetworkError
-
-// RedirectError is the cause (HTTPError.Err) of a call ETpay answered
-// with a redirect. Its API never redirects, and following one would send
-// the request, body and credentials included, wherever the answer points,
-// so the client follows none: the call fails with the status and the
-// target's host (never its query), and nothing is sent there.
-type RedirectError = transport.RedirectError
-
-// ErrRedirect is matched by errors.Is on the error of a call whose answer
-// was a redirect (see RedirectError).
-var ErrRedirect = transport.ErrRedirect
+func WithIdempotencyKey(key string) paykit.RequestOption { return transport.WithIdempotencyKey(key) }

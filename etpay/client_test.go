@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -135,7 +136,7 @@ func TestNetworkErrorAlias(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, testAPI+"/session/initialize", httpmock.NewErrorResponder(errors.New("connection reset by peer")))
 	_, err := c.Sessions.Create(context.Background(), &SessionRequest{OrderID: "A1", Amount: 1000})
-	var ne *NetworkError
+	var ne *paykit.NetworkError
 	require.True(t, errors.As(err, &ne))
 	assert.True(t, ne.MayHaveReachedServer)
 	assert.Equal(t, 1, mt.GetTotalCallCount(), "a POST without idempotency that may have arrived is not repeated")

@@ -6,21 +6,16 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
-
-// HTTPError is the base error every paykit provider error embeds: method,
-// path, HTTP status, response headers, request id, idempotency key, attempts
-// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
-// works on every error a call returns for an HTTP answer.
-type HTTPError = transport.Error
 
 // Error is a non-2xx answer from ETpay (or a 2xx whose body could not be
 // used). StatusCode, RequestID, Header and Attempts come from the shared
 // transport error; Code and Message are what ETpay's body said, when it said
 // it in a shape we recognise. errors.As finds it for every API failure.
 type Error struct {
-	*HTTPError
+	*paykit.HTTPError
 	// Code is a machine-readable code from the body ("code" or "error"), if any.
 	Code string
 	// Message is the human-readable text from the body ("message", "detail",
@@ -96,15 +91,6 @@ func decodeError(base *transport.Error, body []byte, secrets []string) error {
 // looseString reads a JSON string, number or bool as text.
 func looseString(raw json.RawMessage) (string, bool) { return transport.JSONScalar(raw) }
 
-// ValidationError is input refused before anything was sent.
-type ValidationError struct {
-	// Field is the wire name of the field, e.g. "merchant_order_id".
-	Field string
-	// Rule says what the value must be.
-	Rule string
+func invalid(field, rule string) error {
+	return &paykit.ValidationError{Provider: "etpay", Field: field, Rule: rule}
 }
-
-// Error reads "etpay: merchant_order_id: must be at most 64 characters".
-func (e *ValidationError) Error() string { return "etpay: " + e.Field + ": " + e.Rule }
-
-func invalid(field, rule string) error { return &ValidationError{Field: field, Rule: rule} }

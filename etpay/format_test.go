@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/leaktest"
 )
 
@@ -29,7 +30,7 @@ func plantedErrors(t *testing.T) map[string]error {
 	errs := map[string]error{}
 	_, errs["network"] = c.Sessions.Create(context.Background(), &SessionRequest{OrderID: "OC1", Amount: 1000})
 	_, errs["status"] = c.Payments.Status(context.Background(), &StatusQuery{OrderID: "OC1"})
-	var netErr *NetworkError
+	var netErr *paykit.NetworkError
 	require.ErrorAs(t, errs["network"], &netErr)
 	var apiErr *Error
 	require.ErrorAs(t, errs["status"], &apiErr)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -149,7 +150,7 @@ type statusBody struct {
 // The call is a POST but only reads: reading twice cannot change anything,
 // so, like a GET, it is repeated after a 5xx, a reset or a timeout (within
 // WithMaxRetries), and after a *NetworkError it is safe to call again.
-func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...RequestOption) ([]Payment, error) {
+func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...paykit.RequestOption) ([]Payment, error) {
 	if q == nil {
 		return nil, invalid("query", "must not be nil")
 	}

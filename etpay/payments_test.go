@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -81,7 +82,7 @@ func TestPaymentsStatusErrors(t *testing.T) {
 	c, mt := newMockClient(t)
 	for _, q := range []*StatusQuery{nil, {}, {PaymentToken: "a", OrderID: "b"}, {OrderID: "no spaces"}} {
 		_, err := c.Payments.Status(context.Background(), q)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		assert.True(t, errors.As(err, &ve), "%v", err)
 	}
 	assert.Zero(t, mt.GetTotalCallCount())

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/paykit-go/paykit"
 )
 
 // WithRedirectParams sets the query (or form) parameters VerifyRedirect
@@ -61,7 +63,7 @@ func (c *RedirectConfirmation) Paid() bool {
 // payment token when there is one, else by orderID. Nothing on the redirect
 // itself is trusted for fulfilment: use Payment, or wait for the
 // notification.
-func (s *PaymentsService) ConfirmRedirect(ctx context.Context, v *NotificationVerifier, r *http.Request, orderID string, opts ...RequestOption) (*RedirectConfirmation, error) {
+func (s *PaymentsService) ConfirmRedirect(ctx context.Context, v *NotificationVerifier, r *http.Request, orderID string, opts ...paykit.RequestOption) (*RedirectConfirmation, error) {
 	if v == nil {
 		return nil, invalid("verifier", "must not be nil")
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -107,7 +108,7 @@ func TestConfirmRedirectRefusals(t *testing.T) {
 		{v, httptest.NewRequest(http.MethodGet, "/ok", nil), strings.Repeat("9", 65), "merchant_order_id"},
 	} {
 		_, err := c.Payments.ConfirmRedirect(ctx, tc.v, tc.r, tc.order)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, tc.field, ve.Field)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -99,7 +100,7 @@ type Session struct {
 	// RedirectURL is {pmt_url}/session/{token}: send the payer there.
 	RedirectURL string
 	// Meta says how the call went.
-	Meta Meta
+	Meta paykit.Meta
 }
 
 // String shows the session without its signature token.
@@ -146,7 +147,7 @@ type initializeAnswer struct {
 // request may have reached ETpay (only 429 answers and requests that never
 // left are retried). After a *NetworkError with MayHaveReachedServer, look
 // the order up with Payments.Status or start a new session.
-func (s *SessionsService) Create(ctx context.Context, req *SessionRequest, opts ...RequestOption) (*Session, error) {
+func (s *SessionsService) Create(ctx context.Context, req *SessionRequest, opts ...paykit.RequestOption) (*Session, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -114,7 +115,7 @@ func TestSessionsCreateValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
 			_, err := c.Sessions.Create(context.Background(), &tt.req)
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.True(t, errors.As(err, &ve), "%v", err)
 			assert.Equal(t, tt.want, err.Error())
 		})

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -25,7 +26,7 @@ import (
 // A payment that Finrota processed and refused is not an Error but a
 // *DeclineError.
 type Error struct {
-	*HTTPError
+	*paykit.HTTPError
 	// Message is the envelope's message (or a payment answer's error), with
 	// secrets redacted.
 	Message string
@@ -71,12 +72,6 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// HTTPError is the base error every paykit provider error embeds: method,
-// path, HTTP status, response headers, request id, idempotency key, attempts
-// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
-// works on every error a call returns for an HTTP answer.
-type HTTPError = transport.Error
-
 // GoString makes %#v print the same safe line.
 func (e *Error) GoString() string { return e.Error() }
 
@@ -88,18 +83,9 @@ func (e Error) Format(f fmt.State, verb rune) { transport.FormatText(f, verb, e.
 // Unwrap returns the base *HTTPError, so errors.As finds it too.
 func (e *Error) Unwrap() error { return e.HTTPError }
 
-// ValidationError is a request refused before anything was sent.
-type ValidationError struct {
-	// Field is the request field at fault, e.g. "customerIpAddress".
-	Field string
-	// Rule says what the value must be.
-	Rule string
+func invalid(field, rule string) error {
+	return &paykit.ValidationError{Provider: "finrota", Field: field, Rule: rule}
 }
-
-// Error reads "finrota: <field>: <rule>".
-func (e *ValidationError) Error() string { return "finrota: " + e.Field + ": " + e.Rule }
-
-func invalid(field, rule string) error { return &ValidationError{Field: field, Rule: rule} }
 
 // ErrDeclined is matched by errors.Is for every *DeclineError.
 var ErrDeclined = errors.New("finrota: declined")
@@ -124,7 +110,7 @@ type DeclineError struct {
 	// Finrota returned them.
 	OrderID, ClientReferenceCode string
 	// Meta describes the HTTP exchange.
-	Meta Meta
+	Meta paykit.Meta
 }
 
 // Error reads "finrota: payment declined: <reason> (code <code>)".

@@ -40,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -92,37 +93,14 @@ func mask(s string) string {
 	return "[redacted]"
 }
 
-// Meta describes how a call went: HTTP status, Finrota's request id when it
-// sends one, and how many attempts were made.
-type Meta = transport.Meta
-
-// NetworkError is a call that got no usable HTTP answer. When
-// MayHaveReachedServer is true for Widget.Pay, the payment may exist: look it
-// up with Transactions.Get(ByClientReference(...)) before paying again.
-type NetworkError = transport.NetworkError
-
-// RedirectError is the cause (HTTPError.Err) of a call Finrota answered
-// with a redirect. Its API never redirects, and following one would send
-// the request, body and credentials included, wherever the answer points,
-// so the client follows none: the call fails with the status and the
-// target's host (never its query), and nothing is sent there.
-type RedirectError = transport.RedirectError
-
-// ErrRedirect is matched by errors.Is on the error of a call whose answer
-// was a redirect (see RedirectError).
-var ErrRedirect = transport.ErrRedirect
-
-// RequestOption adjusts one call.
-type RequestOption = transport.RequestOption
-
 // WithIdempotencyKey is accepted for symmetry with the other paykit packages.
 // Finrota documents no idempotency header, so the key is not sent and does
 // not make a repeat safe: use your ClientReferenceCode as the deduplication
 // key and Transactions.Get to see whether a payment already exists.
-func WithIdempotencyKey(key string) RequestOption { return transport.WithIdempotencyKey(key) }
+func WithIdempotencyKey(key string) paykit.RequestOption { return transport.WithIdempotencyKey(key) }
 
 // WithHeader adds a header to one call (Authorization cannot be replaced).
-func WithHeader(name, value string) RequestOption { return transport.WithHeader(name, value) }
+func WithHeader(name, value string) paykit.RequestOption { return transport.WithHeader(name, value) }
 
 // Option configures a Client.
 type Option func(*settings)
@@ -245,7 +223,6 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		AppInfo:          s.appInfo,
 		Secrets:          secrets,
 		DecodeError:      decodeError,
-		Invalid:          func(field, rule string) error { return &ValidationError{Field: field, Rule: rule} },
 		Clock:            s.clock,
 	}
 	cfg.Sleep = s.sleep

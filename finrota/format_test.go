@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/leaktest"
 )
 
@@ -33,7 +34,7 @@ func plantedErrors(t *testing.T) map[string]error {
 	_, errs["status"] = env.c.Transactions.Get(context.Background(), ByTransactionID("1"))
 	req := validPayment()
 	_, errs["declined"] = env.c.Widget.Pay(context.Background(), req)
-	var netErr *NetworkError
+	var netErr *paykit.NetworkError
 	require.ErrorAs(t, errs["network"], &netErr)
 	var apiErr *Error
 	require.ErrorAs(t, errs["status"], &apiErr)

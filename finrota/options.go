@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -58,7 +59,7 @@ const paymentOptionsPath = "/b2c/paymentOptions"
 // /b2c/paymentOptions). This is the pure-API flow; the widget makes the same
 // call by itself. Finrota wants the access token in the Proxy-Authorization
 // header here, which this call does for you.
-func (c *Client) PaymentOptions(ctx context.Context, bin string, amount money.Decimal, currency string, opts ...RequestOption) ([]CardProgram, error) {
+func (c *Client) PaymentOptions(ctx context.Context, bin string, amount money.Decimal, currency string, opts ...paykit.RequestOption) ([]CardProgram, error) {
 	if len(bin) != 6 && len(bin) != 8 {
 		return nil, invalid("binNumber", "must be the card's first 6 or 8 digits")
 	}

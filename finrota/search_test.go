@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -150,7 +151,7 @@ func TestSearchErrorsAndValidation(t *testing.T) {
 		"userCode":            {UserCode: strings.Repeat("u", 129)},
 	} {
 		_, err := env.c.Transactions.SearchPage(context.Background(), q)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, field)
 		assert.Equal(t, field, ve.Field)
 		for _, err := range env.c.Transactions.Search(context.Background(), q) {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -67,7 +68,7 @@ func TestTransactionsGetErrors(t *testing.T) {
 	for _, l := range []TransactionLookup{{}, {TransactionID: "1", ReferenceNumber: "2"}, {TransactionID: " 1"}} {
 		env := newMockEnv(t)
 		_, err := env.c.Transactions.Get(context.Background(), l)
-		var v *ValidationError
+		var v *paykit.ValidationError
 		require.ErrorAs(t, err, &v)
 		assert.Equal(t, "lookup", v.Field)
 	}
@@ -143,7 +144,7 @@ func TestConfirmReturn(t *testing.T) {
 	assert.Len(t, *seen, 1, "no lookup for another order's return")
 
 	_, err = env.c.Transactions.ConfirmReturn(context.Background(), ret, "")
-	var v *ValidationError
+	var v *paykit.ValidationError
 	assert.ErrorAs(t, err, &v)
 
 	_, err = env.c.Transactions.ConfirmReturn(context.Background(), ret, "A-1002")
@@ -168,7 +169,7 @@ func TestCancelWire(t *testing.T) {
 
 	for _, req := range []*CancelRequest{nil, {Reason: "x"}, {ReferenceCode: "R"}} {
 		_, err := env.c.Transactions.Cancel(context.Background(), req)
-		var v *ValidationError
+		var v *paykit.ValidationError
 		require.ErrorAs(t, err, &v)
 	}
 }
@@ -222,7 +223,7 @@ func TestRefundRefusedAndInvalid(t *testing.T) {
 
 	for _, req := range []*RefundRequest{nil, {Reason: "x"}, {ReferenceCode: "R"}, {ReferenceCode: "R", Reason: "x", Amount: money.MustParse("-1")}, {ReferenceCode: "R", Reason: "x", Amount: money.MustParse("0.001")}} {
 		_, err := env.c.Transactions.Refund(context.Background(), req)
-		var v *ValidationError
+		var v *paykit.ValidationError
 		require.ErrorAs(t, err, &v)
 	}
 
@@ -255,7 +256,7 @@ func TestPaymentOptionsWire(t *testing.T) {
 	env := newMockEnv(t)
 	for _, tc := range []struct{ bin, cur string }{{"4155", "TRY"}, {"41556x", "TRY"}, {"415565", "try"}, {"415565", "TRYX"}} {
 		_, err := env.c.PaymentOptions(context.Background(), tc.bin, money.FromInt(1), tc.cur)
-		var v *ValidationError
+		var v *paykit.ValidationError
 		require.ErrorAs(t, err, &v)
 	}
 	_, err := env.c.PaymentOptions(context.Background(), "415565", money.Decimal{}, "TRY")
@@ -271,7 +272,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		err := decodeError(&HTTPError{Method: "GET", Path: "/x", StatusCode: 400}, body, []string{"secret"})
+		err := decodeError(&paykit.HTTPError{Method: "GET", Path: "/x", StatusCode: 400}, body, []string{"secret"})
 		var e *Error
 		if !errors.As(err, &e) {
 			t.Fatal("not an *Error")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -48,7 +49,7 @@ type WidgetTokenResponse struct {
 	// counted from just before the request was sent).
 	ExpiresAt time.Time
 	// Meta describes the HTTP exchange.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 }
 
 type widgetTokenBody struct {
@@ -63,7 +64,7 @@ type widgetTokenBody struct {
 // is good for one payment and 20 minutes.
 //
 // Docs: Finrota widget integration, section 6 "Widget Token Generation".
-func (s *WidgetService) CreateToken(ctx context.Context, opts ...RequestOption) (*WidgetTokenResponse, error) {
+func (s *WidgetService) CreateToken(ctx context.Context, opts ...paykit.RequestOption) (*WidgetTokenResponse, error) {
 	started := s.c.clock()
 	var out widgetTokenBody
 	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/b2c/widget/token"}).Apply(opts), &out)
@@ -134,7 +135,7 @@ type PaymentResult struct {
 	// documented redirect answer).
 	Success *bool
 	// Meta describes the HTTP exchange.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 }
 
 // NeedsRedirect reports whether the buyer must now go to RedirectURL for
@@ -176,7 +177,7 @@ const paymentPath = "/b2c/widget/payment"
 // *Error with a 5xx status, the payment may exist: look it up with
 // Transactions.Get(ByClientReference(req.ClientReferenceCode)) before trying
 // again with a new widget token.
-func (s *WidgetService) Pay(ctx context.Context, req *PaymentRequest, opts ...RequestOption) (*PaymentResult, error) {
+func (s *WidgetService) Pay(ctx context.Context, req *PaymentRequest, opts ...paykit.RequestOption) (*PaymentResult, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
@@ -280,7 +281,7 @@ func hasControl(s string) bool {
 
 // malformed reports a 2xx answer that lacks what the call needs.
 func malformed(resp *transport.Response, method, path, reason string) error {
-	base := &HTTPError{Method: method, Path: path, StatusCode: resp.StatusCode, Header: resp.Header,
+	base := &paykit.HTTPError{Method: method, Path: path, StatusCode: resp.StatusCode, Header: resp.Header,
 		RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: reason,
 		Excerpt: transport.Excerpt(resp.Body, nil)}
 	return &Error{HTTPError: base}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -189,7 +190,7 @@ func TestPayValidation(t *testing.T) {
 			req := validPayment()
 			tc.mutate(req)
 			_, err := env.c.Widget.Pay(context.Background(), req)
-			var v *ValidationError
+			var v *paykit.ValidationError
 			require.ErrorAs(t, err, &v)
 			assert.EqualError(t, err, tc.want)
 			assert.Zero(t, env.mt.GetTotalCallCount(), "nothing is sent")
@@ -226,7 +227,7 @@ func TestPayNeverRetriedOnceItMayHaveReachedTheServer(t *testing.T) {
 		return nil, errors.New("connection reset by peer")
 	})
 	_, err := env.c.Widget.Pay(context.Background(), validPayment())
-	var ne *NetworkError
+	var ne *paykit.NetworkError
 	require.ErrorAs(t, err, &ne)
 	assert.True(t, ne.MayHaveReachedServer)
 	assert.Equal(t, 1, calls)

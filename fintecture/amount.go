@@ -68,10 +68,10 @@ func wireAmount(d money.Decimal) Amount {
 // int64.
 func checkAmount(field string, d money.Decimal) error {
 	if !d.IsPositive() {
-		return &ValidationError{Field: field, Rule: "must be greater than 0"}
+		return invalid(field, "must be greater than 0")
 	}
 	if _, ok := d.Minor(2); !ok {
-		return &ValidationError{Field: field, Rule: "must have at most 2 decimals"}
+		return invalid(field, "must have at most 2 decimals")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/webhook"
 )
 
@@ -65,12 +66,12 @@ func ParseCallback(q url.Values) (*Callback, error) {
 // fetched from Fintecture and returned only if it is the session the
 // callback named. The query's status is ignored: read the returned
 // Payment's Status (StatusCreated means paid).
-func (s *PISService) VerifyCallback(ctx context.Context, cb *Callback, expectedState string, opts ...RequestOption) (*Payment, error) {
+func (s *PISService) VerifyCallback(ctx context.Context, cb *Callback, expectedState string, opts ...paykit.RequestOption) (*Payment, error) {
 	if cb == nil {
 		return nil, fmt.Errorf("%w: nil callback", ErrCallbackMalformed)
 	}
 	if expectedState == "" {
-		return nil, &ValidationError{Field: "expectedState", Rule: "must not be empty"}
+		return nil, invalid("expectedState", "must not be empty")
 	}
 	if !webhook.EqualString(cb.State, expectedState) {
 		return nil, ErrStateMismatch

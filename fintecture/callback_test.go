@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -66,7 +67,7 @@ func TestVerifyCallback(t *testing.T) {
 	_, err = c.PIS.VerifyCallback(context.Background(), nil, "order-1")
 	assert.ErrorIs(t, err, ErrCallbackMalformed)
 	_, err = c.PIS.VerifyCallback(context.Background(), cb, "")
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	assert.ErrorAs(t, err, &ve)
 
 	mt.RegisterResponder(http.MethodGet, testBase+"/pis/v2/payments/gone", httpmock.NewStringResponder(404, `{"status":"404","code":"not_found"}`))

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/httpsig"
 	"github.com/paykit-go/paykit/internal/transport"
 )
@@ -229,7 +230,6 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		AppInfo:          s.appInfo,
 		Secrets:          secrets,
 		DecodeError:      decodeError,
-		Invalid:          func(field, rule string) error { return &ValidationError{Field: field, Rule: rule} },
 		RequestIDHeaders: []string{"X-Request-Id"},
 		Clock:            s.clock,
 		Sleep:            s.sleep,
@@ -287,32 +287,11 @@ func (c *Client) GoString() string { return c.String() }
 // methods off, for verbs such as %s.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// RequestOption adjusts one call (extra headers); see WithHeader.
-type RequestOption = transport.RequestOption
-
 // WithHeader adds a header to one call, e.g. WithHeader("x-language", "fr").
-func WithHeader(name, value string) RequestOption { return transport.WithHeader(name, value) }
+func WithHeader(name, value string) paykit.RequestOption { return transport.WithHeader(name, value) }
 
 // WithIdempotencyKey is accepted for symmetry with the other paykit clients,
 // but Fintecture has no idempotency header, so the key is not sent and does
 // not make a repeat safe. Before repeating a Connect or Refund that failed
 // with a NetworkError, look the session up.
-func WithIdempotencyKey(key string) RequestOption { return transport.WithIdempotencyKey(key) }
-
-// Meta describes how a call went: status, request id, attempts.
-type Meta = transport.Meta
-
-// NetworkError is a call that got no answer; MayHaveReachedServer says
-// whether Fintecture may have acted on it.
-type NetworkError = transport.NetworkError
-
-// RedirectError is the cause (HTTPError.Err) of a call Fintecture answered
-// with a redirect. Its API never redirects, and following one would send
-// the request, body and credentials included, wherever the answer points,
-// so the client follows none: the call fails with the status and the
-// target's host (never its query), and nothing is sent there.
-type RedirectError = transport.RedirectError
-
-// ErrRedirect is matched by errors.Is on the error of a call whose answer
-// was a redirect (see RedirectError).
-var ErrRedirect = transport.ErrRedirect
+func WithIdempotencyKey(key string) paykit.RequestOption { return transport.WithIdempotencyKey(key) }

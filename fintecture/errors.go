@@ -6,14 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
-
-// HTTPError is the base error every paykit provider error embeds: method,
-// path, HTTP status, response headers, request id, idempotency key, attempts
-// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
-// works on every error a call returns for an HTTP answer.
-type HTTPError = transport.Error
 
 // Error is an answer Fintecture gave that the call could not accept: a
 // non-2xx status (with the code, log id and details of Fintecture's error
@@ -21,7 +16,7 @@ type HTTPError = transport.Error
 // StatusCode, RequestID and the other transport fields are promoted from
 // the embedded *HTTPError.
 type Error struct {
-	*HTTPError
+	*paykit.HTTPError
 	// Code is Fintecture's error code, e.g. "unauthorized" or
 	// "invalid_signature".
 	Code string
@@ -151,14 +146,6 @@ func scalar(raw json.RawMessage) string {
 	return s
 }
 
-// ValidationError is a request the client refused to send because a field is
-// missing or wrong. Nothing went over the wire.
-type ValidationError struct {
-	// Field names the field as on the wire, e.g. "data.attributes.amount".
-	Field string
-	// Rule says what the value must be.
-	Rule string
+func invalid(field, rule string) error {
+	return &paykit.ValidationError{Provider: "fintecture", Field: field, Rule: rule}
 }
-
-// Error reads "fintecture: <field>: <rule>".
-func (e *ValidationError) Error() string { return "fintecture: " + e.Field + ": " + e.Rule }

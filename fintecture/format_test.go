@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/httpsig"
 	"github.com/paykit-go/paykit/internal/leaktest"
 )
@@ -48,7 +49,7 @@ func plantedErrors(t *testing.T) map[string]error {
 	errs := map[string]error{}
 	_, errs["network"] = c.PIS.GetPayment(context.Background(), "s-net")
 	_, errs["status"] = c.PIS.GetPayment(context.Background(), "s-bad")
-	var netErr *NetworkError
+	var netErr *paykit.NetworkError
 	require.ErrorAs(t, errs["network"], &netErr)
 	var apiErr *Error
 	require.ErrorAs(t, errs["status"], &apiErr)

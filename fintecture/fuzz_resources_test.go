@@ -3,6 +3,8 @@ package fintecture
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/paykit-go/paykit"
 )
 
 // FuzzListAnswers feeds arbitrary bytes to the decoders of the providers,
@@ -25,14 +27,14 @@ func FuzzListAnswers(f *testing.F) {
 		var ps wirePaymentList
 		if json.Unmarshal(body, &ps) == nil {
 			for i := range ps.Data {
-				_ = ps.Data[i].payment(Meta{})
+				_ = ps.Data[i].payment(paykit.Meta{})
 			}
 			_ = hasNextPage(ps.Links, ps.Meta, 1, 50, len(ps.Data))
 		}
 		var ss wireSettlementList
 		if json.Unmarshal(body, &ss) == nil {
 			for i := range ss.Data {
-				_ = ss.Data[i].settlement(Meta{})
+				_ = ss.Data[i].settlement(paykit.Meta{})
 			}
 		}
 		var one wireSettlementOne

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -29,15 +30,15 @@ type wireList[W any] struct {
 type listPage[T any] struct {
 	items    []T
 	hasNext  bool
-	meta     Meta
+	meta     paykit.Meta
 	unparsed []string // the answer's own, then each item's under data[i]
 }
 
 // fetchList GETs one page of the list at path with query v (page and size
 // already in it) and converts each item with conv; unparsedOf returns an
 // item's unreadable fields, reported against the page.
-func fetchList[W, T any](ctx context.Context, s *PISService, path string, v url.Values, page, size int, opts []RequestOption,
-	conv func(*W, Meta) T, unparsedOf func(*W) []string) (*listPage[T], error) {
+func fetchList[W, T any](ctx context.Context, s *PISService, path string, v url.Values, page, size int, opts []paykit.RequestOption,
+	conv func(*W, paykit.Meta) T, unparsedOf func(*W) []string) (*listPage[T], error) {
 	var w wireList[W]
 	resp, err := s.c.api.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: path, Query: v}).Apply(opts), &w)
 	if err != nil {
@@ -103,10 +104,10 @@ func hasNextPage(links wireLinks, meta wireListMeta, page, size, got int) bool {
 // pageParams validates and writes page[number] and page[size].
 func pageParams(q url.Values, page, size int) (int, int, error) {
 	if page < 0 {
-		return 0, 0, &ValidationError{Field: "page[number]", Rule: "must not be negative"}
+		return 0, 0, invalid("page[number]", "must not be negative")
 	}
 	if size < 0 || size > MaxPageSize {
-		return 0, 0, &ValidationError{Field: "page[size]", Rule: "must be between 0 (default) and " + strconv.Itoa(MaxPageSize)}
+		return 0, 0, invalid("page[size]", "must be between 0 (default) and "+strconv.Itoa(MaxPageSize))
 	}
 	if page == 0 {
 		page = 1
@@ -141,7 +142,7 @@ func checkExtra(extra url.Values, reserved ...string) error {
 	for k := range extra {
 		for _, r := range reserved {
 			if k == r {
-				return &ValidationError{Field: "Extra", Rule: "must not set " + k + "; use the query's own field"}
+				return invalid("Extra", "must not set "+k+"; use the query's own field")
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -45,7 +46,7 @@ type Payment struct {
 	BankAccountID, AccountType string
 
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 }
 
 // flexString reads a JSON string, number or bool as text, and anything else
@@ -128,17 +129,17 @@ func (w *wirePayment) payment(meta transport.Meta) *Payment {
 
 func checkSessionID(id string) error {
 	if rule := transport.IDRule(id); rule != "" {
-		return &ValidationError{Field: "session_id", Rule: rule}
+		return invalid("session_id", rule)
 	}
 	if len(id) > 256 {
-		return &ValidationError{Field: "session_id", Rule: "must be at most 256 characters"}
+		return invalid("session_id", "must be at most 256 characters")
 	}
 	return nil
 }
 
 // GetPayment fetches a payment session (GET /pis/v2/payments/{session_id}).
 // It is safe to repeat and is retried on 5xx and broken connections.
-func (s *PISService) GetPayment(ctx context.Context, sessionID string, opts ...RequestOption) (*Payment, error) {
+func (s *PISService) GetPayment(ctx context.Context, sessionID string, opts ...paykit.RequestOption) (*Payment, error) {
 	if err := checkSessionID(sessionID); err != nil {
 		return nil, err
 	}
@@ -161,7 +162,7 @@ type wireCancelBody struct {
 // (PATCH /pis/v2/payments/{session_id} with status payment_cancelled). It
 // returns the session as Fintecture answers it; when the answer has no body
 // the result carries just the id and StatusCancelled.
-func (s *PISService) CancelPayment(ctx context.Context, sessionID string, opts ...RequestOption) (*Payment, error) {
+func (s *PISService) CancelPayment(ctx context.Context, sessionID string, opts ...paykit.RequestOption) (*Payment, error) {
 	if err := checkSessionID(sessionID); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -45,7 +46,7 @@ type PaymentPage struct {
 	Page    int
 	HasNext bool
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read (they
 	// are left zero), e.g. "data[2].attributes.amount".
 	Unparsed []string `json:"-"`
@@ -90,7 +91,7 @@ type wirePaymentItem struct {
 	Unparsed []string `json:"-"`
 }
 
-func (w *wirePaymentItem) payment(meta Meta) Payment {
+func (w *wirePaymentItem) payment(meta paykit.Meta) Payment {
 	m, a := &w.Meta, &w.Attributes
 	return Payment{
 		SessionID:              firstOf(m.SessionID, w.ID),
@@ -130,16 +131,16 @@ func (q *PaymentQuery) values() (url.Values, int, int, error) {
 		v[k] = append([]string(nil), vals...)
 	}
 	if strings.ContainsAny(string(c.Status), "&=#\r\n ") {
-		return nil, 0, 0, &ValidationError{Field: "filter[status]", Rule: "must be one status such as payment_created"}
+		return nil, 0, 0, invalid("filter[status]", "must be one status such as payment_created")
 	}
 	if c.SessionID != "" {
 		if err := checkSessionID(c.SessionID); err != nil {
-			return nil, 0, 0, &ValidationError{Field: "filter[session_id]", Rule: err.(*ValidationError).Rule}
+			return nil, 0, 0, invalid("filter[session_id]", err.(*paykit.ValidationError).Rule)
 		}
 		v.Set("filter[session_id]", c.SessionID)
 	}
 	if !c.From.IsZero() && !c.To.IsZero() && dateOf(c.To).Before(dateOf(c.From)) {
-		return nil, 0, 0, &ValidationError{Field: "filter[date_to]", Rule: "must not be before filter[date_from]"}
+		return nil, 0, 0, invalid("filter[date_to]", "must not be before filter[date_from]")
 	}
 	if c.Status != "" {
 		v.Set("filter[status]", string(c.Status))
@@ -165,7 +166,7 @@ func dateOf(t time.Time) time.Time {
 // ListPaymentsPage fetches one page of the payments list
 // (GET /pis/v2/payments). It only reads, so it is retried on 5xx and broken
 // connections.
-func (s *PISService) ListPaymentsPage(ctx context.Context, q *PaymentQuery, opts ...RequestOption) (*PaymentPage, error) {
+func (s *PISService) ListPaymentsPage(ctx context.Context, q *PaymentQuery, opts ...paykit.RequestOption) (*PaymentPage, error) {
 	v, page, size, err := q.values()
 	if err != nil {
 		return nil, err
@@ -185,7 +186,7 @@ func (s *PISService) ListPaymentsPage(ctx context.Context, q *PaymentQuery, opts
 //		if err != nil { … }
 //		fmt.Println(p.SessionID, p.Amount)
 //	}
-func (s *PISService) ListPayments(ctx context.Context, q *PaymentQuery, opts ...RequestOption) iter.Seq2[*Payment, error] {
+func (s *PISService) ListPayments(ctx context.Context, q *PaymentQuery, opts ...paykit.RequestOption) iter.Seq2[*Payment, error] {
 	var start PaymentQuery
 	if q != nil {
 		start = *q

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -82,7 +83,7 @@ type Session struct {
 	// URL is the Connect page the payer must be redirected to.
 	URL string
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 }
 
 type wirePSUAddress struct {
@@ -133,28 +134,28 @@ func (r *ConnectRequest) validate() error {
 		return err
 	}
 	if !isCurrency(r.Currency) {
-		return &ValidationError{Field: "data.attributes.currency", Rule: "must be a 3-letter ISO 4217 code in capitals, e.g. EUR"}
+		return invalid("data.attributes.currency", "must be a 3-letter ISO 4217 code in capitals, e.g. EUR")
 	}
 	if r.State == "" {
-		return &ValidationError{Field: "state", Rule: "must not be empty (it links the payment to your order)"}
+		return invalid("state", "must not be empty (it links the payment to your order)")
 	}
 	if len(r.State) > MaxStateLen {
-		return &ValidationError{Field: "state", Rule: "must be at most 512 characters"}
+		return invalid("state", "must be at most 512 characters")
 	}
 	if !absoluteURL(r.RedirectURI) {
-		return &ValidationError{Field: "redirect_uri", Rule: "must be an absolute http or https URL"}
+		return invalid("redirect_uri", "must be an absolute http or https URL")
 	}
 	if r.ExecutionDate != "" {
 		if _, err := time.Parse(time.DateOnly, r.ExecutionDate); err != nil {
-			return &ValidationError{Field: "data.attributes.execution_date", Rule: "must be a date written YYYY-MM-DD"}
+			return invalid("data.attributes.execution_date", "must be a date written YYYY-MM-DD")
 		}
 	}
 	if r.Expiry < 0 || (r.Expiry > 0 && r.Expiry < time.Second) {
-		return &ValidationError{Field: "meta.expiry", Rule: "must be zero (default) or at least one second"}
+		return invalid("meta.expiry", "must be zero (default) or at least one second")
 	}
 	for name, v := range map[string]string{"x-language": r.Language, "x-country": r.Country, "x-provider": r.Provider, "x-psu-type": r.PSUType} {
 		if strings.ContainsAny(v, "\r\n") {
-			return &ValidationError{Field: name, Rule: "must not contain line breaks"}
+			return invalid(name, "must not contain line breaks")
 		}
 	}
 	return nil
@@ -185,9 +186,9 @@ func absoluteURL(s string) bool {
 // have reached Fintecture (a *NetworkError with MayHaveReachedServer, or a
 // 5xx) is not repeated: create a new session with a new state, or wait for
 // the first one's webhook.
-func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...RequestOption) (*Session, error) {
+func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...paykit.RequestOption) (*Session, error) {
 	if r == nil {
-		return nil, &ValidationError{Field: "request", Rule: "must not be nil"}
+		return nil, invalid("request", "must not be nil")
 	}
 	if err := r.validate(); err != nil {
 		return nil, err
@@ -223,7 +224,7 @@ func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...Req
 	}
 	for name, v := range map[string]string{"X-Language": r.Language, "X-Country": r.Country, "X-Provider": r.Provider, "X-Psu-Type": r.PSUType} {
 		if v != "" {
-			transport.WithHeader(name, v)(req)
+			req.AddHeader(name, v)
 		}
 	}
 	req.Apply(opts)
@@ -233,7 +234,7 @@ func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...Req
 		return nil, err
 	}
 	if out.Meta.SessionID == "" || out.Meta.URL == "" {
-		return nil, &Error{HTTPError: &HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
 			Reason: "answer has no meta.session_id or meta.url"}}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/httpsig"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
@@ -140,7 +141,7 @@ func TestConnectValidationSendsNothing(t *testing.T) {
 			r := seedConnect()
 			tt.mod(r)
 			_, err := c.PIS.Connect(context.Background(), r)
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.Equal(t, 0, mt.GetTotalCallCount(), "nothing may be sent")
@@ -229,7 +230,7 @@ func TestGetPaymentEscapesID(t *testing.T) {
 	assert.NoError(t, httpsig.Verify(pub, ss, params.Signature))
 
 	_, err = c.PIS.GetPayment(context.Background(), " ")
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	assert.ErrorAs(t, err, &ve)
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -123,7 +124,7 @@ type Providers struct {
 	// Providers are the banks that match the query.
 	Providers []Provider
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -240,30 +241,30 @@ func (q *ProviderQuery) values() (url.Values, error) {
 		return v, nil
 	}
 	if q.Country != "" && !isCountry(q.Country) {
-		return nil, &ValidationError{Field: "filter[country]", Rule: "must be an ISO 3166-1 alpha-2 code in capitals, e.g. FR"}
+		return nil, invalid("filter[country]", "must be an ISO 3166-1 alpha-2 code in capitals, e.g. FR")
 	}
 	for name, val := range map[string]string{"filter[pis]": q.PIS, "filter[ais]": q.AIS} {
 		if strings.ContainsAny(val, "&=#\r\n ") {
-			return nil, &ValidationError{Field: name, Rule: "must be one scheme or service name, e.g. SEPA"}
+			return nil, invalid(name, "must be one scheme or service name, e.g. SEPA")
 		}
 	}
 	switch q.PSUType {
 	case "", PSURetail, PSUCorporate:
 	default:
-		return nil, &ValidationError{Field: "filter[psu_type]", Rule: "must be retail or corporate"}
+		return nil, invalid("filter[psu_type]", "must be retail or corporate")
 	}
 	switch q.AuthModel {
 	case "", AuthRedirect, AuthDecoupled:
 	default:
-		return nil, &ValidationError{Field: "filter[auth_model]", Rule: "must be redirect or decoupled"}
+		return nil, invalid("filter[auth_model]", "must be redirect or decoupled")
 	}
 	switch q.SortBy {
 	case "", SortByName, SortByFullName, SortByCountry, SortByProviderID:
 	default:
-		return nil, &ValidationError{Field: "sort", Rule: "must be name, full_name, country or provider_id"}
+		return nil, invalid("sort", "must be name, full_name, country or provider_id")
 	}
 	if q.Descending && q.SortBy == "" {
-		return nil, &ValidationError{Field: "sort", Rule: "Descending needs SortBy"}
+		return nil, invalid("sort", "Descending needs SortBy")
 	}
 	for k, vals := range q.Extra {
 		v[k] = append([]string(nil), vals...)
@@ -297,14 +298,14 @@ func (s *ProvidersService) request(path string, q url.Values) *transport.Request
 	if len(q) > 0 {
 		req.Query = q
 	}
-	transport.WithHeader("app_id", s.c.appID)(req)
+	req.AddHeader("app_id", s.c.appID)
 	return req
 }
 
 // List returns the providers that match q (GET /res/v1/providers). It only
 // reads, so it is retried on 5xx and broken connections. The answer is one
 // list; Fintecture does not page it.
-func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...RequestOption) (*Providers, error) {
+func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...paykit.RequestOption) (*Providers, error) {
 	v, err := q.values()
 	if err != nil {
 		return nil, err
@@ -327,12 +328,12 @@ func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...R
 }
 
 // Get returns one provider by its code (GET /res/v1/providers/{id}).
-func (s *ProvidersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Provider, error) {
+func (s *ProvidersService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Provider, error) {
 	if rule := transport.IDRule(id); rule != "" {
-		return nil, &ValidationError{Field: "provider_id", Rule: rule}
+		return nil, invalid("provider_id", rule)
 	}
 	if len(id) > 64 {
-		return nil, &ValidationError{Field: "provider_id", Rule: "must be a provider code of at most 64 characters"}
+		return nil, invalid("provider_id", "must be a provider code of at most 64 characters")
 	}
 	var w wireProviderOne
 	resp, err := s.c.api.Do(ctx, s.request(transport.Path("res", "v1", "providers", id), nil).Apply(opts), &w)
@@ -342,7 +343,7 @@ func (s *ProvidersService) Get(ctx context.Context, id string, opts ...RequestOp
 	p := w.Data.provider()
 	p.Unparsed = append(w.Unparsed, p.Unparsed...)
 	if p.ID == "" {
-		return nil, &Error{HTTPError: &HTTPError{Method: http.MethodGet, Path: "/res/v1/providers/" + id, StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodGet, Path: "/res/v1/providers/" + id, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: "answer has no provider"}}
 	}
 	return &p, nil

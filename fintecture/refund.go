@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -38,7 +39,7 @@ type Refund struct {
 	// the amount that was asked for (zero for a full refund).
 	Amount money.Decimal
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 }
 
 type wireRefundBody struct {
@@ -72,12 +73,12 @@ type wireRefundResponse struct {
 // Fintecture has no idempotency key: a Refund that fails after it may have
 // reached Fintecture is never repeated by the client. Check the session
 // before asking again, or you may refund twice.
-func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...RequestOption) (*Refund, error) {
+func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...paykit.RequestOption) (*Refund, error) {
 	if r == nil {
-		return nil, &ValidationError{Field: "request", Rule: "must not be nil"}
+		return nil, invalid("request", "must not be nil")
 	}
 	if err := checkSessionID(r.SessionID); err != nil {
-		return nil, &ValidationError{Field: "meta.session_id", Rule: err.(*ValidationError).Rule}
+		return nil, invalid("meta.session_id", err.(*paykit.ValidationError).Rule)
 	}
 	var body wireRefundBody
 	body.Meta.SessionID = r.SessionID
@@ -90,7 +91,7 @@ func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...Reque
 		body.Data.Attributes.Amount = &a
 	}
 	if len(r.State) > MaxStateLen {
-		return nil, &ValidationError{Field: "state", Rule: "must be at most 512 characters"}
+		return nil, invalid("state", "must be at most 512 characters")
 	}
 	req := &transport.Request{Method: http.MethodPost, Path: "/pis/v2/refund", JSON: &body, AllowEmpty: true}
 	if r.State != "" {

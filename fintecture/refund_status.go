@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -28,7 +29,7 @@ type RefundStatus struct {
 	// Communication is the refund transfer's remittance text.
 	Communication string
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -65,7 +66,7 @@ type wireRefundStatus struct {
 // reads, so it is retried on 5xx and broken connections; use it to decide
 // whether a Refund that failed with a NetworkError went through before
 // asking again.
-func (s *PISService) GetRefund(ctx context.Context, refundSessionID string, opts ...RequestOption) (*RefundStatus, error) {
+func (s *PISService) GetRefund(ctx context.Context, refundSessionID string, opts ...paykit.RequestOption) (*RefundStatus, error) {
 	if err := checkSessionID(refundSessionID); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -67,7 +68,7 @@ type RequestToPay struct {
 	// URL is the payment link itself (you may share it yourself).
 	URL string
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -118,45 +119,45 @@ func (r *RequestToPayRequest) validate() error {
 		return err
 	}
 	if !isCurrency(r.Currency) {
-		return &ValidationError{Field: "data.attributes.currency", Rule: "must be a 3-letter ISO 4217 code in capitals, e.g. EUR"}
+		return invalid("data.attributes.currency", "must be a 3-letter ISO 4217 code in capitals, e.g. EUR")
 	}
 	if strings.TrimSpace(r.Communication) == "" {
-		return &ValidationError{Field: "data.attributes.communication", Rule: "must not be empty (it is how the payer and you recognise the transfer)"}
+		return invalid("data.attributes.communication", "must not be empty (it is how the payer and you recognise the transfer)")
 	}
 	if strings.TrimSpace(r.Name) == "" {
-		return &ValidationError{Field: "meta.psu_name", Rule: "must not be empty"}
+		return invalid("meta.psu_name", "must not be empty")
 	}
 	if r.Email == "" && r.Phone == "" && r.Method != "link" {
-		return &ValidationError{Field: "meta.psu_email", Rule: "an e-mail or a phone number is required to send the link"}
+		return invalid("meta.psu_email", "an e-mail or a phone number is required to send the link")
 	}
 	for field, addr := range map[string]string{"meta.psu_email": r.Email, "meta.cc": r.CC, "meta.bcc": r.BCC} {
 		if addr == "" {
 			continue
 		}
 		if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
-			return &ValidationError{Field: field, Rule: "must be a plain e-mail address"}
+			return invalid(field, "must be a plain e-mail address")
 		}
 	}
 	if r.Phone != "" && !digitsOnly(strings.ReplaceAll(r.Phone, " ", "")) {
-		return &ValidationError{Field: "meta.psu_phone", Rule: "must hold digits only (put the country code in PhonePrefix)"}
+		return invalid("meta.psu_phone", "must hold digits only (put the country code in PhonePrefix)")
 	}
 	if r.PhonePrefix != "" && (r.PhonePrefix[0] != '+' || !digitsOnly(r.PhonePrefix[1:])) {
-		return &ValidationError{Field: "meta.psu_phone_prefix", Rule: "must be + and digits, e.g. +33"}
+		return invalid("meta.psu_phone_prefix", "must be + and digits, e.g. +33")
 	}
 	if len(r.Language) != 2 || strings.ToLower(r.Language) != r.Language || !isLetters(r.Language) {
-		return &ValidationError{Field: "x-language", Rule: "must be two lowercase letters, e.g. fr"}
+		return invalid("x-language", "must be two lowercase letters, e.g. fr")
 	}
 	if r.RedirectURI != "" && !absoluteURL(r.RedirectURI) {
-		return &ValidationError{Field: "redirect_uri", Rule: "must be an absolute http or https URL"}
+		return invalid("redirect_uri", "must be an absolute http or https URL")
 	}
 	if len(r.State) > MaxStateLen {
-		return &ValidationError{Field: "state", Rule: "must be at most 512 characters"}
+		return invalid("state", "must be at most 512 characters")
 	}
 	if r.Expiry < 0 || (r.Expiry > 0 && r.Expiry < time.Second) {
-		return &ValidationError{Field: "meta.expiry", Rule: "must be zero (default) or at least one second"}
+		return invalid("meta.expiry", "must be zero (default) or at least one second")
 	}
 	if strings.ContainsAny(r.Method, "\r\n") {
-		return &ValidationError{Field: "meta.method", Rule: "must not contain line breaks"}
+		return invalid("meta.method", "must not contain line breaks")
 	}
 	return nil
 }
@@ -191,9 +192,9 @@ func isLetters(s string) bool {
 // may have reached Fintecture (a *NetworkError with MayHaveReachedServer,
 // or a 5xx) it is never repeated, since the payer could receive two links.
 // Look for the session with ListPayments before asking again.
-func (s *PISService) RequestToPay(ctx context.Context, r *RequestToPayRequest, opts ...RequestOption) (*RequestToPay, error) {
+func (s *PISService) RequestToPay(ctx context.Context, r *RequestToPayRequest, opts ...paykit.RequestOption) (*RequestToPay, error) {
 	if r == nil {
-		return nil, &ValidationError{Field: "request", Rule: "must not be nil"}
+		return nil, invalid("request", "must not be nil")
 	}
 	if err := r.validate(); err != nil {
 		return nil, err
@@ -228,7 +229,7 @@ func (s *PISService) RequestToPay(ctx context.Context, r *RequestToPayRequest, o
 	if len(q) > 0 {
 		req.Query = q
 	}
-	transport.WithHeader("X-Language", r.Language)(req)
+	req.AddHeader("X-Language", r.Language)
 	req.Apply(opts)
 	var out wireRTPResponse
 	resp, err := s.c.api.Do(ctx, req, &out)
@@ -236,7 +237,7 @@ func (s *PISService) RequestToPay(ctx context.Context, r *RequestToPayRequest, o
 		return nil, err
 	}
 	if out.Meta.SessionID == "" {
-		return nil, &Error{HTTPError: &HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
 			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
 			Reason: "answer has no meta.session_id"}}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -125,13 +126,13 @@ func TestProvidersValidation(t *testing.T) {
 		{SortBy: "bic"}, {Descending: true}, {PIS: "SEPA&x=1"},
 	} {
 		_, err := c.Providers.List(context.Background(), q)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, "%+v", q)
 		assert.NotEmpty(t, ve.Field)
 	}
 	for _, id := range []string{"", "  ", strings.Repeat("x", 65)} {
 		_, err := c.Providers.Get(context.Background(), id)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, "provider_id", ve.Field)
 	}
@@ -272,7 +273,7 @@ func TestPaymentQueryValidation(t *testing.T) {
 		{Extra: url.Values{"page[size]": {"1000"}}},
 	} {
 		_, err := c.PIS.ListPaymentsPage(context.Background(), q)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, "%+v", q)
 		for _, err := range c.PIS.ListPayments(context.Background(), q) {
 			require.ErrorAs(t, err, &ve)
@@ -324,7 +325,7 @@ func TestSettlementsWire(t *testing.T) {
 	assert.Equal(t, "2024-03-11", st.ExecutionDate)
 
 	_, err = c.PIS.GetSettlement(context.Background(), " ", false)
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	_, err = c.PIS.ListSettlementsPage(context.Background(), &SettlementQuery{From: time.Now(), To: time.Now().AddDate(0, 0, -3)})
 	require.ErrorAs(t, err, &ve)
@@ -401,12 +402,12 @@ func TestRequestToPayValidationSendsNothing(t *testing.T) {
 		req := seedRequestToPay()
 		mod(req)
 		_, err := c.PIS.RequestToPay(context.Background(), req)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, field)
 		assert.Equal(t, field, ve.Field)
 	}
 	_, err := c.PIS.RequestToPay(context.Background(), nil)
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Empty(t, rec.all())
 }
@@ -431,7 +432,7 @@ func TestRequestToPayNeverRepeated(t *testing.T) {
 		return nil, errors.New("connection reset by peer")
 	})
 	_, err = c.PIS.RequestToPay(context.Background(), seedRequestToPay())
-	var ne *NetworkError
+	var ne *paykit.NetworkError
 	require.ErrorAs(t, err, &ne)
 	assert.True(t, ne.MayHaveReachedServer)
 	assert.Len(t, rec.byPath("/pis/v2/request-to-pay"), 2)
@@ -456,7 +457,7 @@ func TestGetRefundWire(t *testing.T) {
 	assert.Equal(t, "REFUND ORDER-123", st.Communication)
 
 	_, err = c.PIS.GetRefund(context.Background(), "")
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Len(t, rec.byPath("/pis/v2/payments/c1f0e2d3b4a5968778695a4b3c2d1e0f"), 1)
 }
@@ -503,7 +504,7 @@ func TestRefundStateWire(t *testing.T) {
 	assert.Contains(t, r.Header.Get("Signature"), `headers="(request-target) date digest x-request-id"`)
 
 	_, err = c.PIS.Refund(context.Background(), &RefundRequest{SessionID: "s1", State: strings.Repeat("s", 513)})
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "state", ve.Field)
 	assert.Len(t, rec.byPath("/pis/v2/refund"), 1, "nothing sent for a state too long")

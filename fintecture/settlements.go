@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -49,7 +50,7 @@ type Settlement struct {
 	// GetSettlement with includePayments fills it.
 	SessionIDs []string
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -62,7 +63,7 @@ type SettlementPage struct {
 	Page    int
 	HasNext bool
 	// Meta says how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -94,7 +95,7 @@ type wireSettlement struct {
 	Unparsed []string `json:"-"`
 }
 
-func (w *wireSettlement) settlement(meta Meta) Settlement {
+func (w *wireSettlement) settlement(meta paykit.Meta) Settlement {
 	a := &w.Attributes
 	st := Settlement{ID: w.ID, Status: SettlementStatus(a.Status), Amount: a.Amount, Currency: a.Currency,
 		ExecutionDate: firstOf(a.ExecutionDate, a.Date), Communication: a.Communication, Meta: meta,
@@ -128,7 +129,7 @@ func (q *SettlementQuery) values() (url.Values, int, int, error) {
 		v[k] = append([]string(nil), vals...)
 	}
 	if !c.From.IsZero() && !c.To.IsZero() && dateOf(c.To).Before(dateOf(c.From)) {
-		return nil, 0, 0, &ValidationError{Field: "filter[date_to]", Rule: "must not be before filter[date_from]"}
+		return nil, 0, 0, invalid("filter[date_to]", "must not be before filter[date_from]")
 	}
 	if !c.From.IsZero() {
 		v.Set("filter[date_from]", c.From.Format(time.DateOnly))
@@ -145,7 +146,7 @@ func (q *SettlementQuery) values() (url.Values, int, int, error) {
 
 // ListSettlementsPage fetches one page of settlements
 // (GET /pis/v2/settlements). It only reads and may be retried.
-func (s *PISService) ListSettlementsPage(ctx context.Context, q *SettlementQuery, opts ...RequestOption) (*SettlementPage, error) {
+func (s *PISService) ListSettlementsPage(ctx context.Context, q *SettlementQuery, opts ...paykit.RequestOption) (*SettlementPage, error) {
 	v, page, size, err := q.values()
 	if err != nil {
 		return nil, err
@@ -159,7 +160,7 @@ func (s *PISService) ListSettlementsPage(ctx context.Context, q *SettlementQuery
 
 // ListSettlements walks the settlements page by page from q.Page on; it
 // stops at the first error (yielded once) or when you stop ranging.
-func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, opts ...RequestOption) iter.Seq2[*Settlement, error] {
+func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, opts ...paykit.RequestOption) iter.Seq2[*Settlement, error] {
 	var start SettlementQuery
 	if q != nil {
 		start = *q
@@ -182,12 +183,12 @@ func (s *PISService) ListSettlements(ctx context.Context, q *SettlementQuery, op
 // as the official Ruby SDK does) and lists their session ids in
 // SessionIDs. To know whether one payment is settled, read
 // Payment.HasSettlementCompleted from GetPayment.
-func (s *PISService) GetSettlement(ctx context.Context, id string, includePayments bool, opts ...RequestOption) (*Settlement, error) {
+func (s *PISService) GetSettlement(ctx context.Context, id string, includePayments bool, opts ...paykit.RequestOption) (*Settlement, error) {
 	if rule := transport.IDRule(id); rule != "" {
-		return nil, &ValidationError{Field: "settlement_id", Rule: rule}
+		return nil, invalid("settlement_id", rule)
 	}
 	if len(id) > 256 {
-		return nil, &ValidationError{Field: "settlement_id", Rule: "must be at most 256 characters"}
+		return nil, invalid("settlement_id", "must be at most 256 characters")
 	}
 	req := &transport.Request{Method: http.MethodGet, Path: transport.Path("pis", "v2", "settlements", id)}
 	if includePayments {

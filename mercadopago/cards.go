@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -30,7 +31,7 @@ type Card struct {
 	DateLastUpdated time.Time    `json:"date_last_updated"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -75,7 +76,7 @@ type cardCreate struct {
 // Create saves the card behind a one-use card token for a customer
 // (POST /v1/customers/{id}/cards {"token"}). A customer with too many cards
 // answers with cause 129 (IsCardLimitReached).
-func (s *CardsService) Create(ctx context.Context, customerID, token string, opts ...RequestOption) (*Card, error) {
+func (s *CardsService) Create(ctx context.Context, customerID, token string, opts ...paykit.RequestOption) (*Card, error) {
 	if err := checkID("customer_id", customerID); err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (s *CardsService) Create(ctx context.Context, customerID, token string, opt
 }
 
 // Get reads one saved card.
-func (s *CardsService) Get(ctx context.Context, customerID, cardID string, opts ...RequestOption) (*Card, error) {
+func (s *CardsService) Get(ctx context.Context, customerID, cardID string, opts ...paykit.RequestOption) (*Card, error) {
 	if err := checkIDs(customerID, cardID); err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func (s *CardsService) Get(ctx context.Context, customerID, cardID string, opts 
 }
 
 // Update changes a saved card's expiry or holder.
-func (s *CardsService) Update(ctx context.Context, customerID, cardID string, req *CardUpdate, opts ...RequestOption) (*Card, error) {
+func (s *CardsService) Update(ctx context.Context, customerID, cardID string, req *CardUpdate, opts ...paykit.RequestOption) (*Card, error) {
 	if err := checkIDs(customerID, cardID); err != nil {
 		return nil, err
 	}
@@ -108,7 +109,7 @@ func (s *CardsService) Update(ctx context.Context, customerID, cardID string, re
 }
 
 // Delete removes a saved card.
-func (s *CardsService) Delete(ctx context.Context, customerID, cardID string, opts ...RequestOption) (*Card, error) {
+func (s *CardsService) Delete(ctx context.Context, customerID, cardID string, opts ...paykit.RequestOption) (*Card, error) {
 	if err := checkIDs(customerID, cardID); err != nil {
 		return nil, err
 	}
@@ -117,7 +118,7 @@ func (s *CardsService) Delete(ctx context.Context, customerID, cardID string, op
 
 // List returns a customer's saved cards (GET /v1/customers/{id}/cards), to
 // let the payer pick one.
-func (s *CardsService) List(ctx context.Context, customerID string, opts ...RequestOption) ([]Card, error) {
+func (s *CardsService) List(ctx context.Context, customerID string, opts ...paykit.RequestOption) ([]Card, error) {
 	if err := checkID("customer_id", customerID); err != nil {
 		return nil, err
 	}
@@ -135,7 +136,7 @@ func checkIDs(customerID, cardID string) error {
 	return checkID("card_id", cardID)
 }
 
-func (s *CardsService) do(ctx context.Context, method, path string, body any, opts []RequestOption) (*Card, error) {
+func (s *CardsService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Card, error) {
 	r := &transport.Request{Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
 	if body != nil {
 		r.JSON = body

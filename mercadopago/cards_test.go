@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -64,18 +65,18 @@ func TestCardsEndpoints(t *testing.T) {
 func TestCardsValidate(t *testing.T) {
 	c, mt := newMocked(t)
 	_, err := c.Cards.Create(context.Background(), "", "tok")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Cards.Create(context.Background(), "cu", " ")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Cards.Get(context.Background(), "cu", "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Cards.Update(context.Background(), "cu", "1", nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Cards.Update(context.Background(), "cu", "1", &CardUpdate{ExpirationMonth: Ptr(13)})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Cards.Delete(context.Background(), "", "1")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Cards.List(context.Background(), "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount())
 }

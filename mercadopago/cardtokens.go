@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -85,7 +86,7 @@ type CardToken struct {
 	DateDue time.Time `json:"date_due"`
 
 	// Meta tells how the call went (request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -110,7 +111,7 @@ type CardTokensService struct{ c *Client }
 
 // Create makes a one-use card token (POST /v1/card_tokens). Bad card data is
 // refused before anything is sent, and the error never repeats it.
-func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, opts ...RequestOption) (*CardToken, error) {
+func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, opts ...paykit.RequestOption) (*CardToken, error) {
 	if err := validateCardToken(req, s.c.t.Now()); err != nil {
 		return nil, err
 	}
@@ -130,7 +131,7 @@ func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, o
 // Get reads a card token (GET /v1/card_tokens/{id}): its status and expiry.
 // The token id is part of the URL path; error messages and the debug log
 // (WithLogger) show "[redacted]" in its place.
-func (s *CardTokensService) Get(ctx context.Context, id string, opts ...RequestOption) (*CardToken, error) {
+func (s *CardTokensService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*CardToken, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -45,7 +46,7 @@ type Chargeback struct {
 	LiveMode                  bool                 `json:"live_mode"`
 
 	// Meta tells how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -65,7 +66,7 @@ type ChargebacksService struct{ c *Client }
 // Get reads a chargeback (GET /v1/chargebacks/{id}); the id comes in the
 // chargebacks notification.
 // See https://www.mercadopago.com/developers/en/reference/chargebacks/_chargebacks_id/get
-func (s *ChargebacksService) Get(ctx context.Context, id string, opts ...RequestOption) (*Chargeback, error) {
+func (s *ChargebacksService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Chargeback, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,7 +35,7 @@ func TestChargebacksGet(t *testing.T) {
 	assert.Empty(t, cb.Unparsed)
 
 	_, err = c.Chargebacks.Get(context.Background(), "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Equal(t, 1, rec.count())
 }
 

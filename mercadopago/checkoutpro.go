@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/webhook"
 )
 
@@ -124,7 +125,7 @@ func positiveID(name, v string) (int64, error) {
 // returned only if it carries the same external reference (and, when the
 // return names one, belongs to the same merchant order). The query's status
 // is ignored: read the returned Payment's Status.
-func (s *PaymentsService) VerifyCheckoutReturn(ctx context.Context, ret *CheckoutReturn, expectedExternalReference string, opts ...RequestOption) (*Payment, error) {
+func (s *PaymentsService) VerifyCheckoutReturn(ctx context.Context, ret *CheckoutReturn, expectedExternalReference string, opts ...paykit.RequestOption) (*Payment, error) {
 	if ret == nil {
 		return nil, fmt.Errorf("%w: nil return", ErrCheckoutReturnMalformed)
 	}

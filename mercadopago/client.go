@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -200,7 +201,6 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		AppInfo:           s.appInfo,
 		Secrets:           []string{tok},
 		DecodeError:       decodeError,
-		Invalid:           invalid,
 		Clock:             s.clock,
 	})
 	if err != nil {
@@ -228,38 +228,14 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 // BaseURL returns the API root the client sends to.
 func (c *Client) BaseURL() string { return c.t.BaseURL() }
 
-// RequestOption adjusts one call: WithIdempotencyKey, WithHeader.
-type RequestOption = transport.RequestOption
-
 // WithIdempotencyKey makes a call carry key in X-Idempotency-Key instead of
 // a generated UUID. Use an id from your own system (the order id) so that a
 // repeat after a crash is recognised and answered with the first result.
-func WithIdempotencyKey(key string) RequestOption { return transport.WithIdempotencyKey(key) }
+func WithIdempotencyKey(key string) paykit.RequestOption { return transport.WithIdempotencyKey(key) }
 
 // WithHeader adds a header to one call (e.g. X-Meli-Session-Id for fraud
 // prevention). It cannot replace Authorization or X-Idempotency-Key.
-func WithHeader(name, value string) RequestOption { return transport.WithHeader(name, value) }
-
-// Meta tells how a call went: HTTP status, X-Request-Id, the idempotency key
-// it carried and how many attempts it took. Results that create something
-// carry it, so the key can be stored with the order.
-type Meta = transport.Meta
-
-// NetworkError is returned when no usable answer came (connection refused,
-// reset, timed out). Its MayHaveReachedServer field says whether Mercado Pago
-// may have acted; repeat the call with the same IdempotencyKey to be safe.
-type NetworkError = transport.NetworkError
-
-// RedirectError is the cause (HTTPError.Err) of a call Mercado Pago answered
-// with a redirect. Its API never redirects, and following one would send
-// the request, body and credentials included, wherever the answer points,
-// so the client follows none: the call fails with the status and the
-// target's host (never its query), and nothing is sent there.
-type RedirectError = transport.RedirectError
-
-// ErrRedirect is matched by errors.Is on the error of a call whose answer
-// was a redirect (see RedirectError).
-var ErrRedirect = transport.ErrRedirect
+func WithHeader(name, value string) paykit.RequestOption { return transport.WithHeader(name, value) }
 
 // Ptr returns a pointer to v, for the optional fields where a zero must be
 // sent on purpose: Capture: mercadopago.Ptr(false), Installments: mercadopago.Ptr(0).

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -211,7 +212,7 @@ func TestErrorDecoding(t *testing.T) {
 func TestValidationErrorText(t *testing.T) {
 	err := invalid("payer.email", "must be a valid email address")
 	assert.Equal(t, "mercadopago: payer.email: must be a valid email address", err.Error())
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "payer.email", ve.Field)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -46,7 +47,7 @@ type Customer struct {
 	Metadata        map[string]any `json:"metadata"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -56,7 +57,7 @@ type CustomersService struct{ c *Client }
 
 // Create stores a customer (POST /v1/customers). An existing email answers
 // with cause 101 (IsCustomerAlreadyExists): find it with Search instead.
-func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest, opts ...RequestOption) (*Customer, error) {
+func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest, opts ...paykit.RequestOption) (*Customer, error) {
 	if req == nil {
 		return nil, invalid("customer", "must not be nil")
 	}
@@ -67,7 +68,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest, opt
 }
 
 // Get reads a customer with its cards (GET /v1/customers/{id}).
-func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
+func (s *CustomersService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Customer, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (s *CustomersService) Get(ctx context.Context, id string, opts ...RequestOp
 }
 
 // Update changes a customer (PUT /v1/customers/{id}); empty fields stay as they are.
-func (s *CustomersService) Update(ctx context.Context, id string, req *CustomerRequest, opts ...RequestOption) (*Customer, error) {
+func (s *CustomersService) Update(ctx context.Context, id string, req *CustomerRequest, opts ...paykit.RequestOption) (*Customer, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -89,14 +90,14 @@ func (s *CustomersService) Update(ctx context.Context, id string, req *CustomerR
 }
 
 // Delete removes a customer and its saved cards (DELETE /v1/customers/{id}).
-func (s *CustomersService) Delete(ctx context.Context, id string, opts ...RequestOption) (*Customer, error) {
+func (s *CustomersService) Delete(ctx context.Context, id string, opts ...paykit.RequestOption) (*Customer, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
 	return s.do(ctx, http.MethodDelete, transport.Path("v1", "customers", id), nil, opts)
 }
 
-func (s *CustomersService) do(ctx context.Context, method, path string, body any, opts []RequestOption) (*Customer, error) {
+func (s *CustomersService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Customer, error) {
 	r := &transport.Request{Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
 	if body != nil {
 		r.JSON = body
@@ -119,19 +120,19 @@ type CustomerSearch struct {
 
 // CustomerPage is one page of a customer search.
 type CustomerPage struct {
-	Paging  Paging     `json:"paging"`
-	Results []Customer `json:"results"`
-	Meta    Meta       `json:"-"`
+	Paging  Paging      `json:"paging"`
+	Results []Customer  `json:"results"`
+	Meta    paykit.Meta `json:"-"`
 }
 
 // SearchPage fetches one page of a customer search.
 // See https://www.mercadopago.com/developers/en/reference/customers/_customers_search/get
-func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, opts ...RequestOption) (*CustomerPage, error) {
+func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, opts ...paykit.RequestOption) (*CustomerPage, error) {
 	return fetchPage[CustomerPage](ctx, s.c, "/v1/customers/search", q, opts)
 }
 
 // Search walks the customers matching q (usually one email), paging on its own.
-func (s *CustomersService) Search(ctx context.Context, q *CustomerSearch, opts ...RequestOption) iter.Seq2[*Customer, error] {
+func (s *CustomersService) Search(ctx context.Context, q *CustomerSearch, opts ...paykit.RequestOption) iter.Seq2[*Customer, error] {
 	return search[Customer](ctx, q, s.SearchPage, opts)
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -73,21 +74,21 @@ func TestCustomersSearch(t *testing.T) {
 func TestCustomersValidate(t *testing.T) {
 	c, mt := newMocked(t)
 	_, err := c.Customers.Create(context.Background(), &CustomerRequest{Email: "bad"})
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "email", ve.Field)
 	_, err = c.Customers.Create(context.Background(), nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Customers.Get(context.Background(), " ")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Customers.Update(context.Background(), "x", nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Customers.Update(context.Background(), "x", &CustomerRequest{Email: "@"})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Customers.Delete(context.Background(), "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Customers.SearchPage(context.Background(), &CustomerSearch{Offset: -1})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount())
 }
 

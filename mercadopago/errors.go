@@ -8,14 +8,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
-
-// HTTPError is the base error every paykit provider error embeds: method,
-// path, HTTP status, response headers, request id, idempotency key, attempts
-// and a redacted body excerpt. errors.As(err, &httpErr) with a *HTTPError
-// works on every error a call returns for an HTTP answer.
-type HTTPError = transport.Error
 
 // Error is a call Mercado Pago answered with an error. It embeds the
 // transport's error, so StatusCode, RequestID (the X-Request-Id header) and
@@ -32,7 +27,7 @@ type HTTPError = transport.Error
 // See https://www.mercadopago.com/developers/en/reference (each endpoint's
 // error list).
 type Error struct {
-	*HTTPError
+	*paykit.HTTPError
 	// Message is the human-readable "message", e.g. "invalid parameters".
 	Message string
 	// Code is the "error" field, a short machine word such as "bad_request".
@@ -278,17 +273,9 @@ func looseString(raw json.RawMessage) string {
 	return s
 }
 
-// ValidationError is returned before anything is sent when a request is
-// incomplete or malformed. Field is the JSON path ("payer.email"), Rule what
-// it must satisfy.
-type ValidationError struct {
-	Field, Rule string
+func invalid(field, rule string) error {
+	return &paykit.ValidationError{Provider: "mercadopago", Field: field, Rule: rule}
 }
-
-// Error reads "mercadopago: payer.email: must be a valid email address".
-func (e *ValidationError) Error() string { return "mercadopago: " + e.Field + ": " + e.Rule }
-
-func invalid(field, rule string) error { return &ValidationError{Field: field, Rule: rule} }
 
 // redacted stands in for a secret in printed values.
 const redacted = "[redacted]"

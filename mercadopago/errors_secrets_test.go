@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -16,7 +17,7 @@ func TestErrorRedactsSecretsInCauseCodes(t *testing.T) {
 		`{"errors":[{"code":"` + secret + `","message":"x"}]}`,
 		`{"message":"bad","errors":[{"code":"` + secret + `","message":"x"}]}`,
 	} {
-		err := decodeError(&HTTPError{Method: "GET", Path: "/v1/x", StatusCode: 400}, []byte(body), []string{secret})
+		err := decodeError(&paykit.HTTPError{Method: "GET", Path: "/v1/x", StatusCode: 400}, []byte(body), []string{secret})
 		for _, verb := range []string{"%v", "%+v", "%#v", "%d"} {
 			assert.NotContains(t, fmt.Sprintf(verb, err), secret, "%s of the error of %s", verb, body)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -56,7 +57,7 @@ type FintocPayment struct {
 // CreateFintoc creates a Fintoc payment (POST /v1/payments with
 // payment_method_id "fintoc") and returns the widget token with its expiry.
 // Fintoc payments are refunded from the seller's dashboard, not the API.
-func (s *PaymentsService) CreateFintoc(ctx context.Context, req *FintocRequest, opts ...RequestOption) (*FintocPayment, error) {
+func (s *PaymentsService) CreateFintoc(ctx context.Context, req *FintocRequest, opts ...paykit.RequestOption) (*FintocPayment, error) {
 	if req == nil {
 		return nil, invalid("payment", "must not be nil")
 	}

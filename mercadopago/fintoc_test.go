@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -69,7 +70,7 @@ func TestCreateFintocValidates(t *testing.T) {
 			r := ok()
 			tt.mod(r)
 			_, err := c.Payments.CreateFintoc(context.Background(), r)
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tt.field, ve.Field)
 			assert.Zero(t, mt.GetTotalCallCount())
@@ -77,7 +78,7 @@ func TestCreateFintocValidates(t *testing.T) {
 	}
 	c, _ := newMocked(t)
 	_, err := c.Payments.CreateFintoc(context.Background(), nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 }
 
 func TestFintocSandboxOutcome(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/leaktest"
 	"github.com/paykit-go/paykit/money"
 )
@@ -40,7 +41,7 @@ func plantedErrors(t *testing.T) map[string]error {
 	_, errs["network"] = c.CardTokens.Get(context.Background(), plantedCardToken)
 	_, errs["status"] = c.Payments.Get(context.Background(), 7)
 	_, errs["orders"] = c.Orders.Get(context.Background(), "ORD1")
-	var netErr *NetworkError
+	var netErr *paykit.NetworkError
 	require.ErrorAs(t, errs["network"], &netErr)
 	for _, name := range []string{"status", "orders"} {
 		var apiErr *Error

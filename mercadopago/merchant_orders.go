@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -49,7 +50,7 @@ type MerchantOrder struct {
 	LastUpdated    time.Time     `json:"last_updated"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -174,7 +175,7 @@ type MerchantOrderPage struct {
 	NextOffset int             `json:"next_offset"`
 
 	// Meta tells how the call went (request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -183,7 +184,7 @@ type MerchantOrderPage struct {
 type MerchantOrdersService struct{ c *Client }
 
 // Get reads a merchant order (GET /merchant_orders/{id}).
-func (s *MerchantOrdersService) Get(ctx context.Context, id int64, opts ...RequestOption) (*MerchantOrder, error) {
+func (s *MerchantOrdersService) Get(ctx context.Context, id int64, opts ...paykit.RequestOption) (*MerchantOrder, error) {
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive merchant order id")
 	}
@@ -192,7 +193,7 @@ func (s *MerchantOrdersService) Get(ctx context.Context, id int64, opts ...Reque
 
 // Create makes a merchant order (POST /merchant_orders) with an
 // X-Idempotency-Key. It needs at least one item.
-func (s *MerchantOrdersService) Create(ctx context.Context, req *MerchantOrderRequest, opts ...RequestOption) (*MerchantOrder, error) {
+func (s *MerchantOrdersService) Create(ctx context.Context, req *MerchantOrderRequest, opts ...paykit.RequestOption) (*MerchantOrder, error) {
 	if err := validateMerchantOrder(req, true); err != nil {
 		return nil, err
 	}
@@ -200,7 +201,7 @@ func (s *MerchantOrdersService) Create(ctx context.Context, req *MerchantOrderRe
 }
 
 // Update changes a merchant order (PUT /merchant_orders/{id}).
-func (s *MerchantOrdersService) Update(ctx context.Context, id int64, req *MerchantOrderRequest, opts ...RequestOption) (*MerchantOrder, error) {
+func (s *MerchantOrdersService) Update(ctx context.Context, id int64, req *MerchantOrderRequest, opts ...paykit.RequestOption) (*MerchantOrder, error) {
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive merchant order id")
 	}
@@ -214,7 +215,7 @@ func merchantOrderPath(id int64) string {
 	return transport.Path("merchant_orders", strconv.FormatInt(id, 10))
 }
 
-func (s *MerchantOrdersService) do(ctx context.Context, method, path string, body any, opts []RequestOption) (*MerchantOrder, error) {
+func (s *MerchantOrdersService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*MerchantOrder, error) {
 	r := &transport.Request{Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
@@ -229,13 +230,13 @@ func (s *MerchantOrdersService) do(ctx context.Context, method, path string, bod
 }
 
 // SearchPage fetches one page of a merchant order search.
-func (s *MerchantOrdersService) SearchPage(ctx context.Context, q *MerchantOrderSearch, opts ...RequestOption) (*MerchantOrderPage, error) {
+func (s *MerchantOrdersService) SearchPage(ctx context.Context, q *MerchantOrderSearch, opts ...paykit.RequestOption) (*MerchantOrderPage, error) {
 	return fetchPage[MerchantOrderPage](ctx, s.c, "/merchant_orders/search", q, opts)
 }
 
 // Search walks every merchant order matching q, fetching pages as it goes;
 // stop ranging to stop fetching. An error is yielded once and ends the walk.
-func (s *MerchantOrdersService) Search(ctx context.Context, q *MerchantOrderSearch, opts ...RequestOption) iter.Seq2[*MerchantOrder, error] {
+func (s *MerchantOrdersService) Search(ctx context.Context, q *MerchantOrderSearch, opts ...paykit.RequestOption) iter.Seq2[*MerchantOrder, error] {
 	return search[MerchantOrder](ctx, q, s.SearchPage, opts)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -170,7 +171,7 @@ type IdentificationType struct {
 type PaymentMethodsService struct{ c *Client }
 
 // List returns every payment method of the account (GET /v1/payment_methods).
-func (s *PaymentMethodsService) List(ctx context.Context, opts ...RequestOption) ([]PaymentMethod, error) {
+func (s *PaymentMethodsService) List(ctx context.Context, opts ...paykit.RequestOption) ([]PaymentMethod, error) {
 	var out []PaymentMethod
 	if err := s.get(ctx, "/v1/payment_methods", nil, &out, opts); err != nil {
 		return nil, err
@@ -180,7 +181,7 @@ func (s *PaymentMethodsService) List(ctx context.Context, opts ...RequestOption)
 
 // Installments returns the installment plans for an amount and card
 // (GET /v1/payment_methods/installments?amount=&bin=&payment_method_id=&issuer.id=).
-func (s *PaymentMethodsService) Installments(ctx context.Context, q *InstallmentsQuery, opts ...RequestOption) ([]InstallmentOption, error) {
+func (s *PaymentMethodsService) Installments(ctx context.Context, q *InstallmentsQuery, opts ...paykit.RequestOption) ([]InstallmentOption, error) {
 	if q == nil {
 		return nil, invalid("installments", "query must not be nil")
 	}
@@ -211,7 +212,7 @@ func (s *PaymentMethodsService) Installments(ctx context.Context, q *Installment
 // (GET /v1/payment_methods/card_issuers?payment_method_id=), for the issuer
 // choice some countries ask for.
 // See https://www.mercadopago.com/developers/en/reference/payment_methods/_payment_methods_card_issuers/get
-func (s *PaymentMethodsService) CardIssuers(ctx context.Context, paymentMethodID string, opts ...RequestOption) ([]Issuer, error) {
+func (s *PaymentMethodsService) CardIssuers(ctx context.Context, paymentMethodID string, opts ...paykit.RequestOption) ([]Issuer, error) {
 	if strings.TrimSpace(paymentMethodID) == "" {
 		return nil, invalid("payment_method_id", "must not be empty")
 	}
@@ -222,7 +223,7 @@ func (s *PaymentMethodsService) CardIssuers(ctx context.Context, paymentMethodID
 	return out, nil
 }
 
-func (s *PaymentMethodsService) get(ctx context.Context, path string, q url.Values, out any, opts []RequestOption) error {
+func (s *PaymentMethodsService) get(ctx context.Context, path string, q url.Values, out any, opts []paykit.RequestOption) error {
 	r := &transport.Request{Method: http.MethodGet, Path: path}
 	if q != nil {
 		r.Query = q
@@ -236,7 +237,7 @@ type IdentificationTypesService struct{ c *Client }
 
 // List returns the document types of the account's country
 // (GET /v1/identification_types).
-func (s *IdentificationTypesService) List(ctx context.Context, opts ...RequestOption) ([]IdentificationType, error) {
+func (s *IdentificationTypesService) List(ctx context.Context, opts ...paykit.RequestOption) ([]IdentificationType, error) {
 	var out []IdentificationType
 	r := (&transport.Request{Method: http.MethodGet, Path: "/v1/identification_types"}).Apply(opts)
 	if _, err := s.c.t.Do(ctx, r, &out); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -168,12 +169,12 @@ func TestMethodsValidate(t *testing.T) {
 	}
 	for _, tt := range cases {
 		_, err := c.PaymentMethods.Installments(ctx, tt.q)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, tt.name)
 		assert.Equal(t, tt.field, ve.Field, tt.name)
 	}
 	_, err := c.PaymentMethods.CardIssuers(ctx, " ")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")
 }
 
@@ -253,13 +254,13 @@ func TestCardTokensValidate(t *testing.T) {
 	}
 	for _, tt := range cases {
 		_, err := c.CardTokens.Create(context.Background(), tt.mod(ok()))
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, tt.name)
 		assert.Equal(t, tt.field, ve.Field, tt.name)
 		assert.NotContains(t, err.Error(), "4509953566233", "the error never repeats card data")
 	}
 	_, err := c.CardTokens.Get(context.Background(), "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")
 
 	// A saved card needs only its id and the CVV.

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/reqopt"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -156,7 +158,7 @@ type OAuthToken struct {
 	// when the answer came plus ExpiresIn (zero when ExpiresIn was not given).
 	Expiry time.Time `json:"-"`
 	// Meta tells how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -279,7 +281,7 @@ type tokenRequest struct {
 // repeat of the call cannot create a second grant, so the call is retried
 // like a read.
 // See https://www.mercadopago.com/developers/en/reference/oauth/_oauth_token/post
-func (s *OAuthService) Exchange(ctx context.Context, app *OAuthApp, code, codeVerifier string, opts ...RequestOption) (*OAuthToken, error) {
+func (s *OAuthService) Exchange(ctx context.Context, app *OAuthApp, code, codeVerifier string, opts ...paykit.RequestOption) (*OAuthToken, error) {
 	if err := app.check(true, true); err != nil {
 		return nil, err
 	}
@@ -294,7 +296,7 @@ func (s *OAuthService) Exchange(ctx context.Context, app *OAuthApp, code, codeVe
 // refresh_token). Store the answer's RefreshToken: it replaces the old one.
 // Use a SellerTokenSource to have this done once however many goroutines
 // need the token.
-func (s *OAuthService) Refresh(ctx context.Context, app *OAuthApp, refreshToken string, opts ...RequestOption) (*OAuthToken, error) {
+func (s *OAuthService) Refresh(ctx context.Context, app *OAuthApp, refreshToken string, opts ...paykit.RequestOption) (*OAuthToken, error) {
 	if err := app.check(true, false); err != nil {
 		return nil, err
 	}
@@ -305,7 +307,7 @@ func (s *OAuthService) Refresh(ctx context.Context, app *OAuthApp, refreshToken 
 		RefreshToken: refreshToken}, opts)
 }
 
-func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []RequestOption) (*OAuthToken, error) {
+func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []paykit.RequestOption) (*OAuthToken, error) {
 	// Token requests move no money and a grant cannot be used twice, so a
 	// repeat cannot double anything: Repeatable lets the transport retry it.
 	r := (&transport.Request{Method: http.MethodPost, Path: "/oauth/token", JSON: body, Repeatable: true}).Apply(opts)
@@ -318,7 +320,7 @@ func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []Req
 		return nil, err
 	}
 	if out.AccessToken == "" {
-		return nil, &Error{HTTPError: &HTTPError{Method: http.MethodPost, Path: "/oauth/token", StatusCode: resp.StatusCode,
+		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodPost, Path: "/oauth/token", StatusCode: resp.StatusCode,
 			RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: "the answer carries no access_token"}}
 	}
 	// The new tokens are secrets of the client from now on: an error that
@@ -434,15 +436,15 @@ func (src *SellerTokenSource) Format(f fmt.State, _ rune) { _, _ = io.WriteStrin
 // WithSeller makes one call act for a connected seller with the token src
 // keeps fresh, over the client's own connections (no new HTTP stack per
 // seller). A 401 drops the token and repeats the call once with a new one.
-func WithSeller(src *SellerTokenSource) RequestOption {
-	return func(r *transport.Request) {
+func WithSeller(src *SellerTokenSource) paykit.RequestOption {
+	return func(s *reqopt.Settings) {
 		if src == nil {
-			r.Auth = badAuth{errors.New("mercadopago: seller token source: must not be nil")}
+			s.Auth = badAuth{errors.New("mercadopago: seller token source: must not be nil")}
 			return
 		}
-		r.Auth = src
+		s.Auth = src
 		src.mu.Lock()
-		r.Secrets = append(r.Secrets, secretsOf(src.cur.AccessToken, src.cur.RefreshToken)...)
+		s.Secrets = append(s.Secrets, secretsOf(src.cur.AccessToken, src.cur.RefreshToken)...)
 		src.mu.Unlock()
 	}
 }
@@ -450,16 +452,16 @@ func WithSeller(src *SellerTokenSource) RequestOption {
 // WithAccessToken makes one call use token (a seller's OAuth access token)
 // instead of the client's, over the client's own connections. A token that
 // is empty or holds spaces fails the call before anything is sent.
-func WithAccessToken(token string) RequestOption {
-	return func(r *transport.Request) {
+func WithAccessToken(token string) paykit.RequestOption {
+	return func(s *reqopt.Settings) {
 		switch {
 		case strings.TrimSpace(token) == "":
-			r.Auth = badAuth{errors.New("mercadopago: access token: must not be empty")}
+			s.Auth = badAuth{errors.New("mercadopago: access token: must not be empty")}
 		case strings.ContainsAny(token, " \t\r\n"):
-			r.Auth = badAuth{errors.New("mercadopago: access token: must not contain spaces or line breaks")}
+			s.Auth = badAuth{errors.New("mercadopago: access token: must not contain spaces or line breaks")}
 		default:
-			r.Auth = transport.Bearer(token)
-			r.Secrets = append(r.Secrets, token)
+			s.Auth = transport.Bearer(token)
+			s.Secrets = append(s.Secrets, token)
 		}
 	}
 }

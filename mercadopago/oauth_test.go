@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -69,7 +70,7 @@ func TestOAuthAuthorizationURL(t *testing.T) {
 		{&OAuthApp{ClientID: "1", RedirectURI: testRedirect, AuthorizationURL: "not a url"}, "s", nil, "authorization_url"},
 	} {
 		_, err := c.OAuth.AuthorizationURL(tt.app, tt.state, tt.pkce)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, tt.field, ve.Field)
 	}
@@ -187,7 +188,7 @@ func TestOAuthRefreshAndValidation(t *testing.T) {
 		},
 		func() error { _, err := c.OAuth.TokenSource(testApp(), nil, nil); return err },
 	} {
-		assert.ErrorAs(t, call(), new(*ValidationError))
+		assert.ErrorAs(t, call(), new(*paykit.ValidationError))
 	}
 	assert.Equal(t, 1, rec.count())
 }
@@ -353,7 +354,7 @@ func TestOAuthRefreshNeedsNoRedirectURI(t *testing.T) {
 	_, err = c.OAuth.TokenSource(app, &OAuthToken{AccessToken: "APP_USR-1"}, nil)
 	require.NoError(t, err)
 	_, err = c.OAuth.Exchange(context.Background(), app, "TG-1", "")
-	var ve *ValidationError
+	var ve *paykit.ValidationError
 	require.ErrorAs(t, err, &ve, "the code exchange repeats the redirect URI")
 	assert.Equal(t, "redirect_uri", ve.Field)
 	_, err = c.OAuth.Refresh(context.Background(), &OAuthApp{ClientID: testClientID, ClientSecret: testClientSecret, RedirectURI: "/relative"}, testRefreshToken)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -225,7 +226,7 @@ type Order struct {
 	Items             []OrderItem       `json:"items"`
 
 	// Meta tells how the call that returned this order went (idempotency key, request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -309,7 +310,7 @@ type OrdersService struct{ c *Client }
 // ProcessAutomatic the payments are processed at once and the order comes
 // back processed, failed or waiting for capture. req is not modified.
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/create/post
-func (s *OrdersService) Create(ctx context.Context, req *OrderRequest, opts ...RequestOption) (*Order, error) {
+func (s *OrdersService) Create(ctx context.Context, req *OrderRequest, opts ...paykit.RequestOption) (*Order, error) {
 	body, err := orderBody(req)
 	if err != nil {
 		return nil, err
@@ -319,7 +320,7 @@ func (s *OrdersService) Create(ctx context.Context, req *OrderRequest, opts ...R
 
 // Get reads an order (GET /v1/orders/{id}).
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/get-order/get
-func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
+func (s *OrdersService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -329,21 +330,21 @@ func (s *OrdersService) Get(ctx context.Context, id string, opts ...RequestOptio
 // Process processes an order created with ProcessManual
 // (POST /v1/orders/{id}/process).
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/process-order/post
-func (s *OrdersService) Process(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
+func (s *OrdersService) Process(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
 	return s.action(ctx, id, "process", nil, opts)
 }
 
 // Capture captures an order authorized with CaptureManual (status
 // action_required, detail waiting_capture): POST /v1/orders/{id}/capture.
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/capture/post
-func (s *OrdersService) Capture(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
+func (s *OrdersService) Capture(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
 	return s.action(ctx, id, "capture", nil, opts)
 }
 
 // Cancel cancels an order that is not paid yet or waits for capture
 // (POST /v1/orders/{id}/cancel). A processed order is refunded instead.
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/cancel-order/post
-func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOption) (*Order, error) {
+func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
 	return s.action(ctx, id, "cancel", nil, opts)
 }
 
@@ -352,7 +353,7 @@ func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...RequestOp
 // always carries an X-Idempotency-Key, the same on every retry, so a lost
 // answer cannot refund twice.
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/refund/post
-func (s *OrdersService) Refund(ctx context.Context, id string, req *OrderRefundRequest, opts ...RequestOption) (*Order, error) {
+func (s *OrdersService) Refund(ctx context.Context, id string, req *OrderRefundRequest, opts ...paykit.RequestOption) (*Order, error) {
 	if req == nil {
 		return s.action(ctx, id, "refund", nil, opts)
 	}
@@ -373,14 +374,14 @@ func (s *OrdersService) Refund(ctx context.Context, id string, req *OrderRefundR
 	return s.action(ctx, id, "refund", body, opts)
 }
 
-func (s *OrdersService) action(ctx context.Context, id, verb string, body any, opts []RequestOption) (*Order, error) {
+func (s *OrdersService) action(ctx context.Context, id, verb string, body any, opts []paykit.RequestOption) (*Order, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
 	return s.do(ctx, http.MethodPost, transport.Path("v1", "orders", id, verb), body, opts)
 }
 
-func (s *OrdersService) do(ctx context.Context, method, path string, body any, opts []RequestOption) (*Order, error) {
+func (s *OrdersService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Order, error) {
 	r := &transport.Request{Method: method, Path: path}
 	if body != nil {
 		r.JSON = body

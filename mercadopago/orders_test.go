@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -118,7 +119,7 @@ func TestOrdersCreateValidates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := newMocked(t)
 			_, err := c.Orders.Create(context.Background(), tt.mod(orderReq()))
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tt.field, ve.Field)
 			assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")
@@ -142,7 +143,7 @@ func TestOrdersCreateValidates(t *testing.T) {
 			return err
 		},
 	} {
-		assert.ErrorAs(t, call(), new(*ValidationError))
+		assert.ErrorAs(t, call(), new(*paykit.ValidationError))
 	}
 	assert.Zero(t, mt.GetTotalCallCount())
 }
@@ -264,6 +265,6 @@ func FuzzParseOrderErrors(f *testing.F) {
 				t.Fatalf("empty cause from %q", raw)
 			}
 		}
-		_ = decodeError(&HTTPError{StatusCode: 400}, append(append([]byte(`{"errors":`), raw...), '}'), nil).Error()
+		_ = decodeError(&paykit.HTTPError{StatusCode: 400}, append(append([]byte(`{"errors":`), raw...), '}'), nil).Error()
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -234,7 +235,7 @@ func TestPaymentsCreateValidatesExtras(t *testing.T) {
 		r := ok()
 		tt.mod(r)
 		_, err := c.Payments.Create(context.Background(), r)
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, tt.name)
 		assert.Equal(t, tt.field, ve.Field, tt.name)
 		assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -230,7 +231,7 @@ type Payment struct {
 	Order *PaymentOrder `json:"order"`
 
 	// Meta tells how the call that returned this payment went (idempotency key, request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -325,7 +326,7 @@ type PaymentsService struct{ c *Client }
 // on every retry, so a lost answer never pays twice. The key is in the
 // result's Meta. req is not modified.
 // See https://www.mercadopago.com/developers/en/reference/payments/_payments/post
-func (s *PaymentsService) Create(ctx context.Context, req *PaymentRequest, opts ...RequestOption) (*Payment, error) {
+func (s *PaymentsService) Create(ctx context.Context, req *PaymentRequest, opts ...paykit.RequestOption) (*Payment, error) {
 	if err := validatePayment(req); err != nil {
 		return nil, err
 	}
@@ -421,7 +422,7 @@ func validEmail(s string) bool {
 
 // Get reads a payment (GET /v1/payments/{id}).
 // See https://www.mercadopago.com/developers/en/reference/payments/_payments_id/get
-func (s *PaymentsService) Get(ctx context.Context, id int64, opts ...RequestOption) (*Payment, error) {
+func (s *PaymentsService) Get(ctx context.Context, id int64, opts ...paykit.RequestOption) (*Payment, error) {
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive payment id")
 	}
@@ -451,7 +452,7 @@ func paymentPath(id int64, more ...string) string {
 // cause 2063 (IsInvalidStateForAction). An approved payment is refunded, not
 // cancelled.
 // See https://www.mercadopago.com/developers/en/reference/payments/_payments_id/put
-func (s *PaymentsService) Cancel(ctx context.Context, id int64, opts ...RequestOption) (*Payment, error) {
+func (s *PaymentsService) Cancel(ctx context.Context, id int64, opts ...paykit.RequestOption) (*Payment, error) {
 	return s.update(ctx, id, map[string]any{"status": StatusCancelled}, opts)
 }
 
@@ -459,7 +460,7 @@ func (s *PaymentsService) Cancel(ctx context.Context, id int64, opts ...RequestO
 // Ptr(false)): PUT /v1/payments/{id} {"capture":true}. A nil amount captures
 // the whole authorized amount; a smaller positive amount captures part of it.
 // See https://www.mercadopago.com/developers/en/docs/checkout-api/payment-management/capture-authorized-payment
-func (s *PaymentsService) Capture(ctx context.Context, id int64, amount *money.Decimal, opts ...RequestOption) (*Payment, error) {
+func (s *PaymentsService) Capture(ctx context.Context, id int64, amount *money.Decimal, opts ...paykit.RequestOption) (*Payment, error) {
 	body := captureBody{Capture: true}
 	if amount != nil {
 		if !amount.IsPositive() {
@@ -475,7 +476,7 @@ type captureBody struct {
 	Amount  *money.Decimal `json:"transaction_amount,omitempty"`
 }
 
-func (s *PaymentsService) update(ctx context.Context, id int64, body any, opts []RequestOption) (*Payment, error) {
+func (s *PaymentsService) update(ctx context.Context, id int64, body any, opts []paykit.RequestOption) (*Payment, error) {
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive payment id")
 	}
@@ -520,18 +521,18 @@ type Paging struct {
 
 // PaymentPage is one page of a payment search.
 type PaymentPage struct {
-	Paging  Paging    `json:"paging"`
-	Results []Payment `json:"results"`
-	Meta    Meta      `json:"-"`
+	Paging  Paging      `json:"paging"`
+	Results []Payment   `json:"results"`
+	Meta    paykit.Meta `json:"-"`
 }
 
 // SearchPage fetches one page of a payment search.
-func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts ...RequestOption) (*PaymentPage, error) {
+func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts ...paykit.RequestOption) (*PaymentPage, error) {
 	return fetchPage[PaymentPage](ctx, s.c, "/v1/payments/search", q, opts)
 }
 
 // Search walks every payment matching q, fetching pages as it goes; stop
 // ranging to stop fetching. An error is yielded once and ends the walk.
-func (s *PaymentsService) Search(ctx context.Context, q *PaymentSearch, opts ...RequestOption) iter.Seq2[*Payment, error] {
+func (s *PaymentsService) Search(ctx context.Context, q *PaymentSearch, opts ...paykit.RequestOption) iter.Seq2[*Payment, error] {
 	return search[Payment](ctx, q, s.SearchPage, opts)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -104,7 +105,7 @@ func TestPaymentsCreateValidates(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := newMocked(t)
 			_, err := c.Payments.Create(context.Background(), tt.mod(ok()))
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tt.field, ve.Field)
 			assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")
@@ -113,14 +114,14 @@ func TestPaymentsCreateValidates(t *testing.T) {
 	c, _ := newMocked(t)
 	for _, id := range []int64{0, -3} {
 		_, err := c.Payments.Get(context.Background(), id)
-		assert.ErrorAs(t, err, new(*ValidationError))
+		assert.ErrorAs(t, err, new(*paykit.ValidationError))
 		_, err = c.Payments.Cancel(context.Background(), id)
-		assert.ErrorAs(t, err, new(*ValidationError))
+		assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	}
 	_, err := c.Payments.Capture(context.Background(), 1, Ptr(money.FromInt(0)))
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Payments.SearchPage(context.Background(), &PaymentSearch{Limit: -1})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 }
 
 func TestPaymentsGetTolerantDecoding(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -142,7 +143,7 @@ type Preference struct {
 	DateCreated time.Time `json:"date_created"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -198,7 +199,7 @@ type PreferencePage struct {
 	NextOffset int `json:"next_offset"`
 
 	// Meta tells how the call went (request id).
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -208,7 +209,7 @@ type PreferencesService struct{ c *Client }
 
 // Create makes a preference (POST /checkout/preferences) with an
 // X-Idempotency-Key; send the payer to its InitPoint.
-func (s *PreferencesService) Create(ctx context.Context, req *PreferenceRequest, opts ...RequestOption) (*Preference, error) {
+func (s *PreferencesService) Create(ctx context.Context, req *PreferenceRequest, opts ...paykit.RequestOption) (*Preference, error) {
 	if err := validatePreference(req, true); err != nil {
 		return nil, err
 	}
@@ -216,7 +217,7 @@ func (s *PreferencesService) Create(ctx context.Context, req *PreferenceRequest,
 }
 
 // Get reads a preference (GET /checkout/preferences/{id}).
-func (s *PreferencesService) Get(ctx context.Context, id string, opts ...RequestOption) (*Preference, error) {
+func (s *PreferencesService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Preference, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -225,7 +226,7 @@ func (s *PreferencesService) Get(ctx context.Context, id string, opts ...Request
 
 // Update changes a preference (PUT /checkout/preferences/{id}); fields left
 // empty are not changed.
-func (s *PreferencesService) Update(ctx context.Context, id string, req *PreferenceRequest, opts ...RequestOption) (*Preference, error) {
+func (s *PreferencesService) Update(ctx context.Context, id string, req *PreferenceRequest, opts ...paykit.RequestOption) (*Preference, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -235,7 +236,7 @@ func (s *PreferencesService) Update(ctx context.Context, id string, req *Prefere
 	return s.do(ctx, http.MethodPut, transport.Path("checkout", "preferences", id), req, opts)
 }
 
-func (s *PreferencesService) do(ctx context.Context, method, path string, body any, opts []RequestOption) (*Preference, error) {
+func (s *PreferencesService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Preference, error) {
 	r := &transport.Request{Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
@@ -250,13 +251,13 @@ func (s *PreferencesService) do(ctx context.Context, method, path string, body a
 }
 
 // SearchPage fetches one page of a preference search.
-func (s *PreferencesService) SearchPage(ctx context.Context, q *PreferenceSearch, opts ...RequestOption) (*PreferencePage, error) {
+func (s *PreferencesService) SearchPage(ctx context.Context, q *PreferenceSearch, opts ...paykit.RequestOption) (*PreferencePage, error) {
 	return fetchPage[PreferencePage](ctx, s.c, "/checkout/preferences/search", q, opts)
 }
 
 // Search walks every preference matching q, fetching pages as it goes; stop
 // ranging to stop fetching. An error is yielded once and ends the walk.
-func (s *PreferencesService) Search(ctx context.Context, q *PreferenceSearch, opts ...RequestOption) iter.Seq2[*PreferenceSummary, error] {
+func (s *PreferencesService) Search(ctx context.Context, q *PreferenceSearch, opts ...paykit.RequestOption) iter.Seq2[*PreferenceSummary, error] {
 	return search[PreferenceSummary](ctx, q, s.SearchPage, opts)
 }
 

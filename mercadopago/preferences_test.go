@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -163,18 +164,18 @@ func TestPreferencesValidate(t *testing.T) {
 	for _, tt := range cases {
 		c, mt := newMocked(t)
 		_, err := c.Preferences.Create(context.Background(), tt.mod(prefRequest()))
-		var ve *ValidationError
+		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve, tt.name)
 		assert.Equal(t, tt.field, ve.Field, tt.name)
 		assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent")
 	}
 	c, mt := newMocked(t)
 	_, err := c.Preferences.Get(context.Background(), "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Preferences.Update(context.Background(), testPrefID, nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Preferences.SearchPage(context.Background(), &PreferenceSearch{Offset: -1})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount())
 }
 
@@ -254,7 +255,7 @@ func TestVerifyCheckoutReturn(t *testing.T) {
 	assert.ErrorIs(t, err, ErrCheckoutReturnMismatch)
 
 	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), ret, "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), nil, "order-77")
 	assert.ErrorIs(t, err, ErrCheckoutReturnMalformed)
 	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), &CheckoutReturn{ExternalReference: "order-77"}, "order-77")
@@ -364,7 +365,7 @@ func TestMerchantOrdersValidate(t *testing.T) {
 	c, mt := newMocked(t)
 	ctx := context.Background()
 	_, err := c.MerchantOrders.Get(ctx, 0)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	for name, req := range map[string]*MerchantOrderRequest{
 		"nil":          nil,
 		"no items":     {PreferenceID: "x"},
@@ -374,12 +375,12 @@ func TestMerchantOrdersValidate(t *testing.T) {
 		"bad sponsor":  {Items: []MerchantOrderItem{{Title: "a", Quantity: 1}}, SponsorID: Ptr(int64(-3))},
 	} {
 		_, err := c.MerchantOrders.Create(ctx, req)
-		assert.ErrorAs(t, err, new(*ValidationError), name)
+		assert.ErrorAs(t, err, new(*paykit.ValidationError), name)
 	}
 	_, err = c.MerchantOrders.Update(ctx, -1, &MerchantOrderRequest{})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.MerchantOrders.SearchPage(ctx, &MerchantOrderSearch{Limit: -1})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount())
 }
 

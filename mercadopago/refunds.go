@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -25,7 +26,7 @@ type Refund struct {
 	Metadata              map[string]any `json:"metadata"`
 
 	// Meta tells how the call went (idempotency key, request id); set on Create and Get.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -44,7 +45,7 @@ type RefundsService struct{ c *Client }
 // nil req (an empty body), in part with req.Amount. It always carries an
 // X-Idempotency-Key, the same on every retry, so a lost answer cannot refund
 // twice. Refusals come back as *Error with IsRefundRejected true.
-func (s *RefundsService) Create(ctx context.Context, paymentID int64, req *RefundRequest, opts ...RequestOption) (*Refund, error) {
+func (s *RefundsService) Create(ctx context.Context, paymentID int64, req *RefundRequest, opts ...paykit.RequestOption) (*Refund, error) {
 	if paymentID <= 0 {
 		return nil, invalid("payment_id", "must be a positive payment id")
 	}
@@ -65,7 +66,7 @@ func (s *RefundsService) Create(ctx context.Context, paymentID int64, req *Refun
 }
 
 // Get reads one refund (GET /v1/payments/{id}/refunds/{refund_id}).
-func (s *RefundsService) Get(ctx context.Context, paymentID, refundID int64, opts ...RequestOption) (*Refund, error) {
+func (s *RefundsService) Get(ctx context.Context, paymentID, refundID int64, opts ...paykit.RequestOption) (*Refund, error) {
 	if paymentID <= 0 {
 		return nil, invalid("payment_id", "must be a positive payment id")
 	}
@@ -83,7 +84,7 @@ func (s *RefundsService) Get(ctx context.Context, paymentID, refundID int64, opt
 }
 
 // List returns every refund of a payment (GET /v1/payments/{id}/refunds).
-func (s *RefundsService) List(ctx context.Context, paymentID int64, opts ...RequestOption) ([]Refund, error) {
+func (s *RefundsService) List(ctx context.Context, paymentID int64, opts ...paykit.RequestOption) ([]Refund, error) {
 	if paymentID <= 0 {
 		return nil, invalid("payment_id", "must be a positive payment id")
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -51,15 +52,15 @@ func TestRefundsCreate(t *testing.T) {
 func TestRefundsValidate(t *testing.T) {
 	c, mt := newMocked(t)
 	_, err := c.Refunds.Create(context.Background(), 0, nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Refunds.Create(context.Background(), 1, &RefundRequest{Amount: money.FromInt(-5)})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Refunds.Get(context.Background(), 1, 0)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Refunds.Get(context.Background(), 0, 1)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Refunds.List(context.Background(), -1)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount())
 }
 

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"net/http"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -28,11 +29,11 @@ type page[T any] interface {
 // one, and negative paging numbers are refused before anything is sent.
 func fetchPage[P any, PP interface {
 	*P
-	setMeta(Meta)
+	setMeta(paykit.Meta)
 }, Q any, QP interface {
 	*Q
 	pager
-}](ctx context.Context, c *Client, path string, q *Q, opts []RequestOption) (*P, error) {
+}](ctx context.Context, c *Client, path string, q *Q, opts []paykit.RequestOption) (*P, error) {
 	if q == nil {
 		q = new(Q)
 	}
@@ -54,7 +55,7 @@ func fetchPage[P any, PP interface {
 func search[T any, P page[T], Q any, QP interface {
 	*Q
 	pager
-}](ctx context.Context, q *Q, fetch func(context.Context, *Q, ...RequestOption) (P, error), opts []RequestOption) iter.Seq2[*T, error] {
+}](ctx context.Context, q *Q, fetch func(context.Context, *Q, ...paykit.RequestOption) (P, error), opts []paykit.RequestOption) iter.Seq2[*T, error] {
 	var start Q
 	if q != nil {
 		start = *q
@@ -109,12 +110,12 @@ func (q *MerchantOrderSearch) paging() (*int, *int) { return &q.Limit, &q.Offset
 func (q *PlanSearch) paging() (*int, *int)          { return &q.Limit, &q.Offset }
 func (q *SubscriptionSearch) paging() (*int, *int)  { return &q.Limit, &q.Offset }
 
-func (p *PaymentPage) setMeta(m Meta)       { p.Meta = m }
-func (p *CustomerPage) setMeta(m Meta)      { p.Meta = m }
-func (p *PreferencePage) setMeta(m Meta)    { p.Meta = m }
-func (p *MerchantOrderPage) setMeta(m Meta) { p.Meta = m }
-func (p *PlanPage) setMeta(m Meta)          { p.Meta = m }
-func (p *SubscriptionPage) setMeta(m Meta)  { p.Meta = m }
+func (p *PaymentPage) setMeta(m paykit.Meta)       { p.Meta = m }
+func (p *CustomerPage) setMeta(m paykit.Meta)      { p.Meta = m }
+func (p *PreferencePage) setMeta(m paykit.Meta)    { p.Meta = m }
+func (p *MerchantOrderPage) setMeta(m paykit.Meta) { p.Meta = m }
+func (p *PlanPage) setMeta(m paykit.Meta)          { p.Meta = m }
+func (p *SubscriptionPage) setMeta(m paykit.Meta)  { p.Meta = m }
 
 func (p *PaymentPage) items(int, int) ([]Payment, Paging)           { return p.Results, p.Paging }
 func (p *CustomerPage) items(int, int) ([]Customer, Paging)         { return p.Results, p.Paging }

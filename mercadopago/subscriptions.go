@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 )
@@ -151,7 +152,7 @@ type Plan struct {
 	LastModified          time.Time             `json:"last_modified"`
 
 	// Meta tells how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -231,7 +232,7 @@ type Subscription struct {
 	Status             SubscriptionStatus `json:"status"`
 
 	// Meta tells how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -259,9 +260,9 @@ type PlanSearch struct {
 
 // PlanPage is one page of a plan search.
 type PlanPage struct {
-	Paging  Paging `json:"paging"`
-	Results []Plan `json:"results"`
-	Meta    Meta   `json:"-"`
+	Paging  Paging      `json:"paging"`
+	Results []Plan      `json:"results"`
+	Meta    paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -282,7 +283,7 @@ type SubscriptionSearch struct {
 type SubscriptionPage struct {
 	Paging  Paging         `json:"paging"`
 	Results []Subscription `json:"results"`
-	Meta    Meta           `json:"-"`
+	Meta    paykit.Meta    `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -336,7 +337,7 @@ func checkBackURL(u string) error {
 
 // Create makes a plan (POST /preapproval_plan).
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan/post
-func (s *PlansService) Create(ctx context.Context, req *PlanRequest, opts ...RequestOption) (*Plan, error) {
+func (s *PlansService) Create(ctx context.Context, req *PlanRequest, opts ...paykit.RequestOption) (*Plan, error) {
 	if req == nil {
 		return nil, invalid("plan", "must not be nil")
 	}
@@ -354,7 +355,7 @@ func (s *PlansService) Create(ctx context.Context, req *PlanRequest, opts ...Req
 
 // Get reads a plan (GET /preapproval_plan/{id}).
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan_id/get
-func (s *PlansService) Get(ctx context.Context, id string, opts ...RequestOption) (*Plan, error) {
+func (s *PlansService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Plan, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -366,7 +367,7 @@ func (s *PlansService) Get(ctx context.Context, id string, opts ...RequestOption
 // currency), so a zero frequency is never sent by accident. A new amount
 // applies to the plan's subscriptions from their next charge.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan_id/put
-func (s *PlansService) Update(ctx context.Context, id string, req *PlanRequest, opts ...RequestOption) (*Plan, error) {
+func (s *PlansService) Update(ctx context.Context, id string, req *PlanRequest, opts ...paykit.RequestOption) (*Plan, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -386,7 +387,7 @@ func (s *PlansService) Update(ctx context.Context, id string, req *PlanRequest, 
 	return doPlan(ctx, s.c, http.MethodPut, transport.Path("preapproval_plan", id), req, opts)
 }
 
-func doPlan(ctx context.Context, c *Client, method, path string, body any, opts []RequestOption) (*Plan, error) {
+func doPlan(ctx context.Context, c *Client, method, path string, body any, opts []paykit.RequestOption) (*Plan, error) {
 	r := &transport.Request{Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
@@ -402,18 +403,18 @@ func doPlan(ctx context.Context, c *Client, method, path string, body any, opts 
 
 // SearchPage fetches one page of a plan search.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan_search/get
-func (s *PlansService) SearchPage(ctx context.Context, q *PlanSearch, opts ...RequestOption) (*PlanPage, error) {
+func (s *PlansService) SearchPage(ctx context.Context, q *PlanSearch, opts ...paykit.RequestOption) (*PlanPage, error) {
 	return fetchPage[PlanPage](ctx, s.c, "/preapproval_plan/search", q, opts)
 }
 
 // Search walks every plan matching q, paging on its own.
-func (s *PlansService) Search(ctx context.Context, q *PlanSearch, opts ...RequestOption) iter.Seq2[*Plan, error] {
+func (s *PlansService) Search(ctx context.Context, q *PlanSearch, opts ...paykit.RequestOption) iter.Seq2[*Plan, error] {
 	return search[Plan](ctx, q, s.SearchPage, opts)
 }
 
 // Create makes a subscription (POST /preapproval), with a plan or without.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval/post
-func (s *SubscriptionsService) Create(ctx context.Context, req *SubscriptionRequest, opts ...RequestOption) (*Subscription, error) {
+func (s *SubscriptionsService) Create(ctx context.Context, req *SubscriptionRequest, opts ...paykit.RequestOption) (*Subscription, error) {
 	if req == nil {
 		return nil, invalid("subscription", "must not be nil")
 	}
@@ -453,7 +454,7 @@ func (s *SubscriptionsService) Create(ctx context.Context, req *SubscriptionRequ
 
 // Get reads a subscription (GET /preapproval/{id}).
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_id/get
-func (s *SubscriptionsService) Get(ctx context.Context, id string, opts ...RequestOption) (*Subscription, error) {
+func (s *SubscriptionsService) Get(ctx context.Context, id string, opts ...paykit.RequestOption) (*Subscription, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -463,7 +464,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, id string, opts ...Reque
 // Update changes a subscription (PUT /preapproval/{id}): pause, cancel or
 // re-authorize it with Status, change its card or amount.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_id/put
-func (s *SubscriptionsService) Update(ctx context.Context, id string, req *SubscriptionUpdate, opts ...RequestOption) (*Subscription, error) {
+func (s *SubscriptionsService) Update(ctx context.Context, id string, req *SubscriptionUpdate, opts ...paykit.RequestOption) (*Subscription, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
@@ -487,21 +488,21 @@ func (s *SubscriptionsService) Update(ctx context.Context, id string, req *Subsc
 }
 
 // Pause stops charging a subscription until it is authorized again.
-func (s *SubscriptionsService) Pause(ctx context.Context, id string, opts ...RequestOption) (*Subscription, error) {
+func (s *SubscriptionsService) Pause(ctx context.Context, id string, opts ...paykit.RequestOption) (*Subscription, error) {
 	return s.Update(ctx, id, &SubscriptionUpdate{Status: SubscriptionPaused}, opts...)
 }
 
 // Cancel ends a subscription for good.
-func (s *SubscriptionsService) Cancel(ctx context.Context, id string, opts ...RequestOption) (*Subscription, error) {
+func (s *SubscriptionsService) Cancel(ctx context.Context, id string, opts ...paykit.RequestOption) (*Subscription, error) {
 	return s.Update(ctx, id, &SubscriptionUpdate{Status: SubscriptionCancelled}, opts...)
 }
 
 // Resume authorizes a paused subscription again.
-func (s *SubscriptionsService) Resume(ctx context.Context, id string, opts ...RequestOption) (*Subscription, error) {
+func (s *SubscriptionsService) Resume(ctx context.Context, id string, opts ...paykit.RequestOption) (*Subscription, error) {
 	return s.Update(ctx, id, &SubscriptionUpdate{Status: SubscriptionAuthorized}, opts...)
 }
 
-func doSubscription(ctx context.Context, c *Client, method, path string, body any, opts []RequestOption) (*Subscription, error) {
+func doSubscription(ctx context.Context, c *Client, method, path string, body any, opts []paykit.RequestOption) (*Subscription, error) {
 	r := &transport.Request{Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
@@ -517,11 +518,11 @@ func doSubscription(ctx context.Context, c *Client, method, path string, body an
 
 // SearchPage fetches one page of a subscription search.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_search/get
-func (s *SubscriptionsService) SearchPage(ctx context.Context, q *SubscriptionSearch, opts ...RequestOption) (*SubscriptionPage, error) {
+func (s *SubscriptionsService) SearchPage(ctx context.Context, q *SubscriptionSearch, opts ...paykit.RequestOption) (*SubscriptionPage, error) {
 	return fetchPage[SubscriptionPage](ctx, s.c, "/preapproval/search", q, opts)
 }
 
 // Search walks every subscription matching q, paging on its own.
-func (s *SubscriptionsService) Search(ctx context.Context, q *SubscriptionSearch, opts ...RequestOption) iter.Seq2[*Subscription, error] {
+func (s *SubscriptionsService) Search(ctx context.Context, q *SubscriptionSearch, opts ...paykit.RequestOption) iter.Seq2[*Subscription, error] {
 	return search[Subscription](ctx, q, s.SearchPage, opts)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -114,7 +115,7 @@ func TestPlansValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := newMocked(t)
 			_, err := c.Plans.Create(context.Background(), tt.mod(planReq()))
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tt.field, ve.Field)
 			assert.Zero(t, mt.GetTotalCallCount())
@@ -123,13 +124,13 @@ func TestPlansValidate(t *testing.T) {
 	c, mt := newMocked(t)
 	ctx := context.Background()
 	_, err := c.Plans.Get(ctx, "")
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Plans.Update(ctx, "p", nil)
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Plans.Update(ctx, "p", &PlanRequest{BackURL: "x"})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	_, err = c.Plans.SearchPage(ctx, &PlanSearch{Offset: -1})
-	assert.ErrorAs(t, err, new(*ValidationError))
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
 	assert.Zero(t, mt.GetTotalCallCount())
 }
 
@@ -190,7 +191,7 @@ func TestSubscriptionsValidate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, mt := newMocked(t)
 			_, err := c.Subscriptions.Create(context.Background(), tt.req)
-			var ve *ValidationError
+			var ve *paykit.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tt.field, ve.Field)
 			assert.Zero(t, mt.GetTotalCallCount())
@@ -212,7 +213,7 @@ func TestSubscriptionsValidate(t *testing.T) {
 		},
 		func() error { _, err := c.Subscriptions.SearchPage(ctx, &SubscriptionSearch{Limit: -2}); return err },
 	} {
-		assert.ErrorAs(t, call(), new(*ValidationError))
+		assert.ErrorAs(t, call(), new(*paykit.ValidationError))
 	}
 	assert.Zero(t, mt.GetTotalCallCount())
 }

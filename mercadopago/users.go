@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -25,7 +26,7 @@ type User struct {
 	RegistrationDate time.Time `json:"registration_date"`
 
 	// Meta tells how the call went.
-	Meta Meta `json:"-"`
+	Meta paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -36,7 +37,7 @@ type UsersService struct{ c *Client }
 // Me reads the account behind the access token (GET /users/me): a cheap
 // way to check credentials at start-up, or, with WithSeller or
 // WithAccessToken, to learn which seller a token belongs to.
-func (s *UsersService) Me(ctx context.Context, opts ...RequestOption) (*User, error) {
+func (s *UsersService) Me(ctx context.Context, opts ...paykit.RequestOption) (*User, error) {
 	var out User
 	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/users/me"}).Apply(opts), &out)
 	if err != nil {

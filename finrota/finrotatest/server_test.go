@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/finrota"
 	"github.com/paykit-go/paykit/finrota/finrotatest"
 	"github.com/paykit-go/paykit/internal/sim"
@@ -263,7 +264,7 @@ func TestPayIsSentOnceWhenTheAnswerIsLost(t *testing.T) {
 			_, err := e.c.Widget.Pay(ctx, payment(pt, "10", "ORD-F"))
 			require.Error(t, err)
 			assert.Equal(t, 1, e.srv.Handled(http.MethodPost, "/b2c/widget/payment"))
-			var ne *finrota.NetworkError
+			var ne *paykit.NetworkError
 			var ae *finrota.Error
 			switch {
 			case errors.As(err, &ne):

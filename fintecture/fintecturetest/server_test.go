@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/fintecture"
 	"github.com/paykit-go/paykit/fintecture/fintecturetest"
 	"github.com/paykit-go/paykit/internal/sim"
@@ -205,7 +206,7 @@ func TestConnectIsNeverRepeated(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, 1, srv.Handled(http.MethodPost, "/pis/v2/connect"), "the session was created once and the POST never repeated")
 			assert.Equal(t, 1, srv.Sessions())
-			var ne *fintecture.NetworkError
+			var ne *paykit.NetworkError
 			if errors.As(err, &ne) {
 				assert.True(t, ne.MayHaveReachedServer)
 				assert.Equal(t, 1, ne.Attempts)

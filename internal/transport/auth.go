@@ -12,14 +12,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paykit-go/paykit/internal/reqopt"
+
 	"golang.org/x/sync/singleflight"
 )
 
-// Authenticator puts credentials on one attempt of a request. It is called
-// again on every retry, so a refreshed token is picked up.
-type Authenticator interface {
-	Authenticate(ctx context.Context, req *http.Request) error
-}
+// Authenticator puts credentials on one attempt of a request (see
+// reqopt.Authenticator). It is called again on every retry, so a refreshed
+// token is picked up.
+type Authenticator = reqopt.Authenticator
 
 // Invalidator is an Authenticator whose credential can go stale (an OAuth
 // token). When an attempt comes back 401, the transport calls Invalidate with

@@ -86,10 +86,6 @@ type Config struct {
 	// should wrap base so errors.As still finds *Error. Nil returns base as
 	// it is.
 	DecodeError func(base *Error, body []byte, secrets []string) error
-	// Invalid builds the provider's validation error for a request the
-	// transport refuses before sending (a dot-segment id, a control
-	// character in a header or idempotency key). Nil returns a *InvalidError.
-	Invalid func(field, rule string) error
 
 	// Clock, Sleep and Jitter are injected in tests; nil means real time,
 	// a context-aware timer and math/rand.

@@ -74,7 +74,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 				return nil, se.err
 			}
 			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key,
-				Attempts: attempt, Sends: sends, Err: res.err, secrets: ptr(c.secretsOf(p))}
+				Attempts: attempt, Sends: sends, Err: newRedactedCause(res.err, c.secretsOf(p))}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return nil, c.ctxError(ctxErr, nerr)
 			}
@@ -370,7 +370,7 @@ func (c *Client) retryAfter(h http.Header) (time.Duration, bool) {
 func (c *Client) requestID(h http.Header) string {
 	for _, name := range c.reqIDHdrs {
 		if v := h.Get(name); v != "" {
-			return v
+			return ProviderText(v, nil)
 		}
 	}
 	return ""
@@ -442,5 +442,3 @@ func (c *Client) log(ctx context.Context, p *prepared, attempt int, started time
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "paykit http attempt", attrs...)
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -1,143 +1,48 @@
 package transport
 
 import (
-	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/paykit-go/paykit"
 )
 
-// ErrResponseTooLarge is wrapped by the error returned when a response body
-// exceeds the configured cap.
-var ErrResponseTooLarge = errors.New("response body exceeds the size limit")
+// The shared vocabulary lives in the root paykit package; these names let
+// the engine's code read as before.
+type (
+	// Error is paykit.HTTPError.
+	Error = paykit.HTTPError
+	// NetworkError is paykit.NetworkError.
+	NetworkError = paykit.NetworkError
+)
 
-// Error is a call that got an HTTP answer it could not accept: a non-2xx
-// status, or a 2xx whose body could not be read or decoded. Provider errors
-// wrap it, so errors.As(err, &*transport.Error) works on all of them.
-type Error struct {
-	// Method and Path name the call (the path without its query).
-	Method, Path string
-	// StatusCode is the HTTP status of the last attempt.
-	StatusCode int
-	// Header holds the response headers of the last attempt.
-	Header http.Header
-	// RequestID is the provider's id for the request, when it sent one.
-	RequestID string
-	// IdempotencyKey is the key every attempt carried ("" when none).
-	IdempotencyKey string
-	// Attempts is how many tries paykit made: each try is one round trip
-	// through the http.Client, whether or not it reached the wire.
-	Attempts int
-	// Sends is how many times the request was written to a connection. It
-	// can exceed Attempts: net/http resends a request by itself when a
-	// reused keep-alive connection breaks before any answer, for methods it
-	// deems idempotent and requests carrying an idempotency key.
-	Sends int
-	// Excerpt is the start of the response body, secrets redacted.
-	Excerpt string
-	// Reason says what was wrong when the status alone does not (a 2xx with
-	// an unreadable body, an oversized body).
-	Reason string
-	// Err is the underlying cause, if any (a JSON error, ErrResponseTooLarge).
-	Err error
+// ErrResponseTooLarge is paykit.ErrResponseTooLarge.
+var ErrResponseTooLarge = paykit.ErrResponseTooLarge
+
+// redactedCause is a NetworkError's cause with the call's secrets (a URL
+// can carry one) scrubbed from its text; errors.As and errors.Is still reach
+// the original through Unwrap. The secrets sit behind a pointer: fmt
+// reaches a wrapped error's fields by reflection, and prints a pointer
+// there as an address.
+type redactedCause struct {
+	err     error
+	secrets *[]string
 }
 
-// Error describes the failure in one line, without secrets.
-func (e *Error) Error() string {
-	var b strings.Builder
-	e.WriteStatusLine(&b)
-	if e.Reason != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Reason)
-	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(ProviderText(e.RequestID, nil))
-		b.WriteByte(')')
-	}
-	if e.Excerpt != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Excerpt)
-	}
-	return b.String()
-}
-
-// WriteStatusLine writes "METHOD /path: 404 Not Found", the start every
-// provider's error message shares.
-func (e *Error) WriteStatusLine(b *strings.Builder) {
-	b.WriteString(e.Method)
-	b.WriteByte(' ')
-	b.WriteString(e.Path)
-	b.WriteString(": ")
-	if e.StatusCode != 0 {
-		b.WriteString(strconv.Itoa(e.StatusCode))
-		if t := http.StatusText(e.StatusCode); t != "" {
-			b.WriteByte(' ')
-			b.WriteString(t)
-		}
-	}
-}
-
-// GoString makes %#v print the same safe line.
-func (e *Error) GoString() string { return e.Error() }
-
-// Unwrap returns the underlying cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Temporary reports whether the status is one a later try may not repeat
-// (429 and 5xx).
-func (e *Error) Temporary() bool { return e.StatusCode == 429 || e.StatusCode >= 500 }
-
-// NetworkError is a call that got no usable HTTP answer: the connection could
-// not be made, broke, or timed out.
-type NetworkError struct {
-	// Method and Path name the call (the path without its query).
-	Method, Path string
-	// MayHaveReachedServer is false only when the request certainly never
-	// left (the dial failed). When true, the provider may have acted on it:
-	// look the operation up before trying again without an idempotency key.
-	MayHaveReachedServer bool
-	// IdempotencyKey is the key every attempt carried ("" when none); repeat
-	// the call with it to make the repeat safe.
-	IdempotencyKey string
-	// Attempts is how many tries paykit made: each try is one round trip
-	// through the http.Client, whether or not it reached the wire.
-	Attempts int
-	// Sends is how many times the request was written to a connection (0:
-	// it never left). It can exceed Attempts when net/http resent it by
-	// itself on a reused connection that broke.
-	Sends int
-	// Err is the cause from net/http.
-	Err error
-
-	// secrets sits behind a pointer: fmt reaches a wrapped error's fields by
-	// reflection, and prints a pointer there as an address.
-	secrets *[]string // scrubbed from Err's text (it quotes the URL)
-}
-
-// Error describes the failure and whether the request may have been acted on.
-func (e *NetworkError) Error() string {
-	where := "request never reached the server"
-	if e.MayHaveReachedServer {
-		where = "request may have reached the server"
-	}
-	return fmt.Sprintf("%s %s: %s (%s)", e.Method, e.Path, redactString(e.Err.Error(), e.secretList()), where)
-}
-
-func (e *NetworkError) secretList() []string {
-	if e.secrets == nil {
+func newRedactedCause(err error, secrets []string) error {
+	if err == nil {
 		return nil
 	}
-	return *e.secrets
+	return &redactedCause{err: err, secrets: &secrets}
 }
 
-// GoString makes %#v print the same safe line.
-func (e *NetworkError) GoString() string { return e.Error() }
+func (e *redactedCause) Error() string { return redactString(e.err.Error(), *e.secrets) }
 
-// Unwrap returns the cause.
-func (e *NetworkError) Unwrap() error { return e.Err }
+func (e *redactedCause) Unwrap() error { return e.err }
+
+// Format writes Error() for every verb (see FormatText).
+func (e *redactedCause) Format(f fmt.State, verb rune) { FormatText(f, verb, e.Error()) }
 
 var (
 	// "key": "value" pairs whose value is a secret, in JSON.

@@ -95,7 +95,7 @@ func TestErrorsPrintNoSecretUnderAnyVerb(t *testing.T) {
 	// Made by hand, with the secret in the cause and the headers.
 	leaktest.Check(t, &Error{Method: "GET", Path: "/x", StatusCode: 502, Header: http.Header{"Set-Cookie": {"s=" + fmtToken}},
 		Err: errors.New("json: cannot read " + fmtToken)}, fmtToken)
-	assert.Equal(t, "GET /x: network error", fmt.Sprintf("%d", &NetworkError{Method: "GET", Path: "/x"}), "no cause: no panic")
+	assert.Equal(t, "GET /x: network error (request never reached the server)", fmt.Sprintf("%d", &NetworkError{Method: "GET", Path: "/x"}), "no cause: no panic")
 }
 
 // TestWrappedErrorsPrintNoSecret: an error wrapped by fmt.Errorf (by the

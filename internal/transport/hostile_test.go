@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -147,13 +148,12 @@ func TestRefusedBeforeSending(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt, _ := newMocked(t, func(cfg *Config) {
-				cfg.Invalid = func(field, rule string) error { return &InvalidError{Field: "provider:" + field, Rule: rule} }
-			})
+			c, mt, _ := newMocked(t, func(cfg *Config) { cfg.Provider = "someprovider" })
 			_, err := c.Do(context.Background(), &tc.req, nil)
-			var inv *InvalidError
+			var inv *paykit.ValidationError
 			require.ErrorAs(t, err, &inv)
-			assert.Equal(t, "provider:"+tc.field, inv.Field, "the provider's hook names the field")
+			assert.Equal(t, tc.field, inv.Field)
+			assert.Equal(t, "someprovider", inv.Provider, "the error names the client's provider")
 			assert.NotEmpty(t, inv.Rule)
 			assert.Equal(t, 0, mt.GetTotalCallCount(), "nothing is sent")
 			var nerr *NetworkError

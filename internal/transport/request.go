@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/reqopt"
+
 	gojson "github.com/goccy/go-json"
 	"github.com/google/go-querystring/query"
 )
@@ -47,57 +50,54 @@ type Request struct {
 	Secrets []string
 }
 
-// RequestOption adjusts one call; providers re-export these as their
-// per-call options.
-type RequestOption func(*Request)
+// RequestOption is paykit.RequestOption: it adjusts one call.
+type RequestOption = paykit.RequestOption
 
 // WithIdempotencyKey makes the call carry key instead of a generated one. Use
 // an id from your own system (an order id) so a repeat after a crash is
 // recognised by the provider.
 func WithIdempotencyKey(key string) RequestOption {
-	return func(r *Request) { r.IdempotencyKey = key }
+	return func(s *reqopt.Settings) { s.IdempotencyKey = key }
 }
 
 // WithHeader adds a header to the call (it cannot replace Authorization or
 // the idempotency header, which the transport sets).
 func WithHeader(name, value string) RequestOption {
-	return func(r *Request) {
-		if r.Header == nil {
-			r.Header = make(http.Header)
+	return func(s *reqopt.Settings) {
+		if s.Header == nil {
+			s.Header = make(http.Header)
 		}
-		r.Header.Add(name, value)
+		s.Header.Add(name, value)
 	}
 }
 
-// Apply runs opts on r.
+// AddHeader adds a header to every attempt of r.
+func (r *Request) AddHeader(name, value string) {
+	if r.Header == nil {
+		r.Header = make(http.Header)
+	}
+	r.Header.Add(name, value)
+}
+
+// Apply runs opts on r's option-settable fields (IdempotencyKey, Header,
+// Auth, Secrets). The caller's Header is copied first, so an option never
+// writes into a map the caller shares.
 func (r *Request) Apply(opts []RequestOption) *Request {
+	if len(opts) == 0 {
+		return r
+	}
+	s := reqopt.Settings{IdempotencyKey: r.IdempotencyKey, Header: r.Header.Clone(), Auth: r.Auth, Secrets: r.Secrets}
 	for _, o := range opts {
 		if o != nil {
-			o(r)
+			o(&s)
 		}
 	}
+	r.IdempotencyKey, r.Header, r.Auth, r.Secrets = s.IdempotencyKey, s.Header, s.Auth, s.Secrets
 	return r
 }
 
-// Meta describes how a call went; provider results carry it so the caller can
-// log the request id and keep the idempotency key.
-type Meta struct {
-	// StatusCode is the HTTP status of the answer.
-	StatusCode int
-	// RequestID is the provider's id for the request, when it sent one.
-	RequestID string
-	// IdempotencyKey is the key the call carried ("" when none).
-	IdempotencyKey string
-	// Attempts is how many tries paykit made: each try is one round trip
-	// through the http.Client (a retry after a 5xx, a 429 or a broken
-	// connection is another try).
-	Attempts int
-	// Sends is how many times the request was written to a connection. It
-	// can exceed Attempts: net/http resends a request by itself when a
-	// reused keep-alive connection breaks before any answer, for methods it
-	// deems idempotent and requests carrying an idempotency key.
-	Sends int
-}
+// Meta is paykit.Meta: how a call went.
+type Meta = paykit.Meta
 
 // Response is a successful answer: its status, headers and raw body.
 type Response struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/sim"
 	"github.com/paykit-go/paykit/mercadopago"
 	"github.com/paykit-go/paykit/mercadopago/mercadopagotest"
@@ -97,7 +98,7 @@ func TestLostAnswerIsRetriedWithTheSameKey(t *testing.T) {
 		req := cardPayment(token(t, srv, "APRO"), "15990")
 		srv.FailNext(1, sim.Fault{Kind: sim.ResetAfter, Method: http.MethodPost})
 		_, err = c.Payments.Create(ctx, req)
-		var ne *mercadopago.NetworkError
+		var ne *paykit.NetworkError
 		require.ErrorAs(t, err, &ne)
 		assert.True(t, ne.MayHaveReachedServer)
 		p, err := c.Payments.Create(ctx, req, mercadopago.WithIdempotencyKey(ne.IdempotencyKey))

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/sim"
 	"github.com/paykit-go/paykit/mercadopago"
 )
@@ -66,7 +67,7 @@ func (s *Shop) mpPayCard(ctx context.Context, w http.ResponseWriter, r *http.Req
 	s.withOrder(o.ID, func(o *Order) { o.Method, o.attempt = m.Key, mpCreating })
 	p, err := s.c.MercadoPago.Payments.Create(ctx, req, mercadopago.WithIdempotencyKey(key))
 	if err != nil {
-		var ve *mercadopago.ValidationError
+		var ve *paykit.ValidationError
 		if errors.As(err, &ve) {
 			s.fail(w, http.StatusBadRequest, o, "Please check the form: "+ve.Error())
 			return
