@@ -281,9 +281,9 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 
 func etpaySuite(t *testing.T, hc *http.Client) env {
 	srv := etpaytest.NewServer()
-	c, err := etpay.NewClient(srv.Credentials(), append(srv.ClientOptions(), etpay.WithHTTPClient(hc))...)
+	c, err := srv.Client(etpay.WithHTTPClient(hc))
 	require.NoError(t, err)
-	setupClient, err := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	setupClient, err := srv.Client()
 	require.NoError(t, err)
 	s, err := setupClient.Sessions.Create(bg, &etpay.SessionRequest{OrderID: "OC700104", Amount: 2000,
 		CompletedURL: "https://shop.example/etpay/done?order=OC700104"})
