@@ -203,7 +203,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		srv := finrotatest.NewServer(finrotatest.WithCredentials(apiKey, secretKey))
 		defer srv.Close()
 		hc := &http.Client{Transport: w.transport()}
-		c, err := srv.NewClient(finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc))
+		c, err := srv.Client(finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc))
 		require.NoError(t, err)
 		creds := finrota.Credentials{APIKey: apiKey, SecretKey: secretKey}
 		w.see(creds, &creds, c, c.Widget, c.Transactions)

@@ -116,9 +116,9 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 
 func finrotaSuite(t *testing.T, hc *http.Client) env {
 	srv := finrotatest.NewServer()
-	c, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	c, err := srv.Client(finrota.WithHTTPClient(hc))
 	require.NoError(t, err)
-	setupClient, err := srv.NewClient()
+	setupClient, err := srv.Client()
 	require.NoError(t, err)
 
 	prepare := func(cl *finrota.Client, amount string) finrota.PrepareToken {
@@ -143,7 +143,7 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 	}
 	refundRef, cancelRef := reference(toRefund), reference(toCancel)
 	pt := prepare(c, "750.25") // also warms c's access token
-	cold, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	cold, err := srv.Client(finrota.WithHTTPClient(hc))
 	require.NoError(t, err)
 	creds := srv.Credentials()
 	return env{srv: srv.Server, client: c, secrets: []string{creds.APIKey, creds.SecretKey, "4155650100416111"}, calls: []call{
