@@ -35,6 +35,8 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+
+	"github.com/paykit-go/paykit/internal/sim"
 )
 
 // WithListener makes the server accept connections on l instead of a fresh
@@ -53,20 +55,9 @@ func (s *Server) script(w http.ResponseWriter, _ *http.Request) {
 	_, _ = fmt.Fprintf(w, "(function(){\nvar BASE = %s;\n%s})();\n", base, finrotaPayJS)
 }
 
-// cors lets pages of other origins call h, as Finrota lets the widget do;
-// with a nil h it answers the preflight.
-func cors(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Access-Control-Allow-Origin", "*")
-		if h == nil {
-			w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
-			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		h(w, r)
-	}
-}
+// cors lets the widget call h from the merchant's page; with a nil h it
+// answers the preflight.
+func cors(h http.HandlerFunc) http.HandlerFunc { return sim.CORS("Authorization, Content-Type", h) }
 
 var bankPage3DS = template.Must(template.New("3ds").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Simulated bank · 3-D Secure</title>

@@ -287,6 +287,10 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, 3003, "Invalid card_token_id: a token is required for card payments") // the simulator plays cards and fintoc only
 		return
 	}
+	if sl := sellerOf(r); sl != nil { // made with a seller's OAuth token
+		s.ext().collector[p.ID] = sl.ID
+		p.CollectorID = sl.ID
+	}
 	s.recent[hash] = now
 	s.payments[p.ID] = p
 	s.order = append(s.order, p.ID)
