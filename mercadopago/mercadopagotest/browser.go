@@ -68,7 +68,7 @@ func (s *Server) fintocPayment(token string) *payment {
 	if token == "" {
 		return nil
 	}
-	for _, p := range s.payments {
+	for _, p := range s.payments.Search(nil) {
 		if p.widgetToken == token {
 			return p
 		}
@@ -107,7 +107,7 @@ func (s *Server) fintocAuthorize(w http.ResponseWriter, r *http.Request) {
 func (s *Server) fintocPage(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	s.mu.Lock()
-	p, ok := s.payments[id]
+	p, ok := s.payments.Get(id)
 	var token, callback string
 	if ok && p.PaymentMethodID == mercadopago.PaymentMethodFintoc {
 		token = p.widgetToken

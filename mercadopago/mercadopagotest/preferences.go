@@ -525,8 +525,7 @@ func (s *Server) payPreference(p *preference, tok *cardToken, installments int) 
 		status, detail = mercadopago.StatusRejected, mercadopago.DetailRejectedOtherReason
 	}
 	pay.setStatus(status, detail, now)
-	s.payments[pay.ID] = pay
-	s.order = append(s.order, pay.ID)
+	s.payments.Put(pay.ID, pay)
 	return pay
 }
 

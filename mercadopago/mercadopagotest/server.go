@@ -117,10 +117,8 @@ type Server struct {
 
 	mu         sync.Mutex
 	seq        int64
-	payments   map[int64]*payment
-	order      []int64
-	customers  map[string]*customer
-	custOrder  []string
+	payments   sim.Table[int64, *payment]
+	customers  sim.Table[string, *customer]
 	tokens     map[string]*cardToken
 	replays    map[string]*replay
 	recent     map[[32]byte]time.Time
@@ -143,8 +141,6 @@ func NewServer(opts ...Option) *Server {
 		Clock:         &sim.Clock{},
 		cardLimit:     DefaultCardLimit,
 		seq:           1316782590,
-		payments:      make(map[int64]*payment),
-		customers:     make(map[string]*customer),
 		tokens:        make(map[string]*cardToken),
 		replays:       make(map[string]*replay),
 		recent:        make(map[[32]byte]time.Time),

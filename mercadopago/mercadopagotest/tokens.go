@@ -117,7 +117,7 @@ func (s *Server) SavedCardToken(customerID, cardID, securityCode string) (string
 
 func (s *Server) savedCardToken(customerID, cardID, securityCode string) (string, error) {
 	var cd *card
-	for _, c := range s.customers {
+	for _, c := range s.customers.Search(nil) {
 		if customerID != "" && c.ID != customerID {
 			continue
 		}
