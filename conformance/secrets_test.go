@@ -203,7 +203,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		srv := finrotatest.NewServer(finrotatest.WithCredentials(apiKey, secretKey))
 		defer srv.Close()
 		hc := &http.Client{Transport: w.transport()}
-		c, err := srv.NewClient(finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc))
+		c, err := srv.Client(finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc))
 		require.NoError(t, err)
 		creds := finrota.Credentials{APIKey: apiKey, SecretKey: secretKey}
 		w.see(creds, &creds, c, c.Widget, c.Transactions)
@@ -293,7 +293,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		defer srv.Close()
 		hc := &http.Client{Transport: w.transport()}
 		creds := etpay.Credentials{MerchantCode: code, MerchantAPIToken: apiToken}
-		c, err := etpay.NewClient(creds, append(srv.ClientOptions(), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc))...)
+		c, err := etpay.NewClient(creds, etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc))
 		require.NoError(t, err)
 		w.see(creds, &creds, c, c.Sessions, c.Payments)
 		w.logger().Info("credentials", "creds", creds)
@@ -309,7 +309,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		require.NoError(t, err)
 		w.see(st)
 		wrong, err := etpay.NewClient(etpay.Credentials{MerchantCode: code, MerchantAPIToken: "etpay-PLANTED-wrong-token-0000"},
-			append(srv.ClientOptions(), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc))...)
+			etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc))
 		require.NoError(t, err)
 		w.secret("wrong API token", "etpay-PLANTED-wrong-token-0000")
 		_, err = wrong.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC2", Amount: 2000})

@@ -117,9 +117,9 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 
 func finrotaSuite(t *testing.T, hc *http.Client) env {
 	srv := finrotatest.NewServer()
-	c, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	c, err := srv.Client(finrota.WithHTTPClient(hc))
 	require.NoError(t, err)
-	setupClient, err := srv.NewClient()
+	setupClient, err := srv.Client()
 	require.NoError(t, err)
 
 	prepare := func(cl *finrota.Client, amount string) finrota.PrepareToken {
@@ -144,7 +144,7 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 	}
 	refundRef, cancelRef := reference(toRefund), reference(toCancel)
 	pt := prepare(c, "750.25") // also warms c's access token
-	cold, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	cold, err := srv.Client(finrota.WithHTTPClient(hc))
 	require.NoError(t, err)
 	creds := srv.Credentials()
 	return env{srv: srv.Server, client: c, secrets: []string{creds.APIKey, creds.SecretKey, "4155650100416111"}, calls: []call{
@@ -282,9 +282,9 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 
 func etpaySuite(t *testing.T, hc *http.Client) env {
 	srv := etpaytest.NewServer()
-	c, err := etpay.NewClient(srv.Credentials(), append(srv.ClientOptions(), etpay.WithHTTPClient(hc))...)
+	c, err := srv.Client(etpay.WithHTTPClient(hc))
 	require.NoError(t, err)
-	setupClient, err := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	setupClient, err := srv.Client()
 	require.NoError(t, err)
 	s, err := setupClient.Sessions.Create(bg, &etpay.SessionRequest{OrderID: "OC700104", Amount: 2000,
 		CompletedURL: "https://shop.example/etpay/done?order=OC700104"})

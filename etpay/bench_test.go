@@ -26,7 +26,7 @@ func BenchmarkPaymentsStatus(b *testing.B) {
 	defer srv.Close()
 	ctx := context.Background()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	c, err := etpay.NewClient(srv.Credentials(), append(srv.ClientOptions(), etpay.WithHTTPClient(hc))...)
+	c, err := srv.Client(etpay.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}

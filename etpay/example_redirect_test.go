@@ -16,7 +16,7 @@ import (
 func ExamplePaymentsService_ConfirmRedirect() {
 	srv := etpaytest.NewServer()
 	defer srv.Close()
-	c, _ := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	c, _ := srv.Client()
 	ctx := context.Background()
 
 	s, _ := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700104", Amount: 2000,
@@ -46,7 +46,7 @@ func ExamplePaymentsService_ConfirmRedirect() {
 func ExampleWithRedirectParams() {
 	srv := etpaytest.NewServer(etpaytest.WithRedirectParam("etpay_jwt"))
 	defer srv.Close()
-	c, _ := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	c, _ := srv.Client()
 	ctx := context.Background()
 	s, _ := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC700106", Amount: 1500,
 		CompletedURL: "https://shop.example/etpay/done"})

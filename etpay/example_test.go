@@ -35,7 +35,7 @@ func ExampleSessionsService_Create() {
 func ExampleNotificationHandler() {
 	srv := etpaytest.NewServer()
 	defer srv.Close()
-	c, _ := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	c, _ := srv.Client()
 	ctx := context.Background()
 
 	signatureTokens := map[string]string{} // your order store

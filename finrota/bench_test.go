@@ -32,7 +32,7 @@ func BenchmarkCreateTokenColdClient200(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		before := srv.Handled(http.MethodPost, "/auth/api/token/connect")
-		c, err := srv.NewClient(finrota.WithHTTPClient(hc))
+		c, err := srv.Client(finrota.WithHTTPClient(hc))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -146,7 +146,7 @@ func BenchmarkTransactionsGet(b *testing.B) {
 	defer srv.Close()
 	hc := benchHTTPClient()
 	ctx := context.Background()
-	c, err := srv.NewClient(finrota.WithHTTPClient(hc))
+	c, err := srv.Client(finrota.WithHTTPClient(hc))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func ExampleTransactionService_Search() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, _ := srv.NewClient()
+	c, _ := srv.Client()
 	ctx := context.Background()
 	for _, ref := range []string{"A-2001", "A-2002", "A-2003"} {
 		wt, _ := c.Widget.CreateToken(ctx)
@@ -48,7 +48,7 @@ func ExampleTransactionService_Search() {
 func ExampleTransactionService_SearchPage() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, _ := srv.NewClient()
+	c, _ := srv.Client()
 	ctx := context.Background()
 	wt, _ := c.Widget.CreateToken(ctx)
 	pt, _ := srv.PreparePayment(ctx, wt.Token, finrotatest.Prepare{

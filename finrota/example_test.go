@@ -15,7 +15,7 @@ import (
 func ExampleWidgetService_CreateToken() {
 	srv := finrotatest.NewServer() // in production: finrota.NewClient(creds)
 	defer srv.Close()
-	c, _ := srv.NewClient()
+	c, _ := srv.Client()
 
 	wt, err := c.Widget.CreateToken(context.Background())
 	if err != nil {
@@ -31,7 +31,7 @@ func ExampleWidgetService_CreateToken() {
 func ExampleWidgetService_Pay() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, _ := srv.NewClient()
+	c, _ := srv.Client()
 	ctx := context.Background()
 
 	wt, _ := c.Widget.CreateToken(ctx)
@@ -64,7 +64,7 @@ func ExampleWidgetService_Pay() {
 func ExampleDeclineError() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, _ := srv.NewClient()
+	c, _ := srv.Client()
 	ctx := context.Background()
 	wt, _ := c.Widget.CreateToken(ctx)
 	pt, _ := srv.PreparePayment(ctx, wt.Token, finrotatest.Prepare{
@@ -85,7 +85,7 @@ func ExampleDeclineError() {
 func ExampleTransactionService_ConfirmReturn() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, _ := srv.NewClient()
+	c, _ := srv.Client()
 	ctx := context.Background()
 	wt, _ := c.Widget.CreateToken(ctx)
 	pt, _ := srv.PreparePayment(ctx, wt.Token, finrotatest.Prepare{

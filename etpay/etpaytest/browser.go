@@ -25,7 +25,6 @@ import (
 	"html/template"
 	"net"
 	"net/http"
-	"strings"
 
 	"github.com/paykit-go/paykit/etpay"
 )
@@ -53,47 +52,41 @@ var funnelPage = template.Must(template.New("funnel").Parse(`<!doctype html>
 <button name="status" value="cancelled" id="etpay-cancel">Cancel</button>
 </form></div></body></html>`))
 
-// funnel serves GET /pmt/session/{token} (the funnel page) and POST
-// /pmt/session/{token}/pay (status=success|failed|cancelled), which runs
-// Pay and redirects the browser.
-func (s *Server) funnel(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, "/pmt/session/")
-	token, action, _ := strings.Cut(rest, "/")
-	s.mu.Lock()
-	ss, ok := s.sessions[token]
-	var orderID string
-	var amount int64
-	if ok {
-		orderID, amount = ss.orderID, ss.amount
-	}
-	s.mu.Unlock()
+// funnelPage serves GET /pmt/session/{token}, the funnel page.
+func (s *Server) funnelPage(w http.ResponseWriter, r *http.Request) {
+	ss, ok := s.sessions.Get(r.PathValue("token"))
 	if !ok {
 		http.Error(w, "session not found", http.StatusNotFound)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	switch {
-	case action == "" && r.Method == http.MethodGet:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = funnelPage.Execute(w, map[string]any{"Order": orderID, "Amount": amount, "Token": token, "Banks": funnelBanks})
-	case action == "pay" && r.Method == http.MethodPost:
-		r.Body = http.MaxBytesReader(w, r.Body, 4096)
-		status := etpay.PaymentStatus(r.FormValue("status"))
-		if status == "" {
-			status = etpay.PaymentSuccess
-		}
-		res, err := s.Pay(r.Context(), token, status)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusConflict)
-			return
-		}
-		if res.RedirectURL == "" {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			_, _ = w.Write([]byte("payment " + res.PaymentToken + ": " + string(status)))
-			return
-		}
-		http.Redirect(w, r, res.RedirectURL, http.StatusSeeOther)
-	default:
-		http.Error(w, "not found", http.StatusNotFound)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = funnelPage.Execute(w, map[string]any{"Order": ss.orderID, "Amount": ss.amount, "Token": ss.token, "Banks": funnelBanks})
+}
+
+// funnelPay serves POST /pmt/session/{token}/pay
+// (status=success|failed|cancelled): it runs Pay and redirects the browser.
+func (s *Server) funnelPay(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if _, ok := s.sessions.Get(token); !ok {
+		http.Error(w, "session not found", http.StatusNotFound)
+		return
 	}
+	w.Header().Set("Cache-Control", "no-store")
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	status := etpay.PaymentStatus(r.FormValue("status"))
+	if status == "" {
+		status = etpay.PaymentSuccess
+	}
+	res, err := s.Pay(r.Context(), token, status)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusConflict)
+		return
+	}
+	if res.RedirectURL == "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("payment " + res.PaymentToken + ": " + string(status)))
+		return
+	}
+	http.Redirect(w, r, res.RedirectURL, http.StatusSeeOther)
 }

@@ -5,7 +5,7 @@
 //
 //	srv := etpaytest.NewServer()
 //	defer srv.Close()
-//	c, _ := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+//	c, _ := srv.Client()
 //	s, _ := c.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "A1", Amount: 2000, WebhookURL: hook})
 //	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess) // POSTs the JWT to hook
 //
@@ -109,9 +109,9 @@ type Server struct {
 	untimed        bool   // notifications without iat
 	listener       net.Listener
 
-	mu         sync.Mutex
-	sessions   map[string]*session
-	order      []*session
+	sessions *sim.Table[string, *session] // by session token
+
+	mu         sync.Mutex // guards the sessions' payments and deliveries
 	deliveries []Delivery
 }
 
@@ -143,19 +143,30 @@ func NewServer(opts ...Option) *Server {
 		client:        &http.Client{Timeout: 10 * time.Second},
 		now:           time.Now,
 		redirectParam: "jwt",
-		sessions:      make(map[string]*session),
+		sessions:      sim.NewTable[string, *session](func() string { return sim.RandomHex(16) }),
 	}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
 		}
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/session/initialize", s.initialize)
-	mux.HandleFunc("/api/merchant/check_payment_status", s.checkStatus)
-	mux.HandleFunc("/pmt/session/", s.funnel)
-	s.Server = sim.NewServerOn(s.listener, mux)
+	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), notFound))
 	return s
+}
+
+// routes is the simulator's route table. The API routes take every method
+// and answer 405 themselves, as ETpay's do.
+func (s *Server) routes() []sim.Route {
+	return []sim.Route{
+		{Pattern: "/api/session/initialize", Handler: s.initialize},
+		{Pattern: "/api/merchant/check_payment_status", Handler: s.checkStatus},
+		{Pattern: "GET /pmt/session/{token}", Handler: s.funnelPage},
+		{Pattern: "POST /pmt/session/{token}/pay", Handler: s.funnelPay},
+	}
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	apiError(w, http.StatusNotFound, "not_found", "no route for "+r.Method+" "+r.URL.Path)
 }
 
 // APIURL is the api_url to configure (WithAPIURL).
@@ -169,16 +180,18 @@ func (s *Server) Credentials() etpay.Credentials {
 	return etpay.Credentials{MerchantCode: s.code, MerchantAPIToken: s.apiToken}
 }
 
-// ClientOptions point an etpay.Client at this server.
-func (s *Server) ClientOptions() []etpay.Option {
-	return []etpay.Option{etpay.WithAPIURL(s.APIURL()), etpay.WithPaymentURL(s.PaymentURL())}
+// Client returns an etpay client for this server: its API and payment
+// URLs and the merchant credentials it accepts, then opts, which win (a
+// client with other credentials is etpay.NewClient with WithAPIURL and
+// WithPaymentURL).
+func (s *Server) Client(opts ...etpay.Option) (*etpay.Client, error) {
+	base := []etpay.Option{etpay.WithAPIURL(s.APIURL()), etpay.WithPaymentURL(s.PaymentURL())}
+	return etpay.NewClient(s.Credentials(), append(base, opts...)...)
 }
 
 // SignatureToken returns the signature token issued for a session.
 func (s *Server) SignatureToken(sessionToken string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.sessions[sessionToken]
+	ss, ok := s.sessions.Get(sessionToken)
 	if !ok {
 		return "", false
 	}
@@ -285,16 +298,12 @@ func (s *Server) initialize(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ss := &session{
-		token: sim.RandomHex(16), signature: sim.RandomHex(32),
-		orderID: b.OrderID, amount: amount, userRUT: b.UserRUT,
-		completedURL: b.CompletedURL, cancellationURL: b.CancellationURL, webhookURL: b.WebhookURL,
-		created: s.now(),
-	}
-	s.mu.Lock()
-	s.sessions[ss.token] = ss
-	s.order = append(s.order, ss)
-	s.mu.Unlock()
+	ss := s.sessions.Add(func(token string) *session {
+		return &session{token: token, signature: sim.RandomHex(32),
+			orderID: b.OrderID, amount: amount, userRUT: b.UserRUT,
+			completedURL: b.CompletedURL, cancellationURL: b.CancellationURL, webhookURL: b.WebhookURL,
+			created: s.now()}
+	})
 	sim.WriteJSON(w, http.StatusOK, map[string]string{"token": ss.token, "signature_token": ss.signature})
 }
 
@@ -317,7 +326,7 @@ func (s *Server) checkStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []*payment{}
 	s.mu.Lock()
-	for _, ss := range s.order {
+	for _, ss := range s.sessions.Search(nil) {
 		for _, p := range ss.payments {
 			if (b.PaymentToken == "" || p.Token == b.PaymentToken) &&
 				(b.OrderID == "" || p.OrderID == b.OrderID) &&
@@ -359,12 +368,11 @@ var ErrAlreadyPaid = errors.New("etpaytest: session already paid")
 // webhook URL (or the server's), and returns the redirect the funnel would
 // make. A failed delivery is reported in the result, not as an error.
 func (s *Server) Pay(ctx context.Context, sessionToken string, status etpay.PaymentStatus) (*PayResult, error) {
-	s.mu.Lock()
-	ss, ok := s.sessions[sessionToken]
+	ss, ok := s.sessions.Get(sessionToken)
 	if !ok {
-		s.mu.Unlock()
 		return nil, ErrUnknownSession
 	}
+	s.mu.Lock()
 	for _, p := range ss.payments {
 		if p.Status.IsSuccess() {
 			s.mu.Unlock()

@@ -60,7 +60,7 @@ func (m *merchant) remember(s *etpay.Session) {
 
 func newClient(t *testing.T, srv *Server, opts ...etpay.Option) *etpay.Client {
 	t.Helper()
-	c, err := etpay.NewClient(srv.Credentials(), append(srv.ClientOptions(), opts...)...)
+	c, err := srv.Client(opts...)
 	require.NoError(t, err)
 	return c
 }
@@ -203,7 +203,8 @@ func TestServerChecks(t *testing.T) {
 func TestWrongCredentialsError(t *testing.T) {
 	srv := NewServer()
 	defer srv.Close()
-	c, err := etpay.NewClient(etpay.Credentials{MerchantCode: DefaultMerchantCode, MerchantAPIToken: "wrong-token-123"}, srv.ClientOptions()...)
+	c, err := etpay.NewClient(etpay.Credentials{MerchantCode: DefaultMerchantCode, MerchantAPIToken: "wrong-token-123"},
+		etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()))
 	require.NoError(t, err)
 	_, err = c.Sessions.Create(context.Background(), &etpay.SessionRequest{OrderID: "A", Amount: 1})
 	var e *etpay.Error

@@ -35,41 +35,29 @@ import (
 	"html/template"
 	"net"
 	"net/http"
-	"strings"
+
+	"github.com/paykit-go/paykit/internal/sim"
 )
 
 // WithListener makes the server accept connections on l instead of a fresh
 // loopback port (for a simulator on a fixed address).
 func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
 
-// ScriptURL is where the simulator serves its FinrotaPay widget script.
-func (s *Server) ScriptURL() string { return s.URL + "/static/finrota-widget/v1.0.0/index.umd.js" }
+const scriptPath = "/static/finrota-widget/v1.0.0/index.umd.js"
 
-// browser serves the widget script and lets pages of other origins call the
-// two endpoints the widget calls; everything else goes to api.
-func (s *Server) browser(api http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch p := r.URL.Path; {
-		case p == "/static/finrota-widget/v1.0.0/index.umd.js" && r.Method == http.MethodGet:
-			base, _ := json.Marshal(s.URL)
-			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-			w.Header().Set("Cache-Control", "no-store")
-			_, _ = fmt.Fprintf(w, "(function(){\nvar BASE = %s;\n%s})();\n", base, finrotaPayJS)
-			return
-		case p == "/b2c/widget/preparePayment" || p == "/b2c/paymentOptions":
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			if r.Method == http.MethodOptions {
-				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
-				w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
-				w.WriteHeader(http.StatusNoContent)
-				return
-			}
-		case strings.HasPrefix(p, "/sim/3ds/"):
-			w.Header().Set("Cache-Control", "no-store")
-		}
-		api.ServeHTTP(w, r)
-	})
+// ScriptURL is where the simulator serves its FinrotaPay widget script.
+func (s *Server) ScriptURL() string { return s.URL + scriptPath }
+
+func (s *Server) script(w http.ResponseWriter, _ *http.Request) {
+	base, _ := json.Marshal(s.URL)
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = fmt.Fprintf(w, "(function(){\nvar BASE = %s;\n%s})();\n", base, finrotaPayJS)
 }
+
+// cors lets the widget call h from the merchant's page; with a nil h it
+// answers the preflight.
+func cors(h http.HandlerFunc) http.HandlerFunc { return sim.CORS("Authorization, Content-Type", h) }
 
 var bankPage3DS = template.Must(template.New("3ds").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Simulated bank · 3-D Secure</title>
@@ -85,6 +73,7 @@ button{border:0;border-radius:6px;background:#14532d;color:#fff}</style></head><
 
 // bankPage is the bank's 3-D Secure page the payment's redirectTo opens.
 func (s *Server) bankPage(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
 	s.mu.Lock()
 	t, ok := s.threeDS[r.PathValue("id")]
 	var data map[string]string

@@ -39,7 +39,7 @@ func TestWidgetScriptAndCORS(t *testing.T) {
 	assert.Contains(t, resp.Header.Get("Access-Control-Allow-Headers"), "Authorization")
 
 	// The widget's own call, as the browser makes it: widget token, JSON.
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	require.NoError(t, err)
 	wt, err := c.Widget.CreateToken(context.Background())
 	require.NoError(t, err)
@@ -59,7 +59,7 @@ func TestWidgetScriptAndCORS(t *testing.T) {
 func TestBankPage(t *testing.T) {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, err := srv.NewClient()
+	c, err := srv.Client()
 	require.NoError(t, err)
 	ctx := context.Background()
 	wt, err := c.Widget.CreateToken(ctx)

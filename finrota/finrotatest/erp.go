@@ -72,20 +72,14 @@ func (s *Server) erpPayments(w http.ResponseWriter, r *http.Request) {
 			*p.dst = n
 		}
 	}
-	var list []*txn
-	for _, t := range s.txns {
-		switch t.status {
-		case finrota.StatusFailed, finrota.StatusPending:
-			continue
-		}
-		if (!from.IsZero() && t.created.Before(from)) || (!to.IsZero() && t.created.After(to)) ||
-			(q.Has("clientReferenceCode") && t.clientRef != q.Get("clientReferenceCode")) ||
-			(q.Has("referenceCode") && t.ref != q.Get("referenceCode")) ||
-			(q.Has("transactionId") && t.id != q.Get("transactionId")) {
-			continue
-		}
-		list = append(list, t)
-	}
+	list := s.txns.Search(func(t *txn) bool {
+		return t.status != finrota.StatusFailed && t.status != finrota.StatusPending &&
+			(from.IsZero() || !t.created.Before(from)) && (to.IsZero() || !t.created.After(to)) &&
+			(!q.Has("clientReferenceCode") || t.clientRef == q.Get("clientReferenceCode")) &&
+			(!q.Has("referenceCode") || t.ref == q.Get("referenceCode")) &&
+			(!q.Has("transactionId") || t.id == q.Get("transactionId"))
+	})
+	// Oldest first by the (settable) clock, then by id.
 	slices.SortFunc(list, func(a, b *txn) int {
 		if c := a.created.Compare(b.created); c != 0 {
 			return c

@@ -91,15 +91,14 @@ type Server struct {
 	refundField       string
 	listener          net.Listener
 
-	mu           sync.Mutex
+	txns sim.Table[string, *txn] // by transaction id
+
+	mu           sync.Mutex // guards the transactions' fields and what follows
 	seq          int
 	access       map[string]time.Time
 	widgets      map[string]*widgetToken
 	prepared     map[string]*preparedPayment
 	plans        map[string]plan
-	txns         map[string]*txn // by transaction id
-	byRef        map[string]*txn
-	byClient     map[string]*txn
 	threeDS      map[string]*txn // bank session id → pending payment
 	accessIssued int
 }
@@ -143,31 +142,41 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{
 		apiKey: APIKey, secretKey: SecretKey, now: time.Now, refundField: finrota.RefundAmountField,
 		access: map[string]time.Time{}, widgets: map[string]*widgetToken{}, prepared: map[string]*preparedPayment{},
-		plans: map[string]plan{}, txns: map[string]*txn{}, byRef: map[string]*txn{}, byClient: map[string]*txn{},
-		threeDS: map[string]*txn{},
+		plans: map[string]plan{}, threeDS: map[string]*txn{},
 	}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
 		}
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /auth/api/token/connect", s.connect)
-	mux.HandleFunc("GET /b2c/widget/token", s.widgetToken)
-	mux.HandleFunc("GET /b2c/paymentOptions", s.paymentOptions)
-	mux.HandleFunc("POST /b2c/widget/preparePayment", s.preparePayment)
-	mux.HandleFunc("POST /b2c/widget/payment", s.payment)
-	mux.HandleFunc("GET /pws/payment/transaction", s.transaction)
-	mux.HandleFunc("POST /pws/payment/cancel", s.cancel)
-	mux.HandleFunc("POST /pws/payment/refund", s.refund)
-	mux.HandleFunc("GET /erp/payments", s.erpPayments)
-	mux.HandleFunc("GET /sim/3ds/{id}", s.bankPage)
-	mux.HandleFunc("POST /sim/3ds/{id}", s.bankSubmit)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Resource not found", "NOT_FOUND")
-	})
-	s.Server = sim.NewServerOn(s.listener, s.browser(mux))
+	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), notFound))
 	return s
+}
+
+// routes is the simulator's route table: the API, the two calls the
+// browser widget makes from the merchant's page (with CORS), the widget
+// script and the bank's 3-D Secure page.
+func (s *Server) routes() []sim.Route {
+	return []sim.Route{
+		{Pattern: "POST /auth/api/token/connect", Handler: s.connect},
+		{Pattern: "GET /b2c/widget/token", Handler: s.widgetToken},
+		{Pattern: "GET /b2c/paymentOptions", Handler: cors(s.paymentOptions)},
+		{Pattern: "OPTIONS /b2c/paymentOptions", Handler: cors(nil)},
+		{Pattern: "POST /b2c/widget/preparePayment", Handler: cors(s.preparePayment)},
+		{Pattern: "OPTIONS /b2c/widget/preparePayment", Handler: cors(nil)},
+		{Pattern: "POST /b2c/widget/payment", Handler: s.payment},
+		{Pattern: "GET /pws/payment/transaction", Handler: s.transaction},
+		{Pattern: "POST /pws/payment/cancel", Handler: s.cancel},
+		{Pattern: "POST /pws/payment/refund", Handler: s.refund},
+		{Pattern: "GET /erp/payments", Handler: s.erpPayments},
+		{Pattern: "GET " + scriptPath, Handler: s.script},
+		{Pattern: "GET /sim/3ds/{id}", Handler: s.bankPage},
+		{Pattern: "POST /sim/3ds/{id}", Handler: s.bankSubmit},
+	}
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeError(w, http.StatusNotFound, "Resource not found: no route for "+r.Method+" "+r.URL.Path, "NOT_FOUND")
 }
 
 // Credentials returns the key pair this simulator accepts.
@@ -175,10 +184,10 @@ func (s *Server) Credentials() finrota.Credentials {
 	return finrota.Credentials{APIKey: s.apiKey, SecretKey: s.secretKey}
 }
 
-// NewClient returns a finrota client pointed at the simulator (opts are
-// applied after the base URL and HTTP client, so they can override them).
-func (s *Server) NewClient(opts ...finrota.Option) (*finrota.Client, error) {
-	all := append([]finrota.Option{finrota.WithBaseURL(s.URL), finrota.WithHTTPClient(s.Client())}, opts...)
+// Client returns a finrota client for this server: its URL, the key pair
+// it accepts and the test server's HTTP client, then opts, which win.
+func (s *Server) Client(opts ...finrota.Option) (*finrota.Client, error) {
+	all := append([]finrota.Option{finrota.WithBaseURL(s.URL), finrota.WithHTTPClient(s.Server.Client())}, opts...)
 	return finrota.NewClient(s.Credentials(), all...)
 }
 
@@ -532,7 +541,7 @@ func (s *Server) payment(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Amount does not match the prepared payment", "AMOUNT_MISMATCH")
 		return
 	}
-	if _, dup := s.byClient[in.ClientReferenceCode]; dup {
+	if _, dup := s.txns.Find(func(t *txn) bool { return t.clientRef == in.ClientReferenceCode }); dup {
 		writeError(w, http.StatusBadRequest, "clientReferenceCode has already been used", "REF_DUPLICATE")
 		return
 	}
@@ -544,7 +553,7 @@ func (s *Server) payment(w http.ResponseWriter, r *http.Request) {
 	t := &txn{id: s.next(""), clientRef: in.ClientReferenceCode, amount: *in.Amount, currency: p.currency,
 		installment: p.installment, returnURL: in.ReturnURL, created: now}
 	t.ref = "FR" + now.UTC().Format("20060102") + t.id
-	s.txns[t.id], s.byRef[t.ref], s.byClient[t.clientRef] = t, t, t
+	s.txns.Put(t.id, t)
 	out := paymentOut{PaymentType: "DirectSale", OrderID: t.id, ClientReferenceCode: t.clientRef}
 	yes, no := true, false
 	switch {
@@ -566,6 +575,7 @@ func (s *Server) payment(w http.ResponseWriter, r *http.Request) {
 // --- bank 3-D Secure page ---
 
 func (s *Server) bankSubmit(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -628,15 +638,15 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 	n := 0
 	if v := q.Get("transactionId"); v != "" {
 		n++
-		t = s.txns[v]
+		t, _ = s.txns.Get(v)
 	}
 	if v := q.Get("referenceNumber"); v != "" {
 		n++
-		t = s.byRef[v]
+		t = s.byRef(v)
 	}
 	if v := q.Get("clientReferenceNumber"); v != "" {
 		n++
-		t = s.byClient[v]
+		t, _ = s.txns.Find(func(t *txn) bool { return t.clientRef == v })
 	}
 	if n != 1 {
 		writeError(w, http.StatusBadRequest, "Exactly one of transactionId, referenceNumber, clientReferenceNumber is required", "VALIDATION")
@@ -695,8 +705,8 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "One or more validation errors occurred", "VALIDATION", "referenceCode and reason are required")
 		return
 	}
-	t, ok := s.byRef[in.ReferenceCode]
-	if !ok {
+	t := s.byRef(in.ReferenceCode)
+	if t == nil {
 		writeError(w, http.StatusNotFound, "Transaction not found", "TXN_NOT_FOUND")
 		return
 	}
@@ -711,6 +721,12 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
 	t.status = finrota.StatusCancelled
 	writeOK(w, envelope{Message: "Transaction cancelled", StatusCode: 200,
 		Data: operationOut{LastAmount: money.New(0, 2), TransactionStatusID: 1, IsSuccess: true}})
+}
+
+// byRef returns the transaction with this reference number, or nil.
+func (s *Server) byRef(ref string) *txn {
+	t, _ := s.txns.Find(func(t *txn) bool { return t.ref == ref })
+	return t
 }
 
 func sameDay(a, b time.Time) bool {
@@ -755,8 +771,8 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "One or more validation errors occurred", "VALIDATION", "referenceCode and reason are required")
 		return
 	}
-	t, ok := s.byRef[ref]
-	if !ok {
+	t := s.byRef(ref)
+	if t == nil {
 		writeError(w, http.StatusNotFound, "Transaction not found", "TXN_NOT_FOUND")
 		return
 	}
@@ -832,7 +848,7 @@ func (s *Server) PreparePayment(ctx context.Context, wt finrota.WidgetToken, p P
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+string(wt))
-	resp, err := s.Client().Do(req)
+	resp, err := s.Server.Client().Do(req)
 	if err != nil {
 		return "", fmt.Errorf("finrotatest: preparePayment: %w", err)
 	}
@@ -866,7 +882,7 @@ func (s *Server) Complete3DS(ctx context.Context, redirectTo, otp string) (*http
 	if !strings.HasPrefix(redirectTo, s.URL+"/sim/3ds/") {
 		return nil, ErrNotSimulatorPage
 	}
-	hc := *s.Client()
+	hc := *s.Server.Client()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	page, err := http.NewRequestWithContext(ctx, http.MethodGet, redirectTo, nil)
 	if err != nil {

@@ -40,7 +40,7 @@ func setup(t *testing.T, simOpts []finrotatest.Option, opts ...finrota.Option) *
 	clk := newClock()
 	srv := finrotatest.NewServer(append([]finrotatest.Option{finrotatest.WithClock(clk.Now)}, simOpts...)...)
 	t.Cleanup(srv.Close)
-	c, err := srv.NewClient(opts...)
+	c, err := srv.Client(opts...)
 	require.NoError(t, err)
 	return &env{srv: srv, c: c, clock: clk}
 }
@@ -349,7 +349,7 @@ func TestRefundFieldMustMatchTheGateway(t *testing.T) {
 	assert.Equal(t, 400, ae.StatusCode)
 	assert.Contains(t, ae.Error(), `this gateway reads the refund amount from "amount"`)
 
-	c, err := e.srv.NewClient(finrota.WithRefundAmountField(finrota.RefundAmountFieldShort))
+	c, err := e.srv.Client(finrota.WithRefundAmountField(finrota.RefundAmountFieldShort))
 	require.NoError(t, err)
 	r, err := c.Transactions.Refund(ctx, &finrota.RefundRequest{ReferenceCode: tx.ReferenceNumber, Amount: money.FromInt(5), Reason: "x"})
 	require.NoError(t, err)
@@ -364,7 +364,7 @@ func TestSimulatorChecksRequests(t *testing.T) {
 	assert.Equal(t, 404, apiErr(t, err).StatusCode)
 	_, err = e.c.PaymentOptions(ctx, "123456", money.FromInt(1), "GBP")
 	assert.Contains(t, apiErr(t, err).Details, "currency: must be TRY, USD or EUR")
-	resp, err := e.srv.Client().Get(e.srv.URL + "/b2c/widget/token")
+	resp, err := e.srv.Server.Client().Get(e.srv.URL + "/b2c/widget/token")
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, 401, resp.StatusCode)

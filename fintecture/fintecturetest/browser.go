@@ -68,13 +68,14 @@ var connectOutcomes = map[string]fintecture.PaymentStatus{
 // handleConnectPage serves the Connect page (GET) and the payer's choice
 // (POST) of /v2/{connect}.
 func (s *Server) handleConnectPage(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	id, ok := s.connectIDs[r.PathValue("connect")]
+	connectID := r.PathValue("connect")
+	found, ok := s.sessions.Find(func(ss *session) bool { return ss.connectID == connectID })
 	var ss session
 	if ok {
-		ss = *s.sessions[id]
+		s.mu.Lock()
+		ss = *found
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -92,7 +93,7 @@ func (s *Server) handleConnectPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "outcome must be paid, refused or cancelled", http.StatusBadRequest)
 		return
 	}
-	back, err := s.Pay(id, status)
+	back, err := s.Pay(ss.id, status)
 	if err != nil {
 		http.Error(w, fmt.Sprint(err), http.StatusConflict)
 		return

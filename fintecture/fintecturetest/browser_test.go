@@ -18,7 +18,7 @@ import (
 func TestConnectPage(t *testing.T) {
 	srv := fintecturetest.NewServer()
 	defer srv.Close()
-	c, err := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
+	c, err := srv.Client()
 	require.NoError(t, err)
 	connect := func(state string) *fintecture.Session {
 		s, err := c.PIS.Connect(context.Background(), &fintecture.ConnectRequest{Amount: money.MustParse("273"), Currency: "EUR",

@@ -57,12 +57,11 @@ func (s *Server) Pay(sessionID string, status fintecture.PaymentStatus) (string,
 	if status == "" {
 		return "", fmt.Errorf("fintecturetest: Pay: empty status")
 	}
-	s.mu.Lock()
-	ss, ok := s.sessions[sessionID]
+	ss, ok := s.sessions.Get(sessionID)
 	if !ok {
-		s.mu.Unlock()
 		return "", fmt.Errorf("fintecturetest: Pay: no session %q", sessionID)
 	}
+	s.mu.Lock()
 	if ss.status.Final() {
 		s.mu.Unlock()
 		return "", fmt.Errorf("fintecturetest: Pay: session %s is already %s", sessionID, ss.status)

@@ -121,13 +121,13 @@ func paymentJSON(ss *session) map[string]any {
 }
 
 func (s *Server) handleGetPayment(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	ss, ok := s.sessions[r.PathValue("id")]
+	ss, ok := s.sessions.Get(r.PathValue("id"))
 	var out map[string]any
 	if ok {
+		s.mu.Lock()
 		out = paymentJSON(ss)
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	if !ok {
 		s.writeError(w, http.StatusNotFound, "session_not_found", "Not Found", "no payment session with this id")
 		return
@@ -145,8 +145,8 @@ func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request, body []byt
 		s.writeError(w, http.StatusBadRequest, "invalid_status", "Invalid status", "meta.status must be payment_cancelled")
 		return
 	}
+	ss, ok := s.sessions.Get(r.PathValue("id"))
 	s.mu.Lock()
-	ss, ok := s.sessions[r.PathValue("id")]
 	var out map[string]any
 	final := false
 	if ok {
@@ -211,7 +211,7 @@ func (s *Server) handleRefund(w http.ResponseWriter, r *http.Request, body []byt
 func (s *Server) refund(sessionID string, partial bool, amount money.Decimal, communication, state string) (map[string]any, int, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ss, ok := s.sessions[sessionID]
+	ss, ok := s.sessions.Get(sessionID)
 	if !ok {
 		return nil, http.StatusNotFound, "session_not_found", "no payment session with this id"
 	}

@@ -56,22 +56,10 @@ type settlement struct {
 	date     string
 }
 
-func (s *Server) resourceRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /res/v1/providers", s.appIDAuthed(s.handleProviders))
-	mux.HandleFunc("GET /res/v1/providers/{id}", s.appIDAuthed(s.handleProvider))
-	mux.HandleFunc("GET /pis/v2/payments", s.authed(s.handleListPayments))
-	mux.HandleFunc("POST /pis/v2/request-to-pay", s.authed(s.handleRequestToPay))
-	mux.HandleFunc("GET /pis/v2/settlements", s.authed(s.handleListSettlements))
-	mux.HandleFunc("GET /pis/v2/settlements/{id}", s.authed(s.handleGetSettlement))
-}
-
-// addSession stores a new session. Callers hold s.mu.
+// addSession stores a new session, stamped with the time.
 func (s *Server) addSession(ss *session) {
-	s.sessionSeq++
-	ss.seq = s.sessionSeq
 	ss.created = s.clock().UTC()
-	s.sessions[ss.id] = ss
-	s.connectIDs[ss.connectID] = ss.id
+	s.sessions.Put(ss.id, ss)
 }
 
 // appIDAuthed checks what the /res/v1 resources check: the app_id header
@@ -212,16 +200,11 @@ func (s *Server) handleListPayments(w http.ResponseWriter, r *http.Request, _ []
 		return
 	}
 	s.mu.Lock()
-	list := make([]*session, 0, len(s.sessions))
-	for _, ss := range s.sessions {
-		if (q.Has("filter[status]") && string(ss.status) != q.Get("filter[status]")) ||
-			(q.Has("filter[session_id]") && ss.id != q.Get("filter[session_id]")) ||
-			!inRange(ss.created.Format(time.DateOnly), from, to) {
-			continue
-		}
-		list = append(list, ss)
-	}
-	slices.SortFunc(list, func(a, b *session) int { return a.seq - b.seq })
+	list := s.sessions.Search(func(ss *session) bool {
+		return (!q.Has("filter[status]") || string(ss.status) == q.Get("filter[status]")) &&
+			(!q.Has("filter[session_id]") || ss.id == q.Get("filter[session_id]")) &&
+			inRange(ss.created.Format(time.DateOnly), from, to)
+	})
 	items := make([]map[string]any, 0, len(list))
 	for _, ss := range list {
 		doc := paymentJSON(ss)
@@ -324,8 +307,8 @@ func (s *Server) SentLinks() []SentLink {
 // configured, a signed refund webhook (with refunded_session_id) is
 // delivered.
 func (s *Server) CompleteRefund(refundSessionID string) error {
+	rs, ok := s.sessions.Get(refundSessionID)
 	s.mu.Lock()
-	rs, ok := s.sessions[refundSessionID]
 	if !ok || rs.kind != "Refund" {
 		s.mu.Unlock()
 		return fmt.Errorf("fintecturetest: CompleteRefund: no refund session %q", refundSessionID)
@@ -355,25 +338,20 @@ func (s *Server) CompleteRefund(refundSessionID string) error {
 func (s *Server) Settle(sessionIDs ...string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var picked []*session
-	if len(sessionIDs) == 0 {
-		for _, ss := range s.sessions {
-			if ss.kind != "Refund" && ss.status == fintecture.StatusCreated && ss.settlementID == "" {
-				picked = append(picked, ss)
-			}
-		}
+	settleable := func(ss *session) bool {
+		return ss.kind != "Refund" && ss.status == fintecture.StatusCreated && ss.settlementID == ""
 	}
 	for _, id := range sessionIDs {
-		ss, ok := s.sessions[id]
-		if !ok || ss.kind == "Refund" || ss.status != fintecture.StatusCreated || ss.settlementID != "" {
+		if ss, ok := s.sessions.Get(id); !ok || !settleable(ss) {
 			return "", fmt.Errorf("fintecturetest: Settle: session %q is not a paid, unsettled payment", id)
 		}
-		picked = append(picked, ss)
 	}
+	picked := s.sessions.Search(func(ss *session) bool {
+		return settleable(ss) && (len(sessionIDs) == 0 || slices.Contains(sessionIDs, ss.id))
+	})
 	if len(picked) == 0 {
 		return "", fmt.Errorf("fintecturetest: Settle: nothing to settle")
 	}
-	slices.SortFunc(picked, func(a, b *session) int { return a.seq - b.seq })
 	st := &settlement{id: sim.RandomHex(16), currency: picked[0].currency, date: s.clock().UTC().Format(time.DateOnly)}
 	for _, ss := range picked {
 		left, _ := ss.amount.Sub(ss.refunded)
@@ -381,7 +359,7 @@ func (s *Server) Settle(sessionIDs ...string) (string, error) {
 		st.sessions = append(st.sessions, ss.id)
 		ss.settlementID = st.id
 	}
-	s.settlements = append(s.settlements, st)
+	s.settlements.Put(st.id, st)
 	return st.id, nil
 }
 
@@ -408,29 +386,18 @@ func (s *Server) handleListSettlements(w http.ResponseWriter, r *http.Request, _
 		s.writeError(w, http.StatusBadRequest, "invalid_parameter", "Invalid parameter", "page[…] or filter[date_…] is malformed")
 		return
 	}
-	s.mu.Lock()
-	items := make([]map[string]any, 0, len(s.settlements))
-	for _, st := range s.settlements {
-		if inRange(st.date, from, to) {
-			items = append(items, settlementJSON(st, false))
-		}
+	items := []map[string]any{}
+	for _, st := range s.settlements.Search(func(st *settlement) bool { return inRange(st.date, from, to) }) {
+		items = append(items, settlementJSON(st, false))
 	}
-	s.mu.Unlock()
 	s.writePage(w, r, items, page, size)
 }
 
 func (s *Server) handleGetSettlement(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	var out map[string]any
-	for _, st := range s.settlements {
-		if st.id == r.PathValue("id") {
-			out = settlementJSON(st, r.URL.Query().Get("include") == "payments")
-		}
-	}
-	s.mu.Unlock()
-	if out == nil {
+	st, ok := s.settlements.Get(r.PathValue("id"))
+	if !ok {
 		s.writeError(w, http.StatusNotFound, "settlement_not_found", "Not Found", "no settlement with this id")
 		return
 	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{"data": out})
+	sim.WriteJSON(w, http.StatusOK, map[string]any{"data": settlementJSON(st, r.URL.Query().Get("include") == "payments")})
 }

@@ -8,7 +8,7 @@
 //
 //	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 //	defer srv.Close()
-//	c, _ := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
+//	c, _ := srv.Client()
 //
 // For a real browser the session's URL opens a Connect page where the payer
 // pays, is refused or cancels; browser.go says which contract it mimics and
@@ -62,17 +62,15 @@ type Server struct {
 	webhookClient    *http.Client
 	listener         net.Listener
 
-	mu         sync.Mutex
+	sessions    sim.Table[string, *session]    // by session id
+	settlements sim.Table[string, *settlement] // by settlement id
+
+	mu         sync.Mutex           // guards the sessions' fields and what follows
 	tokens     map[string]time.Time // access token → expiry
-	sessions   map[string]*session  // by session id
-	connectIDs map[string]string    // connect page id → session id
 	requestIDs map[string]bool      // X-Request-IDs already used
 	deliveries []Delivery
 	logSeq     int
-
-	sessionSeq  int
-	settlements []*settlement
-	sentLinks   []SentLink
+	sentLinks  []SentLink
 }
 
 type session struct {
@@ -90,7 +88,6 @@ type session struct {
 	kind         string // "PayByBank", "RequestToPay" or "Refund"
 	refundOf     string // the refunded session, for a refund
 	created      time.Time
-	seq          int    // creation order
 	settlementID string // the settlement that paid it out, once settled
 }
 
@@ -160,8 +157,7 @@ var sharedKey = sync.OnceValues(func() ([]byte, error) {
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		appID: DefaultAppID, appSecret: DefaultAppSecret, tokenTTL: DefaultTokenTTL, clock: time.Now,
-		tokens: map[string]time.Time{}, sessions: map[string]*session{}, connectIDs: map[string]string{},
-		requestIDs: map[string]bool{},
+		tokens: map[string]time.Time{}, requestIDs: map[string]bool{},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -178,8 +174,20 @@ func NewServer(opts ...Option) *Server {
 	if s.webhookClient == nil {
 		s.webhookClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServerOn(s.listener, s.routes())
+	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), s.notFound))
 	return s
+}
+
+// Client returns a fintecture client for this server: its URL, the
+// application's credentials (with the private key when the server knows
+// it) and, for a WithProduction server, the Production environment; then
+// opts, which win.
+func (s *Server) Client(opts ...fintecture.Option) (*fintecture.Client, error) {
+	base := []fintecture.Option{fintecture.WithBaseURL(s.URL)}
+	if s.production {
+		base = append(base, fintecture.WithEnvironment(fintecture.Production))
+	}
+	return fintecture.NewClient(s.Credentials(), append(base, opts...)...)
 }
 
 // Credentials returns the simulated application's credentials, with the
@@ -200,36 +208,41 @@ func (s *Server) ExpireTokens() {
 
 // SessionStatus returns the status of a session and whether it exists.
 func (s *Server) SessionStatus(sessionID string) (fintecture.PaymentStatus, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.sessions[sessionID]
+	ss, ok := s.sessions.Get(sessionID)
 	if !ok {
 		return "", false
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return ss.status, true
 }
 
 // Sessions returns how many payment sessions were created.
-func (s *Server) Sessions() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.sessions)
+func (s *Server) Sessions() int { return s.sessions.Len() }
+
+// routes is the simulator's route table: the token call, the PIS calls
+// (access token), the /res/v1 resources (app_id header) and the payer's
+// Connect page.
+func (s *Server) routes() []sim.Route {
+	return []sim.Route{
+		{Pattern: "POST /oauth/accesstoken", Handler: s.handleToken},
+		{Pattern: "POST /pis/v2/connect", Handler: s.authed(s.handleConnect)},
+		{Pattern: "GET /pis/v2/payments", Handler: s.authed(s.handleListPayments)},
+		{Pattern: "GET /pis/v2/payments/{id}", Handler: s.authed(s.handleGetPayment)},
+		{Pattern: "PATCH /pis/v2/payments/{id}", Handler: s.authed(s.handleCancel)},
+		{Pattern: "POST /pis/v2/refund", Handler: s.authed(s.handleRefund)},
+		{Pattern: "POST /pis/v2/request-to-pay", Handler: s.authed(s.handleRequestToPay)},
+		{Pattern: "GET /pis/v2/settlements", Handler: s.authed(s.handleListSettlements)},
+		{Pattern: "GET /pis/v2/settlements/{id}", Handler: s.authed(s.handleGetSettlement)},
+		{Pattern: "GET /res/v1/providers", Handler: s.appIDAuthed(s.handleProviders)},
+		{Pattern: "GET /res/v1/providers/{id}", Handler: s.appIDAuthed(s.handleProvider)},
+		{Pattern: "GET /v2/{connect}", Handler: s.handleConnectPage},
+		{Pattern: "POST /v2/{connect}", Handler: s.handleConnectPage},
+	}
 }
 
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /oauth/accesstoken", s.handleToken)
-	mux.HandleFunc("POST /pis/v2/connect", s.authed(s.handleConnect))
-	mux.HandleFunc("GET /pis/v2/payments/{id}", s.authed(s.handleGetPayment))
-	mux.HandleFunc("PATCH /pis/v2/payments/{id}", s.authed(s.handleCancel))
-	mux.HandleFunc("POST /pis/v2/refund", s.authed(s.handleRefund))
-	mux.HandleFunc("GET /v2/{connect}", s.handleConnectPage)
-	s.resourceRoutes(mux)
-	mux.HandleFunc("POST /v2/{connect}", s.handleConnectPage)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, http.StatusNotFound, "not_found", "Not Found", "no route for "+r.Method+" "+r.URL.Path)
-	})
-	return mux
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, http.StatusNotFound, "not_found", "Not Found", "no route for "+r.Method+" "+r.URL.Path)
 }
 
 // writeError answers in Fintecture's error shape.

@@ -282,7 +282,7 @@ func TestTokenChecks(t *testing.T) {
 func TestSimulatorValidates(t *testing.T) {
 	srv := fintecturetest.NewServer()
 	defer srv.Close()
-	hc := srv.Client()
+	hc := srv.Server.Client() // the httptest client; srv.Client makes a fintecture one
 	tok := func() string {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/oauth/accesstoken", strings.NewReader("grant_type=client_credentials&app_id="+fintecturetest.DefaultAppID+"&scope=PIS"))
 		req.SetBasicAuth(fintecturetest.DefaultAppID, fintecturetest.DefaultAppSecret)

@@ -41,7 +41,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/paykit-go/paykit/internal/sim"
 	"github.com/paykit-go/paykit/mercadopago"
@@ -56,34 +55,6 @@ func WithListener(l net.Listener) Option { return func(s *Server) { s.listener =
 // https://sdk.mercadopago.com/js/v2.
 func (s *Server) ScriptURL() string { return s.URL + "/js/v2" }
 
-// browser serves the payer's side (the script, the Fintoc widget calls, the
-// hosted Fintoc page) and lets the pages of other origins call the card
-// token endpoint, as the real API does; everything else goes to api.
-func (s *Server) browser(api http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /js/v2", s.script)
-	mux.HandleFunc("GET /fintoc/widget/{id}", s.fintocPage)
-	mux.HandleFunc("GET /fintoc/widget-token/{token}", s.fintocInfo)
-	mux.HandleFunc("POST /fintoc/widget-token/{token}/authorize", s.fintocAuthorize)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
-		if p == "/v1/card_tokens" || strings.HasPrefix(p, "/fintoc/widget-token/") {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			if r.Method == http.MethodOptions {
-				w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
-				w.Header().Set("Access-Control-Allow-Headers", "Content-Type")
-				w.WriteHeader(http.StatusNoContent)
-				return
-			}
-		}
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r) // ServeHTTP, not the handler found, sets the path values
-			return
-		}
-		api.ServeHTTP(w, r)
-	})
-}
-
 func (s *Server) script(w http.ResponseWriter, _ *http.Request) {
 	base, _ := json.Marshal(s.URL)
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -97,7 +68,7 @@ func (s *Server) fintocPayment(token string) *payment {
 	if token == "" {
 		return nil
 	}
-	for _, p := range s.payments {
+	for _, p := range s.payments.Search(nil) {
 		if p.widgetToken == token {
 			return p
 		}
@@ -136,7 +107,7 @@ func (s *Server) fintocAuthorize(w http.ResponseWriter, r *http.Request) {
 func (s *Server) fintocPage(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	s.mu.Lock()
-	p, ok := s.payments[id]
+	p, ok := s.payments.Get(id)
 	var token, callback string
 	if ok && p.PaymentMethodID == mercadopago.PaymentMethodFintoc {
 		token = p.widgetToken

@@ -34,7 +34,7 @@ type chargeback struct {
 func (s *Server) Chargeback(paymentID int64) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.payments[paymentID]
+	p, ok := s.payments.Get(paymentID)
 	if !ok {
 		return "", fmt.Errorf("mercadopagotest: unknown payment %d", paymentID)
 	}

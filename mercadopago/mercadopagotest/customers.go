@@ -118,7 +118,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, c := range s.customers {
+	for _, c := range s.customers.Search(nil) {
 		if strings.EqualFold(c.Email, in.Email) {
 			badRequest(w, 101, "the customer already exist")
 			return
@@ -126,17 +126,16 @@ func (s *Server) createCustomer(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.Clock.Now()
 	c := &customer{
-		ID:    fmt.Sprintf("%d-%s", simUserID+len(s.customers)+1, sim.RandomHex(7)),
+		ID:    fmt.Sprintf("%d-%s", simUserID+s.customers.Len()+1, sim.RandomHex(7)),
 		Cards: []*card{}, Addresses: []any{}, Metadata: map[string]any{}, DateCreated: mpTime(now),
 	}
 	c.apply(&in, now)
-	s.customers[c.ID] = c
-	s.custOrder = append(s.custOrder, c.ID)
+	s.customers.Put(c.ID, c)
 	sim.WriteJSON(w, http.StatusCreated, c)
 }
 
 func (s *Server) findCustomer(w http.ResponseWriter, r *http.Request) *customer {
-	if c, ok := s.customers[r.PathValue("id")]; ok {
+	if c, ok := s.customers.Get(r.PathValue("id")); ok {
 		return c
 	}
 	apiError(w, http.StatusNotFound, "not_found", "Customer not found", cause{Code: 100, Description: "the customer doesn't exist"}) // simulator's code
@@ -181,40 +180,13 @@ func (s *Server) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		return
 	}
-	delete(s.customers, c.ID)
-	for i, id := range s.custOrder {
-		if id == c.ID {
-			s.custOrder = append(s.custOrder[:i], s.custOrder[i+1:]...)
-			break
-		}
-	}
+	s.customers.Delete(c.ID)
 	sim.WriteJSON(w, http.StatusOK, c)
 }
 
 func (s *Server) searchCustomers(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), 10, 100)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var match []*customer
-	for _, id := range s.custOrder {
-		c := s.customers[id]
-		if e := q.Get("email"); e != "" && !strings.EqualFold(e, c.Email) {
-			continue
-		}
-		match = append(match, c)
-	}
-	page := []*customer{}
-	if offset < len(match) {
-		page = match[offset:min(len(match), offset+limit)]
-	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{
-		"paging":  map[string]int{"total": len(match), "limit": limit, "offset": offset},
-		"results": page,
-	})
+	e := r.URL.Query().Get("email")
+	search(s, w, r, &s.customers, 10, 100, func(c *customer) bool { return e == "" || strings.EqualFold(e, c.Email) })
 }
 
 func (s *Server) createCard(w http.ResponseWriter, r *http.Request) {

@@ -517,8 +517,7 @@ func (s *Server) backingPayment(o *order, op *orderPayment, now time.Time) int64
 		st, detail = mercadopago.StatusAuthorized, mercadopago.DetailPendingCapture
 	}
 	p.setStatus(st, detail, now)
-	s.payments[p.ID] = p
-	s.order = append(s.order, p.ID)
+	s.payments.Put(p.ID, p)
 	return p.ID
 }
 
@@ -528,7 +527,8 @@ func (s *Server) paymentOf(op *orderPayment) *payment {
 	if err != nil {
 		return nil
 	}
-	return s.payments[id]
+	p, _ := s.payments.Get(id)
+	return p
 }
 
 // refundBacking mirrors an order refund on the payment behind it.

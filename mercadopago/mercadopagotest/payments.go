@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -246,7 +246,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if in.Payer.Type == mercadopago.PayerCustomer {
-			cu, ok := s.customers[in.Payer.ID]
+			cu, ok := s.customers.Get(in.Payer.ID)
 			if !ok {
 				badRequest(w, 2002, "Customer not found")
 				return
@@ -287,9 +287,12 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, 3003, "Invalid card_token_id: a token is required for card payments") // the simulator plays cards and fintoc only
 		return
 	}
+	if sl := sellerOf(r); sl != nil { // made with a seller's OAuth token
+		s.ext().collector[p.ID] = sl.ID
+		p.CollectorID = sl.ID
+	}
 	s.recent[hash] = now
-	s.payments[p.ID] = p
-	s.order = append(s.order, p.ID)
+	s.payments.Put(p.ID, p)
 	sim.WriteJSON(w, http.StatusCreated, p)
 	s.notify(p, "payment.created")
 }
@@ -337,7 +340,7 @@ func (p *payment) setStatus(st mercadopago.PaymentStatus, d mercadopago.StatusDe
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *payment {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err == nil {
-		if p, ok := s.payments[id]; ok {
+		if p, ok := s.payments.Get(id); ok {
 			return p
 		}
 	}
@@ -402,33 +405,30 @@ func (s *Server) updatePayment(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) searchPayments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), 30, 1000)
+	ref, st := q.Get("external_reference"), q.Get("status")
+	search(s, w, r, &s.payments, 30, 1000, func(p *payment) bool {
+		return (ref == "" || p.ExternalReference != nil && *p.ExternalReference == ref) && (st == "" || p.Status == st)
+	})
+}
+
+// search answers a search endpoint in the {paging, results} shape: the
+// objects of t that match accepts, oldest first (newest first with
+// criteria=desc), paged by limit (default def, at most max) and offset.
+func search[K comparable, V any](s *Server, w http.ResponseWriter, r *http.Request, t *sim.Table[K, V], def, max int, match func(V) bool) {
+	q := r.URL.Query()
+	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), def, max)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var match []*payment
-	for _, id := range s.order {
-		p := s.payments[id]
-		if ref := q.Get("external_reference"); ref != "" && (p.ExternalReference == nil || *p.ExternalReference != ref) {
-			continue
-		}
-		if st := q.Get("status"); st != "" && p.Status != st {
-			continue
-		}
-		match = append(match, p)
-	}
+	found := t.Search(match)
 	if q.Get("criteria") == "desc" {
-		sort.SliceStable(match, func(i, j int) bool { return match[i].ID > match[j].ID })
-	}
-	page := []*payment{}
-	if offset < len(match) {
-		page = match[offset:min(len(match), offset+limit)]
+		slices.Reverse(found)
 	}
 	sim.WriteJSON(w, http.StatusOK, map[string]any{
-		"paging":  map[string]int{"total": len(match), "limit": limit, "offset": offset},
-		"results": page,
+		"paging":  map[string]int{"total": len(found), "limit": limit, "offset": offset},
+		"results": sim.Page(found, offset, limit),
 	})
 }
 
@@ -534,7 +534,7 @@ func (s *Server) getRefund(w http.ResponseWriter, r *http.Request) {
 func (s *Server) PaymentCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.payments)
+	return s.payments.Len()
 }
 
 // Payment returns a payment as the API would send it, decoded with the
@@ -542,7 +542,7 @@ func (s *Server) PaymentCount() int {
 func (s *Server) Payment(id int64) (*mercadopago.Payment, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.payments[id]
+	p, ok := s.payments.Get(id)
 	if !ok {
 		return nil, false
 	}
@@ -562,7 +562,7 @@ func (s *Server) Payment(id int64) (*mercadopago.Payment, bool) {
 func (s *Server) CompleteFintoc(widgetToken string) (mercadopago.PaymentStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, p := range s.payments {
+	for _, p := range s.payments.Search(nil) {
 		if p.widgetToken == "" || p.widgetToken != widgetToken {
 			continue
 		}

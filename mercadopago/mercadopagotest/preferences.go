@@ -49,34 +49,6 @@ func (s *Server) co() *checkoutState {
 	return &s.checkout
 }
 
-// mountCheckout adds the routes of payment methods, card tokens, 3-D
-// Secure, preferences, the checkout pages and merchant orders.
-func (s *Server) mountCheckout(mux *http.ServeMux) {
-	mux.HandleFunc("GET /v1/payment_methods", s.listPaymentMethods)
-	mux.HandleFunc("GET /v1/payment_methods/installments", s.installments)
-	mux.HandleFunc("GET /v1/payment_methods/card_issuers", s.cardIssuers)
-	mux.HandleFunc("GET /v1/identification_types", s.identificationTypes)
-	mux.HandleFunc("GET /v1/card_tokens/{id}", s.getCardToken)
-	mux.HandleFunc("POST "+ChallengePath, s.challengeHTTP)
-	mux.HandleFunc("POST "+ChallengeCompletePath, s.challengeCompleteHTTP)
-	mux.HandleFunc("POST /checkout/preferences", s.createPreference)
-	mux.HandleFunc("GET /checkout/preferences/search", s.searchPreferences)
-	mux.HandleFunc("GET /checkout/preferences/{id}", s.getPreference)
-	mux.HandleFunc("PUT /checkout/preferences/{id}", s.updatePreference)
-	mux.HandleFunc("GET "+CheckoutPath, s.checkoutPage)
-	mux.HandleFunc("POST "+CheckoutPayPath, s.checkoutPay)
-	mux.HandleFunc("POST /merchant_orders", s.createMerchantOrder)
-	mux.HandleFunc("GET /merchant_orders/search", s.searchMerchantOrders)
-	mux.HandleFunc("GET /merchant_orders/{id}", s.getMerchantOrder)
-	mux.HandleFunc("PUT /merchant_orders/{id}", s.updateMerchantOrder)
-}
-
-// browserPage reports whether path is a page the payer's browser opens
-// (no access token): the checkout and the 3-D Secure challenge.
-func browserPage(path string) bool {
-	return path == CheckoutPath || path == CheckoutPayPath || path == ChallengePath || path == ChallengeCompletePath
-}
-
 // preference is a preference as the API sends it.
 type preference struct {
 	ID                  string         `json:"id"`
@@ -553,8 +525,7 @@ func (s *Server) payPreference(p *preference, tok *cardToken, installments int) 
 		status, detail = mercadopago.StatusRejected, mercadopago.DetailRejectedOtherReason
 	}
 	pay.setStatus(status, detail, now)
-	s.payments[pay.ID] = pay
-	s.order = append(s.order, pay.ID)
+	s.payments.Put(pay.ID, pay)
 	return pay
 }
 

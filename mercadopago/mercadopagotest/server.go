@@ -117,10 +117,8 @@ type Server struct {
 
 	mu         sync.Mutex
 	seq        int64
-	payments   map[int64]*payment
-	order      []int64
-	customers  map[string]*customer
-	custOrder  []string
+	payments   sim.Table[int64, *payment]
+	customers  sim.Table[string, *customer]
 	tokens     map[string]*cardToken
 	replays    map[string]*replay
 	recent     map[[32]byte]time.Time
@@ -143,8 +141,6 @@ func NewServer(opts ...Option) *Server {
 		Clock:         &sim.Clock{},
 		cardLimit:     DefaultCardLimit,
 		seq:           1316782590,
-		payments:      make(map[int64]*payment),
-		customers:     make(map[string]*customer),
 		tokens:        make(map[string]*cardToken),
 		replays:       make(map[string]*replay),
 		recent:        make(map[[32]byte]time.Time),
@@ -159,7 +155,8 @@ func NewServer(opts ...Option) *Server {
 	if s.httpc == nil {
 		s.httpc = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServerOn(s.listener, s.browser(s.mount(s.routes())))
+	s.ext() // after the options, which may set the OAuth app
+	s.Server = sim.NewServerOn(s.listener, withRequestID(sim.Mux(s.routes(), notFound)))
 	s.wg.Add(1)
 	go s.deliver()
 	return s
@@ -186,44 +183,121 @@ func (s *Server) Client(opts ...mercadopago.Option) (*mercadopago.Client, error)
 	return mercadopago.NewClient(mercadopago.Credentials{AccessToken: s.AccessToken}, append(base, opts...)...)
 }
 
-func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/card_tokens", s.createCardTokenHTTP)
-	mux.HandleFunc("POST /v1/payments", s.createPayment)
-	mux.HandleFunc("GET /v1/payments/search", s.searchPayments)
-	mux.HandleFunc("GET /v1/payments/{id}", s.getPayment)
-	mux.HandleFunc("PUT /v1/payments/{id}", s.updatePayment)
-	mux.HandleFunc("POST /v1/payments/{id}/refunds", s.createRefund)
-	mux.HandleFunc("GET /v1/payments/{id}/refunds", s.listRefunds)
-	mux.HandleFunc("GET /v1/payments/{id}/refunds/{rid}", s.getRefund)
-	mux.HandleFunc("POST /v1/customers", s.createCustomer)
-	mux.HandleFunc("GET /v1/customers/search", s.searchCustomers)
-	mux.HandleFunc("GET /v1/customers/{id}", s.getCustomer)
-	mux.HandleFunc("PUT /v1/customers/{id}", s.updateCustomer)
-	mux.HandleFunc("DELETE /v1/customers/{id}", s.deleteCustomer)
-	mux.HandleFunc("POST /v1/customers/{id}/cards", s.createCard)
-	mux.HandleFunc("GET /v1/customers/{id}/cards", s.listCards)
-	mux.HandleFunc("GET /v1/customers/{id}/cards/{cid}", s.getCard)
-	mux.HandleFunc("PUT /v1/customers/{id}/cards/{cid}", s.updateCard)
-	mux.HandleFunc("DELETE /v1/customers/{id}/cards/{cid}", s.deleteCard)
-	s.mountCheckout(mux)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		apiError(w, http.StatusNotFound, "not_found", "resource "+r.URL.Path+" not found")
-	})
+// routes is the simulator's route table. api routes want the server's or
+// a connected seller's access token and answer a repeated
+// X-Idempotency-Key from the first call; the rest are the payer's (pages,
+// MercadoPago.js) or the OAuth code exchange.
+func (s *Server) routes() []sim.Route {
+	api, cors := s.api, func(h http.HandlerFunc) http.HandlerFunc { return sim.CORS("Content-Type", h) }
+	return []sim.Route{
+		// Payments, refunds, customers and cards.
+		{Pattern: "POST /v1/payments", Handler: api(s.createPayment)},
+		{Pattern: "GET /v1/payments/search", Handler: api(s.searchPayments)},
+		{Pattern: "GET /v1/payments/{id}", Handler: api(s.getPayment)},
+		{Pattern: "PUT /v1/payments/{id}", Handler: api(s.updatePayment)},
+		{Pattern: "POST /v1/payments/{id}/refunds", Handler: api(s.createRefund)},
+		{Pattern: "GET /v1/payments/{id}/refunds", Handler: api(s.listRefunds)},
+		{Pattern: "GET /v1/payments/{id}/refunds/{rid}", Handler: api(s.getRefund)},
+		{Pattern: "POST /v1/customers", Handler: api(s.createCustomer)},
+		{Pattern: "GET /v1/customers/search", Handler: api(s.searchCustomers)},
+		{Pattern: "GET /v1/customers/{id}", Handler: api(s.getCustomer)},
+		{Pattern: "PUT /v1/customers/{id}", Handler: api(s.updateCustomer)},
+		{Pattern: "DELETE /v1/customers/{id}", Handler: api(s.deleteCustomer)},
+		{Pattern: "POST /v1/customers/{id}/cards", Handler: api(s.createCard)},
+		{Pattern: "GET /v1/customers/{id}/cards", Handler: api(s.listCards)},
+		{Pattern: "GET /v1/customers/{id}/cards/{cid}", Handler: api(s.getCard)},
+		{Pattern: "PUT /v1/customers/{id}/cards/{cid}", Handler: api(s.updateCard)},
+		{Pattern: "DELETE /v1/customers/{id}/cards/{cid}", Handler: api(s.deleteCard)},
+		{Pattern: "GET /v1/chargebacks/{id}", Handler: api(s.getChargeback)},
+		// Card tokens (MercadoPago.js posts with the public key), methods.
+		{Pattern: "POST /v1/card_tokens", Handler: cors(s.createCardTokenHTTP)},
+		{Pattern: "OPTIONS /v1/card_tokens", Handler: cors(nil)},
+		{Pattern: "GET /v1/card_tokens/{id}", Handler: api(s.getCardToken)},
+		{Pattern: "GET /v1/payment_methods", Handler: api(s.listPaymentMethods)},
+		{Pattern: "GET /v1/payment_methods/installments", Handler: api(s.installments)},
+		{Pattern: "GET /v1/payment_methods/card_issuers", Handler: api(s.cardIssuers)},
+		{Pattern: "GET /v1/identification_types", Handler: api(s.identificationTypes)},
+		// Checkout Pro: preferences, the payer's pages, merchant orders, 3-D Secure.
+		{Pattern: "POST /checkout/preferences", Handler: api(s.createPreference)},
+		{Pattern: "GET /checkout/preferences/search", Handler: api(s.searchPreferences)},
+		{Pattern: "GET /checkout/preferences/{id}", Handler: api(s.getPreference)},
+		{Pattern: "PUT /checkout/preferences/{id}", Handler: api(s.updatePreference)},
+		{Pattern: "GET " + CheckoutPath, Handler: s.checkoutPage},
+		{Pattern: "POST " + CheckoutPayPath, Handler: s.checkoutPay},
+		{Pattern: "POST " + ChallengePath, Handler: s.challengeHTTP},
+		{Pattern: "POST " + ChallengeCompletePath, Handler: s.challengeCompleteHTTP},
+		{Pattern: "POST /merchant_orders", Handler: api(s.createMerchantOrder)},
+		{Pattern: "GET /merchant_orders/search", Handler: api(s.searchMerchantOrders)},
+		{Pattern: "GET /merchant_orders/{id}", Handler: api(s.getMerchantOrder)},
+		{Pattern: "PUT /merchant_orders/{id}", Handler: api(s.updateMerchantOrder)},
+		// Orders API.
+		{Pattern: "POST /v1/orders", Handler: api(s.createOrder)},
+		{Pattern: "GET /v1/orders/{id}", Handler: api(s.getOrder)},
+		{Pattern: "POST /v1/orders/{id}/process", Handler: api(s.processOrder)},
+		{Pattern: "POST /v1/orders/{id}/capture", Handler: api(s.captureOrder)},
+		{Pattern: "POST /v1/orders/{id}/cancel", Handler: api(s.cancelOrder)},
+		{Pattern: "POST /v1/orders/{id}/refund", Handler: api(s.refundOrder)},
+		// Marketplace OAuth and the account.
+		{Pattern: "/authorization", Handler: s.authorizeHTTP},
+		{Pattern: "POST /oauth/token", Handler: s.idempotent(http.HandlerFunc(s.token)).ServeHTTP},
+		{Pattern: "GET /users/me", Handler: api(s.usersMe)},
+		// Subscriptions.
+		{Pattern: "POST /preapproval_plan", Handler: api(s.createPlan)},
+		{Pattern: "GET /preapproval_plan/search", Handler: api(s.searchPlans)},
+		{Pattern: "GET /preapproval_plan/{id}", Handler: api(s.getPlan)},
+		{Pattern: "PUT /preapproval_plan/{id}", Handler: api(s.updatePlan)},
+		{Pattern: "POST /preapproval", Handler: api(s.createSubscription)},
+		{Pattern: "GET /preapproval/search", Handler: api(s.searchSubscriptions)},
+		{Pattern: "GET /preapproval/{id}", Handler: api(s.getSubscription)},
+		{Pattern: "PUT /preapproval/{id}", Handler: api(s.updateSubscription)},
+		// MercadoPago.js and the Fintoc widget.
+		{Pattern: "GET /js/v2", Handler: s.script},
+		{Pattern: "GET /fintoc/widget/{id}", Handler: s.fintocPage},
+		{Pattern: "GET /fintoc/widget-token/{token}", Handler: cors(s.fintocInfo)},
+		{Pattern: "OPTIONS /fintoc/widget-token/{token}", Handler: cors(nil)},
+		{Pattern: "POST /fintoc/widget-token/{token}/authorize", Handler: cors(s.fintocAuthorize)},
+		{Pattern: "OPTIONS /fintoc/widget-token/{token}/authorize", Handler: cors(nil)},
+	}
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	apiError(w, http.StatusNotFound, "not_found", "no route for "+r.Method+" "+r.URL.Path)
+}
+
+// withRequestID stamps every answer with an X-Request-Id, as the API does.
+func withRequestID(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", newRequestID())
-		if r.URL.Path == "/v1/card_tokens" || browserPage(r.URL.Path) {
-			// Authenticated with the public key in the query, like
-			// MercadoPago.js; the checkout and 3-D Secure pages are the payer's.
-			mux.ServeHTTP(w, r)
-			return
-		}
-		if r.Header.Get("Authorization") != "Bearer "+s.AccessToken {
+		h.ServeHTTP(w, r)
+	})
+}
+
+// api wants the server's access token or a connected seller's (the request
+// then acts for that seller, see sellerOf) and answers a repeated
+// X-Idempotency-Key from the first call.
+func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
+	next := s.idempotent(h)
+	return func(w http.ResponseWriter, r *http.Request) {
+		seller, ok := s.caller(r)
+		if !ok {
 			apiError(w, http.StatusUnauthorized, "unauthorized", "invalid access token")
 			return
 		}
-		s.idempotent(mux).ServeHTTP(w, r)
-	})
+		if seller != nil {
+			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, seller))
+		}
+		next.ServeHTTP(w, r)
+	}
+}
+
+// caller reports whether r carries the server's access token (seller nil)
+// or a connected seller's.
+func (s *Server) caller(r *http.Request) (seller *Seller, ok bool) {
+	h := r.Header.Get("Authorization")
+	s.mu.Lock()
+	seller = s.ext().sellerForHeader(h, s.Clock.Now())
+	s.mu.Unlock()
+	return seller, seller != nil || h == "Bearer "+s.AccessToken
 }
 
 // replay is a stored answer for an idempotency key.

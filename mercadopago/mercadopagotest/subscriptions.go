@@ -81,17 +81,6 @@ type summarized struct {
 // simApplicationID is the application id the simulator reports.
 const simApplicationID = 4599991948843755
 
-func (s *Server) mountSubscriptions(mux *http.ServeMux) {
-	mux.HandleFunc("POST /preapproval_plan", s.createPlan)
-	mux.HandleFunc("GET /preapproval_plan/search", s.searchPlans)
-	mux.HandleFunc("GET /preapproval_plan/{id}", s.getPlan)
-	mux.HandleFunc("PUT /preapproval_plan/{id}", s.updatePlan)
-	mux.HandleFunc("POST /preapproval", s.createSubscription)
-	mux.HandleFunc("GET /preapproval/search", s.searchSubscriptions)
-	mux.HandleFunc("GET /preapproval/{id}", s.getSubscription)
-	mux.HandleFunc("PUT /preapproval/{id}", s.updateSubscription)
-}
-
 // checkRecurring answers 400 (the payments API's error shape, which the
 // subscriptions API shares) when the node is incomplete.
 func checkRecurring(w http.ResponseWriter, a *recurring) bool {

@@ -235,7 +235,7 @@ func (s *Server) challengeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.co().challenges[creq]
 	var p *payment
 	if ok {
-		p = s.payments[id]
+		p, _ = s.payments.Get(id)
 	}
 	s.mu.Unlock()
 	if p == nil {
@@ -276,7 +276,7 @@ func (s *Server) CompleteChallenge(creq string, authenticate bool) (mercadopago.
 		return "", fmt.Errorf("mercadopagotest: unknown or used creq")
 	}
 	delete(s.co().challenges, creq)
-	p := s.payments[id]
+	p, _ := s.payments.Get(id)
 	if p == nil || p.StatusDetail != string(mercadopago.DetailPendingChallenge) {
 		return "", fmt.Errorf("mercadopagotest: payment %d is not waiting for a challenge", id)
 	}

@@ -86,7 +86,7 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 		return nil
 	}))
 	defer hook.Close()
-	c, err := etpay.NewClient(srv.Credentials(), srv.ClientOptions()...)
+	c, err := srv.Client()
 	if err != nil {
 		return err
 	}

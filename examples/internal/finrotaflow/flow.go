@@ -38,7 +38,7 @@ func Run(ctx context.Context, t *transcript.T, live bool) error {
 	}
 	srv := finrotatest.NewServer()
 	defer srv.Close()
-	c, err := srv.NewClient(finrota.WithUserAgent("paykit-tour/1"))
+	c, err := srv.Client(finrota.WithUserAgent("paykit-tour/1"))
 	if err != nil {
 		return err
 	}

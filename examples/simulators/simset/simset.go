@@ -200,7 +200,7 @@ func (s *Set) Clients() (*Clients, error) {
 		fintecture.WithBaseURL(ft.URL), fintecture.WithHTTPClient(hc)); err != nil {
 		return nil, err
 	}
-	if c.ETpay, err = etpay.NewClient(et.Credentials(), append(et.ClientOptions(), etpay.WithHTTPClient(hc))...); err != nil {
+	if c.ETpay, err = et.Client(etpay.WithHTTPClient(hc)); err != nil {
 		return nil, err
 	}
 	return &c, nil
