@@ -81,11 +81,11 @@ var stringsNotInPath = map[string]string{
 	"mercadopago PaymentMethods.CardIssuers":    "query",
 	"mercadopago OAuth.Exchange":                "form body",
 	"mercadopago OAuth.Refresh":                 "form body",
-	"mercadopago Payments.VerifyCheckoutReturn": "compared with the payment, never sent",
+	"mercadopago Payments.ConfirmReturn": "compared with the payment, never sent",
 	"finrota PaymentOptions":                    "JSON body",
 	"finrota Transactions.ConfirmReturn":        "compared with the transaction, never sent",
-	"fintecture PIS.VerifyCallback":             "compared with the payment, never sent",
-	"etpay Payments.ConfirmRedirect":            "JSON body",
+	"fintecture PIS.ConfirmReturn":             "compared with the payment, never sent",
+	"etpay Payments.ConfirmReturn":            "JSON body",
 }
 
 // TestEveryCallWithAStringIDHasDotSegmentChecks fails when a method of a

@@ -82,8 +82,8 @@ func mercadopagoCheckoutCalls(t *testing.T, srv *mercadopagotest.Server, c, setu
 			_, err := c.Preferences.SearchPage(ctx, &mercadopago.PreferenceSearch{ExternalReference: "order-fault"})
 			return err
 		}),
-		get("Payments.VerifyCheckoutReturn", "/v1/payments/"+itoa(ret.PaymentID), func(ctx context.Context) error {
-			_, err := c.Payments.VerifyCheckoutReturn(ctx, ret, "order-fault")
+		get("Payments.ConfirmReturn", "/v1/payments/"+itoa(ret.PaymentID), func(ctx context.Context) error {
+			_, err := c.Payments.ConfirmReturn(ctx, ret, "order-fault")
 			return err
 		}),
 		{name: "MerchantOrders.Create", method: "POST", path: "/merchant_orders", repeatable: true, keyed: true, effects: srv.MerchantOrderCount,

@@ -305,13 +305,13 @@ func etpaySuite(t *testing.T, hc *http.Client) env {
 				_, err := c.Payments.Status(ctx, &etpay.StatusQuery{OrderID: "OC700104"})
 				return err
 			}},
-		{name: "Payments.ConfirmRedirect", method: "POST", path: api.Path + "/merchant/check_payment_status", repeatable: true,
+		{name: "Payments.ConfirmReturn", method: "POST", path: api.Path + "/merchant/check_payment_status", repeatable: true,
 			run: func(ctx context.Context) error {
-				v, err := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
+				v, err := etpay.NewWebhookVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
 				if err != nil {
 					return err
 				}
-				_, err = c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, paid.RedirectURL, nil), "OC700104")
+				_, err = c.Payments.ConfirmReturn(ctx, v, httptest.NewRequest(http.MethodGet, paid.RedirectURL, nil), "OC700104")
 				return err
 			}},
 	}}

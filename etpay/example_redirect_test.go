@@ -13,7 +13,7 @@ import (
 // The payer comes back from the funnel to your completed URL. Verify the
 // redirect's JWT when there is one and let ETpay say how the payment went;
 // the result page can then tell the truth.
-func ExamplePaymentsService_ConfirmRedirect() {
+func ExamplePaymentsService_ConfirmReturn() {
 	srv := etpaytest.NewServer()
 	defer srv.Close()
 	c, _ := srv.Client()
@@ -24,7 +24,7 @@ func ExamplePaymentsService_ConfirmRedirect() {
 	signatureTokens := map[string]string{s.Token: s.SignatureToken} // your order store
 	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess)           // the payer pays in the funnel
 
-	v, err := etpay.NewNotificationVerifier(func(_ context.Context, session string) (string, error) {
+	v, err := etpay.NewWebhookVerifier(func(_ context.Context, session string) (string, error) {
 		return signatureTokens[session], nil
 	}) // add etpay.WithRedirectParams("…") if your redirect names the JWT otherwise
 	if err != nil {
@@ -33,7 +33,7 @@ func ExamplePaymentsService_ConfirmRedirect() {
 
 	// In your handler of https://shop.example/etpay/done: r is the request.
 	r := httptest.NewRequest(http.MethodGet, res.RedirectURL, nil)
-	back, err := c.Payments.ConfirmRedirect(ctx, v, r, r.URL.Query().Get("order"))
+	back, err := c.Payments.ConfirmReturn(ctx, v, r, r.URL.Query().Get("order"))
 	if err != nil {
 		fmt.Println("refused:", err)
 		return
@@ -52,7 +52,7 @@ func ExampleWithRedirectParams() {
 		CompletedURL: "https://shop.example/etpay/done"})
 	res, _ := srv.Pay(ctx, s.Token, etpay.PaymentSuccess)
 
-	v, err := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil },
+	v, err := etpay.NewWebhookVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil },
 		etpay.WithRedirectParams("etpay_jwt"))
 	if err != nil {
 		panic(err)

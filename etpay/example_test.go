@@ -69,7 +69,7 @@ func ExampleNotificationHandler() {
 
 // Verifying one JWT directly, when you already hold the signature token. A
 // token without exp needs a recent iat; VerifyNotification keeps no record
-// of what it accepted (NotificationVerifier refuses replays).
+// of what it accepted (WebhookVerifier refuses replays).
 func ExampleVerifyNotification() {
 	tok, _ := etpaytest.SignNotification(map[string]any{
 		"session_token": "sess_1", "payment_token": "pay_1", "payment_status": "success",

@@ -37,7 +37,7 @@ type Notification struct {
 	// had an unexpected type).
 	Extra map[string]json.RawMessage
 
-	// replayKey is the key NotificationVerifier.Verify claimed in the replay
+	// replayKey is the key WebhookVerifier.Verify claimed in the replay
 	// store ("" otherwise).
 	replayKey string
 }
@@ -86,8 +86,8 @@ const DefaultMaxAge = 12 * time.Hour
 // MaxTokenSize bounds the JWT accepted; real notifications are far smaller.
 const MaxTokenSize = 16 << 10
 
-// VerifyOption adjusts VerifyNotification.
-type VerifyOption func(*verifyConfig)
+// WebhookOption adjusts VerifyNotification.
+type WebhookOption func(*verifyConfig)
 
 type verifyConfig struct {
 	now    func() time.Time
@@ -96,7 +96,7 @@ type verifyConfig struct {
 	// token with neither.
 	maxAge  time.Duration
 	untimed bool
-	// replay is the store NotificationVerifier records accepted
+	// replay is the store WebhookVerifier records accepted
 	// notifications in; replaySet says WithReplayStore was given.
 	replay    paykit.ReplayStore
 	replaySet bool
@@ -120,8 +120,8 @@ func (c *verifyConfig) check() error {
 	return nil
 }
 
-// WithClock makes the time checks use now instead of time.Now.
-func WithClock(now func() time.Time) VerifyOption {
+// WithWebhookClock makes the time checks use now instead of time.Now.
+func WithWebhookClock(now func() time.Time) WebhookOption {
 	return func(c *verifyConfig) {
 		if now != nil {
 			c.now = now
@@ -131,7 +131,7 @@ func WithClock(now func() time.Time) VerifyOption {
 
 // WithLeeway sets the clock skew allowed for exp, nbf and iat (default
 // DefaultLeeway; 0 checks exactly).
-func WithLeeway(d time.Duration) VerifyOption {
+func WithLeeway(d time.Duration) WebhookOption {
 	return func(c *verifyConfig) {
 		if d >= 0 {
 			c.leeway = d
@@ -142,24 +142,24 @@ func WithLeeway(d time.Duration) VerifyOption {
 // WithMaxAge sets how long ago a notification without exp may have been
 // issued (default DefaultMaxAge). d must be positive; to accept tokens with
 // no time claim at all, use WithUntimedTokens.
-func WithMaxAge(d time.Duration) VerifyOption {
+func WithMaxAge(d time.Duration) WebhookOption {
 	return func(c *verifyConfig) { c.maxAge = d }
 }
 
 // WithUntimedTokens accepts notifications that carry neither exp nor iat,
 // which are refused by default (ErrNoTimeClaims) because nothing bounds how
-// long a captured copy stays good. NotificationVerifier then remembers each
+// long a captured copy stays good. WebhookVerifier then remembers each
 // such notification for the maximum age from when it was first accepted,
 // and a replay later than that is accepted again.
 //
 // [unsure] ETpay's public documents list the notification's claims without
 // exp or iat. If your notifications come without them, this option lets
 // them through; confirm every one with Payments.Status as you should anyway.
-func WithUntimedTokens() VerifyOption {
+func WithUntimedTokens() WebhookOption {
 	return func(c *verifyConfig) { c.untimed = true }
 }
 
-// WithReplayStore makes a NotificationVerifier record accepted
+// WithReplayStore makes a WebhookVerifier record accepted
 // notifications in store instead of its own in-memory record (a
 // paykit.MemoryReplayStore holding up to paykit.DefaultMaxReplayEntries).
 // Share one store between all the processes that serve your notification
@@ -167,7 +167,7 @@ func WithUntimedTokens() VerifyOption {
 // A nil store is an error: replay protection cannot be turned off. A store
 // with a clock of its own (paykit.WithReplayClock) must read the same time
 // as WithClock. VerifyNotification records nothing and refuses this option.
-func WithReplayStore(store paykit.ReplayStore) VerifyOption {
+func WithReplayStore(store paykit.ReplayStore) WebhookOption {
 	return func(c *verifyConfig) { c.replay, c.replaySet = store, true }
 }
 
@@ -194,9 +194,9 @@ func newParser(c verifyConfig) *jwt.Parser {
 // SessionTokenOf, look up the stored signature token, then call this.
 //
 // VerifyNotification keeps no record, so it accepts the same token as often
-// as it is sent while it is fresh; NotificationVerifier also refuses
+// as it is sent while it is fresh; WebhookVerifier also refuses
 // replays.
-func VerifyNotification(token, signatureToken string, opts ...VerifyOption) (*Notification, error) {
+func VerifyNotification(token, signatureToken string, opts ...WebhookOption) (*Notification, error) {
 	c, p := defaultConfig(), defaultParser
 	if len(opts) > 0 {
 		for _, o := range opts {
@@ -208,7 +208,7 @@ func VerifyNotification(token, signatureToken string, opts ...VerifyOption) (*No
 			return nil, err
 		}
 		if c.replaySet {
-			return nil, errors.New("etpay: VerifyNotification keeps no record: pass WithReplayStore to NewNotificationVerifier")
+			return nil, errors.New("etpay: VerifyNotification keeps no record: pass WithReplayStore to NewWebhookVerifier")
 		}
 		p = newParser(c)
 	}
@@ -392,20 +392,20 @@ type SignatureTokenLookup func(ctx context.Context, sessionToken string) (signat
 // MaxNotificationBody bounds the notification request body read.
 const MaxNotificationBody = 64 << 10
 
-// NotificationVerifier verifies notification requests, looking up each
+// WebhookVerifier verifies notification requests, looking up each
 // session's signature token, and refuses a notification it has already
 // accepted (see Verify). It is safe for concurrent use; its record of
 // accepted notifications is per verifier unless WithReplayStore shares one.
-type NotificationVerifier struct {
+type WebhookVerifier struct {
 	lookup SignatureTokenLookup
 	cfg    verifyConfig
 	parser *jwt.Parser
 }
 
-// NewNotificationVerifier returns a verifier that finds signature tokens with
+// NewWebhookVerifier returns a verifier that finds signature tokens with
 // lookup. It fails when lookup is nil, WithMaxAge is not positive or
 // WithReplayStore was given nil.
-func NewNotificationVerifier(lookup SignatureTokenLookup, opts ...VerifyOption) (*NotificationVerifier, error) {
+func NewWebhookVerifier(lookup SignatureTokenLookup, opts ...WebhookOption) (*WebhookVerifier, error) {
 	if lookup == nil {
 		return nil, errors.New("etpay: notification verifier: signature token lookup must not be nil")
 	}
@@ -421,7 +421,7 @@ func NewNotificationVerifier(lookup SignatureTokenLookup, opts ...VerifyOption) 
 	if c.replay == nil {
 		c.replay = webhook.DefaultReplayStore(c.now)
 	}
-	return &NotificationVerifier{lookup: lookup, cfg: c, parser: newParser(c)}, nil
+	return &WebhookVerifier{lookup: lookup, cfg: c, parser: newParser(c)}, nil
 }
 
 // tokenFields are where a JWT is looked for in a JSON object, a form or a
@@ -493,9 +493,9 @@ func tokenFromBody(body []byte) (string, error) {
 // it). Handler does all of this; if you call Verify yourself and then cannot
 // act on the notification, call Release so that ETpay's retry of it is
 // accepted.
-func (v *NotificationVerifier) Verify(r *http.Request) (*Notification, error) {
+func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 	if v == nil {
-		return nil, errors.New("etpay: nil NotificationVerifier (use NewNotificationVerifier)")
+		return nil, errors.New("etpay: nil WebhookVerifier (use NewWebhookVerifier)")
 	}
 	tok, err := NotificationToken(r)
 	if err != nil {
@@ -527,14 +527,14 @@ func (v *NotificationVerifier) Verify(r *http.Request) (*Notification, error) {
 // Verify but could not act on it (Handler does this when its func fails).
 // A notification that did not come from this verifier's Verify is ignored.
 // The error matches paykit.ErrReplayStore.
-func (v *NotificationVerifier) Release(ctx context.Context, n *Notification) error {
+func (v *WebhookVerifier) Release(ctx context.Context, n *Notification) error {
 	if v == nil || n == nil {
 		return nil
 	}
 	return webhook.Release(ctx, v.cfg.replay, "etpay: notification", n.replayKey)
 }
 
-func (v *NotificationVerifier) verifyToken(ctx context.Context, tok string, fresh bool) (*Notification, []byte, error) {
+func (v *WebhookVerifier) verifyToken(ctx context.Context, tok string, fresh bool) (*Notification, []byte, error) {
 	session, err := SessionTokenOf(tok)
 	if err != nil {
 		return nil, nil, err
@@ -571,7 +571,7 @@ func (v *NotificationVerifier) verifyToken(ctx context.Context, tok string, fres
 // process dies while handle runs, the claim stays until it expires and
 // retries of that notification are acknowledged without calling handle:
 // confirm payments with Payments.Status.
-func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notification) error) http.Handler {
+func (v *WebhookVerifier) Handler(handle func(ctx context.Context, n *Notification) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -601,12 +601,12 @@ func (v *NotificationVerifier) Handler(handle func(ctx context.Context, n *Notif
 	})
 }
 
-// NotificationHandler is NewNotificationVerifier(lookup, opts...).Handler(handle).
-// It panics when NewNotificationVerifier fails (a nil lookup, a WithMaxAge
+// NotificationHandler is NewWebhookVerifier(lookup, opts...).Handler(handle).
+// It panics when NewWebhookVerifier fails (a nil lookup, a WithMaxAge
 // that is not positive, WithReplayStore(nil)): those are mistakes in the
 // program, found when the handler is built at start-up.
-func NotificationHandler(lookup SignatureTokenLookup, handle func(ctx context.Context, n *Notification) error, opts ...VerifyOption) http.Handler {
-	v, err := NewNotificationVerifier(lookup, opts...)
+func NotificationHandler(lookup SignatureTokenLookup, handle func(ctx context.Context, n *Notification) error, opts ...WebhookOption) http.Handler {
+	v, err := NewWebhookVerifier(lookup, opts...)
 	if err != nil {
 		panic(err)
 	}
@@ -661,9 +661,9 @@ type RedirectOutcome struct {
 // [unsure] ETpay's public documents describe the redirect as a visual
 // confirmation and do not name the parameter that carries a JWT on it; set
 // the names your integration receives with WithRedirectParams.
-func (v *NotificationVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
+func (v *WebhookVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
 	if v == nil {
-		return nil, errors.New("etpay: nil NotificationVerifier (use NewNotificationVerifier)")
+		return nil, errors.New("etpay: nil WebhookVerifier (use NewWebhookVerifier)")
 	}
 	params := v.cfg.redirectParams
 	if params == nil {

@@ -149,11 +149,11 @@ func TestNotificationIatMaxAge(t *testing.T) {
 }
 
 func TestNotificationVerifierOptionErrors(t *testing.T) {
-	_, err := NewNotificationVerifier(nil)
+	_, err := NewWebhookVerifier(nil)
 	assert.ErrorContains(t, err, "lookup must not be nil")
-	_, err = NewNotificationVerifier(vectorLookup, WithReplayStore(nil))
+	_, err = NewWebhookVerifier(vectorLookup, WithReplayStore(nil))
 	assert.ErrorContains(t, err, "replay store")
-	_, err = NewNotificationVerifier(vectorLookup, WithMaxAge(0))
+	_, err = NewWebhookVerifier(vectorLookup, WithMaxAge(0))
 	assert.ErrorContains(t, err, "WithMaxAge")
 	_, err = VerifyNotification(vector(t, "issued"), vectorSecret, WithMaxAge(-time.Hour))
 	assert.ErrorContains(t, err, "WithMaxAge")
@@ -165,7 +165,7 @@ func TestNotificationVerifierOptionErrors(t *testing.T) {
 func TestNotificationReplayRecordLifetime(t *testing.T) {
 	clk := &settable{t: issuedAt}
 	store := paykit.NewMemoryReplayStore(0, paykit.WithReplayClock(clk.Now))
-	v := mustVerifier(t, vectorLookup, WithClock(clk.Now), WithReplayStore(store))
+	v := mustVerifier(t, vectorLookup, WithWebhookClock(clk.Now), WithReplayStore(store))
 
 	// iat only: until iat + maximum age + leeway.
 	tok := vector(t, "issued")
@@ -196,7 +196,7 @@ func TestNotificationReplayRecordLifetime(t *testing.T) {
 
 func TestUntimedTokensAreRememberedForTheMaxAge(t *testing.T) {
 	clk := &settable{t: issuedAt}
-	v := mustVerifier(t, vectorLookup, WithClock(clk.Now), WithUntimedTokens())
+	v := mustVerifier(t, vectorLookup, WithWebhookClock(clk.Now), WithUntimedTokens())
 	tok := vector(t, "valid")
 	_, err := v.Verify(notifyRequest(tok))
 	require.NoError(t, err)

@@ -30,7 +30,7 @@ const vectorSecret = "sig-token-test-1"
 // later, when that vector is fresh.
 var issuedAt = time.Unix(1700000000, 0)
 
-func at(ts time.Time) VerifyOption { return WithClock(func() time.Time { return ts }) }
+func at(ts time.Time) WebhookOption { return WithWebhookClock(func() time.Time { return ts }) }
 
 var justAfter = at(issuedAt.Add(time.Minute))
 
@@ -74,7 +74,7 @@ func TestVerifyNotificationVectors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := []VerifyOption{justAfter}
+			opts := []WebhookOption{justAfter}
 			if tt.untimed {
 				opts = append(opts, WithUntimedTokens())
 			}
@@ -173,9 +173,9 @@ func TestTokenFromBody(t *testing.T) {
 	}
 }
 
-func mustVerifier(t testing.TB, lookup SignatureTokenLookup, opts ...VerifyOption) *NotificationVerifier {
+func mustVerifier(t testing.TB, lookup SignatureTokenLookup, opts ...WebhookOption) *WebhookVerifier {
 	t.Helper()
-	v, err := NewNotificationVerifier(lookup, opts...)
+	v, err := NewWebhookVerifier(lookup, opts...)
 	require.NoError(t, err)
 	return v
 }

@@ -18,7 +18,7 @@ import (
 // they call the success and error redirects a visual confirmation and let
 // the merchant choose the concatenation character (the session's concat
 // field). Use the name your funnel really appends.
-func WithRedirectParams(names ...string) VerifyOption {
+func WithRedirectParams(names ...string) WebhookOption {
 	var keep []string
 	for _, n := range names {
 		if n != "" && len(n) <= 64 && !strings.ContainsAny(n, "&=?# \r\n") {
@@ -32,11 +32,11 @@ func WithRedirectParams(names ...string) VerifyOption {
 	}
 }
 
-// ErrRedirectOrderMismatch is returned by ConfirmRedirect when the signed
+// ErrRedirectOrderMismatch is returned by ConfirmReturn when the signed
 // redirect is about another order than the one you expected.
 var ErrRedirectOrderMismatch = errors.New("etpay: the redirect is for another order")
 
-// RedirectConfirmation is what ConfirmRedirect learned about a payer coming
+// RedirectConfirmation is what ConfirmReturn learned about a payer coming
 // back from the funnel.
 type RedirectConfirmation struct {
 	// Signed reports whether the redirect carried a JWT that verified with
@@ -55,7 +55,7 @@ func (c *RedirectConfirmation) Paid() bool {
 	return c != nil && c.Payment != nil && c.Payment.PaymentStatus.IsSuccess()
 }
 
-// ConfirmRedirect handles the payer's return to your completed or
+// ConfirmReturn handles the payer's return to your completed or
 // cancellation URL: when the redirect carries a JWT it is verified with v
 // (a tampered one is an error, and nothing is looked up) and must be for
 // orderID, the order you put in that URL or keep in the payer's session;
@@ -63,7 +63,7 @@ func (c *RedirectConfirmation) Paid() bool {
 // payment token when there is one, else by orderID. Nothing on the redirect
 // itself is trusted for fulfilment: use Payment, or wait for the
 // notification.
-func (s *PaymentsService) ConfirmRedirect(ctx context.Context, v *NotificationVerifier, r *http.Request, orderID string, opts ...paykit.RequestOption) (*RedirectConfirmation, error) {
+func (s *PaymentsService) ConfirmReturn(ctx context.Context, v *WebhookVerifier, r *http.Request, orderID string, opts ...paykit.RequestOption) (*RedirectConfirmation, error) {
 	if v == nil {
 		return nil, invalid("verifier", "must not be nil")
 	}

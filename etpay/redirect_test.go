@@ -38,7 +38,7 @@ func TestConfirmRedirectSigned(t *testing.T) {
 		expectJSON(t, []byte(statusByToken), http.StatusOK, fixture(t, "check_payment_status_response.json"), &seen))
 	v := mustVerifier(t, lookupFor(map[string]string{"sess_7f3a": vectorSecret}))
 	r := httptest.NewRequest(http.MethodGet, "/etpay/ok?order=OC700104&jwt="+vector(t, "valid"), nil)
-	got, err := c.Payments.ConfirmRedirect(context.Background(), v, r, "OC700104")
+	got, err := c.Payments.ConfirmReturn(context.Background(), v, r, "OC700104")
 	require.NoError(t, err)
 	assert.Equal(t, 1, seen, "asked ETpay by the verified payment token")
 	assert.True(t, got.Signed)
@@ -57,7 +57,7 @@ func TestConfirmRedirectUnsignedAsksByOrder(t *testing.T) {
 	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status",
 		expectJSON(t, []byte(statusByOrder), http.StatusOK, []byte(answer), &seen))
 	v := mustVerifier(t, lookupFor(nil))
-	got, err := c.Payments.ConfirmRedirect(context.Background(), v, httptest.NewRequest(http.MethodGet, "/etpay/ok?order=OC700104", nil), "OC700104")
+	got, err := c.Payments.ConfirmReturn(context.Background(), v, httptest.NewRequest(http.MethodGet, "/etpay/ok?order=OC700104", nil), "OC700104")
 	require.NoError(t, err)
 	assert.Equal(t, 1, seen)
 	assert.False(t, got.Signed)
@@ -68,7 +68,7 @@ func TestConfirmRedirectUnsignedAsksByOrder(t *testing.T) {
 
 	// No record yet: the payer left before paying.
 	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status", httpmock.NewStringResponder(200, `[]`))
-	got, err = c.Payments.ConfirmRedirect(context.Background(), v, httptest.NewRequest(http.MethodGet, "/etpay/ok", nil), "OC700104")
+	got, err = c.Payments.ConfirmReturn(context.Background(), v, httptest.NewRequest(http.MethodGet, "/etpay/ok", nil), "OC700104")
 	require.NoError(t, err)
 	assert.Nil(t, got.Payment)
 	assert.False(t, got.Paid())
@@ -85,19 +85,19 @@ func TestConfirmRedirectRefusals(t *testing.T) {
 	ctx := context.Background()
 
 	// A tampered JWT: an error, and ETpay is not asked.
-	_, err := c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, "/ok?jwt="+vector(t, "tampered"), nil), "OC700104")
+	_, err := c.Payments.ConfirmReturn(ctx, v, httptest.NewRequest(http.MethodGet, "/ok?jwt="+vector(t, "tampered"), nil), "OC700104")
 	assert.ErrorIs(t, err, ErrSignature)
 	// A genuine JWT of another order.
-	_, err = c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, "/ok?jwt="+vector(t, "valid"), nil), "OC123")
+	_, err = c.Payments.ConfirmReturn(ctx, v, httptest.NewRequest(http.MethodGet, "/ok?jwt="+vector(t, "valid"), nil), "OC123")
 	assert.ErrorIs(t, err, ErrRedirectOrderMismatch)
 	assert.Equal(t, 0, calls)
 	// ETpay's record names another order than the one expected.
-	_, err = c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, "/ok", nil), "OC700104")
+	_, err = c.Payments.ConfirmReturn(ctx, v, httptest.NewRequest(http.MethodGet, "/ok", nil), "OC700104")
 	assert.ErrorIs(t, err, ErrRedirectOrderMismatch)
 	assert.Equal(t, 1, calls)
 
 	for _, tc := range []struct {
-		v     *NotificationVerifier
+		v     *WebhookVerifier
 		r     *http.Request
 		order string
 		field string
@@ -107,7 +107,7 @@ func TestConfirmRedirectRefusals(t *testing.T) {
 		{v, httptest.NewRequest(http.MethodGet, "/ok", nil), "", "merchant_order_id"},
 		{v, httptest.NewRequest(http.MethodGet, "/ok", nil), strings.Repeat("9", 65), "merchant_order_id"},
 	} {
-		_, err := c.Payments.ConfirmRedirect(ctx, tc.v, tc.r, tc.order)
+		_, err := c.Payments.ConfirmReturn(ctx, tc.v, tc.r, tc.order)
 		var ve *paykit.ValidationError
 		require.ErrorAs(t, err, &ve)
 		assert.Equal(t, tc.field, ve.Field)

@@ -12,7 +12,7 @@ import (
 
 // End-of-day reconciliation: walk the day's payment transactions; the
 // iterator fetches the pages as you range.
-func ExampleTransactionService_Search() {
+func ExampleTransactionsService_Search() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
 	c, _ := srv.Client()
@@ -45,7 +45,7 @@ func ExampleTransactionService_Search() {
 }
 
 // One page of the list, looked up by your order reference.
-func ExampleTransactionService_SearchPage() {
+func ExampleTransactionsService_SearchPage() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
 	c, _ := srv.Client()

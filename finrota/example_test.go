@@ -82,7 +82,7 @@ func ExampleDeclineError() {
 // With 3-D Secure the buyer goes to the bank and comes back to the return
 // URL; ConfirmReturn asks Finrota for the outcome instead of trusting the
 // return request.
-func ExampleTransactionService_ConfirmReturn() {
+func ExampleTransactionsService_ConfirmReturn() {
 	srv := finrotatest.NewServer()
 	defer srv.Close()
 	c, _ := srv.Client()

@@ -163,7 +163,7 @@ type Client struct {
 	// Widget creates widget tokens and pays with the widget's prepare token.
 	Widget *WidgetService
 	// Transactions looks payments up, cancels and refunds them.
-	Transactions *TransactionService
+	Transactions *TransactionsService
 
 	tc          *transport.Client
 	tokens      *transport.TokenSource
@@ -232,7 +232,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	c.tc = tc
 	c.Widget = &WidgetService{c: c}
-	c.Transactions = &TransactionService{c: c}
+	c.Transactions = &TransactionsService{c: c}
 	return c, nil
 }
 

@@ -210,7 +210,7 @@ func (q *TransactionSearch) values() (url.Values, int, int, error) {
 
 // SearchPage fetches one page of payment transactions (GET /erp/payments
 // with the access token). It only reads and may be retried.
-func (s *TransactionService) SearchPage(ctx context.Context, q *TransactionSearch, opts ...paykit.RequestOption) (*PaymentRecordPage, error) {
+func (s *TransactionsService) SearchPage(ctx context.Context, q *TransactionSearch, opts ...paykit.RequestOption) (*PaymentRecordPage, error) {
 	v, page, size, err := q.values()
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (s *TransactionService) SearchPage(ctx context.Context, q *TransactionSearc
 // Search walks the payment transactions page by page from q.Page on,
 // yielding each record; it stops at the first error (yielded once) or when
 // you stop ranging. q is copied, never changed.
-func (s *TransactionService) Search(ctx context.Context, q *TransactionSearch, opts ...paykit.RequestOption) iter.Seq2[*PaymentRecord, error] {
+func (s *TransactionsService) Search(ctx context.Context, q *TransactionSearch, opts ...paykit.RequestOption) iter.Seq2[*PaymentRecord, error] {
 	var start TransactionSearch
 	if q != nil {
 		start = *q

@@ -15,9 +15,9 @@ import (
 	"github.com/paykit-go/paykit/money"
 )
 
-// TransactionService looks payments up, cancels and refunds them (the "pws"
+// TransactionsService looks payments up, cancels and refunds them (the "pws"
 // endpoints, with the access token).
-type TransactionService struct{ c *Client }
+type TransactionsService struct{ c *Client }
 
 // TransactionLookup names one transaction by exactly one of its ids. Build it
 // with ByTransactionID, ByReferenceNumber or ByClientReference.
@@ -140,7 +140,7 @@ const transactionPath = "/pws/payment/transaction"
 // Get fetches one transaction (GET /pws/payment/transaction with
 // transactionId, referenceNumber or clientReferenceNumber). Use it to confirm
 // any outcome before fulfilling an order.
-func (s *TransactionService) Get(ctx context.Context, lookup TransactionLookup, opts ...paykit.RequestOption) (*Transaction, error) {
+func (s *TransactionsService) Get(ctx context.Context, lookup TransactionLookup, opts ...paykit.RequestOption) (*Transaction, error) {
 	if err := lookup.validate(); err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ var ErrReturnMismatch = errors.New("finrota: 3-D Secure return names a different
 // from your own return URL or session, not from the bank), and asks Finrota
 // for the transaction. The returned Transaction is the outcome: fulfil only
 // if Paid(). Nothing on the return request itself decides it.
-func (s *TransactionService) ConfirmReturn(ctx context.Context, r *http.Request, clientReference string, opts ...paykit.RequestOption) (*Transaction, error) {
+func (s *TransactionsService) ConfirmReturn(ctx context.Context, r *http.Request, clientReference string, opts ...paykit.RequestOption) (*Transaction, error) {
 	if clientReference == "" {
 		return nil, invalid("clientReference", "must not be empty (use the order reference you paid with)")
 	}
@@ -314,7 +314,7 @@ type operationData struct {
 // Cancel voids a payment (POST /pws/payment/cancel). A refusal (data.isSuccess
 // false) is a *DeclineError with Operation "cancel". Not repeated once it may
 // have reached Finrota: on a network error, Get the transaction first.
-func (s *TransactionService) Cancel(ctx context.Context, req *CancelRequest, opts ...paykit.RequestOption) (*OperationResult, error) {
+func (s *TransactionsService) Cancel(ctx context.Context, req *CancelRequest, opts ...paykit.RequestOption) (*OperationResult, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
@@ -333,7 +333,7 @@ func (s *TransactionService) Cancel(ctx context.Context, req *CancelRequest, opt
 // chose ("refundAmount" by default). A refusal is a *DeclineError with
 // Operation "refund". Not repeated once it may have reached Finrota: on a
 // network error, Get the transaction and compare RefundedAmount first.
-func (s *TransactionService) Refund(ctx context.Context, req *RefundRequest, opts ...paykit.RequestOption) (*OperationResult, error) {
+func (s *TransactionsService) Refund(ctx context.Context, req *RefundRequest, opts ...paykit.RequestOption) (*OperationResult, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
@@ -371,7 +371,7 @@ func checkRef(ref string) error {
 	return nil
 }
 
-func (s *TransactionService) operation(ctx context.Context, op, path string, body any, opts []paykit.RequestOption) (*OperationResult, error) {
+func (s *TransactionsService) operation(ctx context.Context, op, path string, body any, opts []paykit.RequestOption) (*OperationResult, error) {
 	var env struct {
 		Message string         `json:"message"`
 		Data    *operationData `json:"data"`

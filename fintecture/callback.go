@@ -13,7 +13,7 @@ import (
 // Callback is what the payer's browser brings back to your redirect URI:
 // redirect_uri?session_id=…&status=…&provider=…&customer_id=…&state=…
 // Anyone can type such a URL, so none of it is proof of payment: pass it to
-// PISService.VerifyCallback.
+// PISService.ConfirmReturn.
 type Callback struct {
 	SessionID string
 	// ReportedStatus is the status in the query string. It is only a hint
@@ -61,12 +61,12 @@ func ParseCallback(q url.Values) (*Callback, error) {
 	return cb, nil
 }
 
-// VerifyCallback confirms a redirect: the callback's state must equal
+// ConfirmReturn confirms a redirect: the callback's state must equal
 // expectedState (the one you stored with the order), then the payment is
 // fetched from Fintecture and returned only if it is the session the
 // callback named. The query's status is ignored: read the returned
 // Payment's Status (StatusCreated means paid).
-func (s *PISService) VerifyCallback(ctx context.Context, cb *Callback, expectedState string, opts ...paykit.RequestOption) (*Payment, error) {
+func (s *PISService) ConfirmReturn(ctx context.Context, cb *Callback, expectedState string, opts ...paykit.RequestOption) (*Payment, error) {
 	if cb == nil {
 		return nil, fmt.Errorf("%w: nil callback", ErrCallbackMalformed)
 	}

@@ -52,26 +52,26 @@ func TestVerifyCallback(t *testing.T) {
 
 	// The query claims failure; Fintecture says paid: the payment wins.
 	cb := &Callback{SessionID: "44f00841780445d4981be9ea2f8aafae", ReportedStatus: StatusUnsuccessful, State: "order-1"}
-	p, err := c.PIS.VerifyCallback(context.Background(), cb, "order-1")
+	p, err := c.PIS.ConfirmReturn(context.Background(), cb, "order-1")
 	require.NoError(t, err)
 	assert.Equal(t, StatusCreated, p.Status)
 
 	calls := mt.GetTotalCallCount()
-	_, err = c.PIS.VerifyCallback(context.Background(), cb, "order-2")
+	_, err = c.PIS.ConfirmReturn(context.Background(), cb, "order-2")
 	assert.ErrorIs(t, err, ErrStateMismatch)
 	assert.Equal(t, calls, mt.GetTotalCallCount(), "a wrong state is refused before any call")
 
-	_, err = c.PIS.VerifyCallback(context.Background(), &Callback{SessionID: "other", State: "order-1"}, "order-1")
+	_, err = c.PIS.ConfirmReturn(context.Background(), &Callback{SessionID: "other", State: "order-1"}, "order-1")
 	assert.ErrorIs(t, err, ErrSessionMismatch)
 
-	_, err = c.PIS.VerifyCallback(context.Background(), nil, "order-1")
+	_, err = c.PIS.ConfirmReturn(context.Background(), nil, "order-1")
 	assert.ErrorIs(t, err, ErrCallbackMalformed)
-	_, err = c.PIS.VerifyCallback(context.Background(), cb, "")
+	_, err = c.PIS.ConfirmReturn(context.Background(), cb, "")
 	var ve *paykit.ValidationError
 	assert.ErrorAs(t, err, &ve)
 
 	mt.RegisterResponder(http.MethodGet, testBase+"/pis/v2/payments/gone", httpmock.NewStringResponder(404, `{"status":"404","code":"not_found"}`))
-	_, err = c.PIS.VerifyCallback(context.Background(), &Callback{SessionID: "gone", State: "o"}, "o")
+	_, err = c.PIS.ConfirmReturn(context.Background(), &Callback{SessionID: "gone", State: "o"}, "o")
 	var fe *Error
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, 404, fe.StatusCode)

@@ -8,7 +8,7 @@
 //  2. create a payment session with [PISService.Connect] and send the payer
 //     to the returned URL;
 //  3. when the payer comes back to your redirect URI, check the callback with
-//     [ParseCallback] and [PISService.VerifyCallback], which fetches the
+//     [ParseCallback] and [PISService.ConfirmReturn], which fetches the
 //     payment instead of trusting the query string;
 //  4. listen to webhooks with [NewWebhookVerifier] as a second channel, in
 //     case the redirection never happens.

@@ -46,7 +46,7 @@ func ExamplePISService_Connect() {
 
 // When the payer comes back, check the state and fetch the payment: the
 // status in the query string is not proof of anything.
-func ExamplePISService_VerifyCallback() {
+func ExamplePISService_ConfirmReturn() {
 	srv := fintecturetest.NewServer()
 	defer srv.Close()
 	c, _ := fintecture.NewClient(srv.Credentials(), fintecture.WithBaseURL(srv.URL))
@@ -61,14 +61,14 @@ func ExamplePISService_VerifyCallback() {
 	if err != nil {
 		panic(err)
 	}
-	p, err := c.PIS.VerifyCallback(ctx, cb, "order-42") // the state you stored with the order
+	p, err := c.PIS.ConfirmReturn(ctx, cb, "order-42") // the state you stored with the order
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(p.Status, p.Status.Paid(), p.Amount, p.Currency, p.TransferState)
 
 	cb.State = "order-43"
-	_, err = c.PIS.VerifyCallback(ctx, cb, "order-42")
+	_, err = c.PIS.ConfirmReturn(ctx, cb, "order-42")
 	fmt.Println(errors.Is(err, fintecture.ErrStateMismatch))
 	// Output:
 	// payment_created true 273.00 EUR completed

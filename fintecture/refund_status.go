@@ -94,9 +94,9 @@ func (s *PISService) GetRefund(ctx context.Context, refundSessionID string, opts
 // IsRefund reports whether the webhook is about a refund: it names the
 // refunded payment in refunded_session_id, and SessionID is then the
 // refund's own session (the field Fintecture's own plugins test).
-func (e *WebhookEvent) IsRefund() bool { return e.RefundedSessionID != "" }
+func (e *Notification) IsRefund() bool { return e.RefundedSessionID != "" }
 
 // RefundDone reports whether a refund webhook says the refund transfer was
 // initiated (status payment_created). It is false for payment webhooks.
 // Like every webhook, confirm with GetRefund before acting on it.
-func (e *WebhookEvent) RefundDone() bool { return e.IsRefund() && e.Status == StatusCreated }
+func (e *Notification) RefundDone() bool { return e.IsRefund() && e.Status == StatusCreated }

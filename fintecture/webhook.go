@@ -51,9 +51,9 @@ var (
 	ErrWebhookTooOld = fmt.Errorf("%w: date outside tolerance", ErrInvalidWebhook)
 )
 
-// WebhookEvent is a verified Fintecture notification. Fields Fintecture
+// Notification is a verified Fintecture notification. Fields Fintecture
 // adds later are in Fields.
-type WebhookEvent struct {
+type Notification struct {
 	SessionID         string
 	Status            PaymentStatus
 	Event             string
@@ -204,7 +204,7 @@ var signedHeaders = []string{"date", "digest", "x-request-id"}
 // The body stays readable afterwards. A webhook proves only that someone
 // with your public key sent it: before fulfilling an order, confirm with
 // PISService.GetPayment.
-func (v *WebhookVerifier) Verify(r *http.Request) (*WebhookEvent, error) {
+func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: nil request", ErrWebhookMalformed)
 	}
@@ -317,7 +317,7 @@ func replayKey(headers map[string]string) string {
 // but could not act on it (Handler does this when its func fails). An event
 // that did not come from this verifier's Verify is ignored. The error
 // matches paykit.ErrReplayStore.
-func (v *WebhookVerifier) Release(ctx context.Context, ev *WebhookEvent) error {
+func (v *WebhookVerifier) Release(ctx context.Context, ev *Notification) error {
 	if ev == nil {
 		return nil
 	}
@@ -374,7 +374,7 @@ const maxEventDepth = 4
 // decodeEvent reads a form or JSON body into an event. JSON objects nested
 // under "meta", "data" or "attributes" are flattened, the first value of a
 // name winning.
-func decodeEvent(contentType string, body []byte) (*WebhookEvent, error) {
+func decodeEvent(contentType string, body []byte) (*Notification, error) {
 	fields := map[string]string{}
 	mt, _, _ := mime.ParseMediaType(contentType)
 	trimmed := bytes.TrimSpace(body)
@@ -395,7 +395,7 @@ func decodeEvent(contentType string, body []byte) (*WebhookEvent, error) {
 			}
 		}
 	}
-	ev := &WebhookEvent{
+	ev := &Notification{
 		SessionID:         fields["session_id"],
 		Status:            PaymentStatus(fields["status"]),
 		Event:             fields["event"],
@@ -456,7 +456,7 @@ func flatten(obj map[string]json.RawMessage, out map[string]string, depth int) {
 // dies while fn runs, the claim stays until it expires and retries of that
 // delivery are acknowledged without calling fn: confirm payments with
 // PISService.GetPayment as Verify advises.
-func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *WebhookEvent) error) http.Handler {
+func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *Notification) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)

@@ -73,7 +73,7 @@ func TestWebhookVerifyRefusesAReplay(t *testing.T) {
 	assert.ErrorIs(t, err, paykit.ErrReplayed)
 
 	assert.NoError(t, v.Release(context.Background(), nil))
-	assert.NoError(t, v.Release(context.Background(), &WebhookEvent{}), "an event Verify did not make is ignored")
+	assert.NoError(t, v.Release(context.Background(), &Notification{}), "an event Verify did not make is ignored")
 }
 
 func TestWebhookDefaultMaxAge(t *testing.T) {
@@ -155,7 +155,7 @@ func TestWebhookHandlerReplayProtection(t *testing.T) {
 	fail := true
 	calls := 0
 	v := testVerifier(t)
-	h := v.Handler(func(context.Context, *WebhookEvent) error {
+	h := v.Handler(func(context.Context, *Notification) error {
 		calls++
 		if fail {
 			return errors.New("database down")
@@ -180,7 +180,7 @@ func TestWebhookHandlerReplayProtection(t *testing.T) {
 
 func TestWebhookHandlerWithABrokenStore(t *testing.T) {
 	calls := 0
-	h := testVerifier(t, WithReplayStore(&brokenStore{})).Handler(func(context.Context, *WebhookEvent) error { calls++; return nil })
+	h := testVerifier(t, WithReplayStore(&brokenStore{})).Handler(func(context.Context, *Notification) error { calls++; return nil })
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, vectorRequest(t))
 	assert.Equal(t, http.StatusServiceUnavailable, w.Code, "unrecorded: Fintecture must retry")

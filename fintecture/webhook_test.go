@@ -250,8 +250,8 @@ func TestNewWebhookVerifierErrors(t *testing.T) {
 
 func TestWebhookHandler(t *testing.T) {
 	v := testVerifier(t)
-	var got *WebhookEvent
-	h := v.Handler(func(_ context.Context, ev *WebhookEvent) error {
+	var got *Notification
+	h := v.Handler(func(_ context.Context, ev *Notification) error {
 		got = ev
 		if ev.State == "fail" {
 			return errors.New("db down")
@@ -286,6 +286,6 @@ func TestWebhookHandler(t *testing.T) {
 		})
 	}
 	w = httptest.NewRecorder()
-	testVerifier(t, WithMaxBodyBytes(8)).Handler(func(context.Context, *WebhookEvent) error { return nil }).ServeHTTP(w, vectorRequest(t))
+	testVerifier(t, WithMaxBodyBytes(8)).Handler(func(context.Context, *Notification) error { return nil }).ServeHTTP(w, vectorRequest(t))
 	assert.Equal(t, 413, w.Code)
 }

@@ -18,7 +18,7 @@ import (
 //	        &payment_type=…&merchant_order_id=…&preference_id=…&site_id=…&processing_mode=…
 //
 // Anyone can type such a URL, so none of it is proof of payment: pass it to
-// Payments.VerifyCheckoutReturn, which reads the payment itself.
+// Payments.ConfirmReturn, which reads the payment itself.
 // See https://www.mercadopago.com/developers/en/docs/checkout-pro/checkout-customization/user-interface/redirection
 type CheckoutReturn struct {
 	// PaymentID is the payment the query names (payment_id, or collection_id).
@@ -119,13 +119,13 @@ func positiveID(name, v string) (int64, error) {
 	return n, nil
 }
 
-// VerifyCheckoutReturn confirms a Checkout Pro return: the return's
+// ConfirmReturn confirms a Checkout Pro return: the return's
 // external_reference must be expectedExternalReference (the order id you
 // put in the preference), then the payment is read from Mercado Pago and
 // returned only if it carries the same external reference (and, when the
 // return names one, belongs to the same merchant order). The query's status
 // is ignored: read the returned Payment's Status.
-func (s *PaymentsService) VerifyCheckoutReturn(ctx context.Context, ret *CheckoutReturn, expectedExternalReference string, opts ...paykit.RequestOption) (*Payment, error) {
+func (s *PaymentsService) ConfirmReturn(ctx context.Context, ret *CheckoutReturn, expectedExternalReference string, opts ...paykit.RequestOption) (*Payment, error) {
 	if ret == nil {
 		return nil, fmt.Errorf("%w: nil return", ErrCheckoutReturnMalformed)
 	}

@@ -145,7 +145,7 @@ func ExampleParseCheckoutReturn() {
 		fmt.Println(err) // ErrCheckoutReturnNoPayment: the payer left without paying
 		return
 	}
-	p, err := c.Payments.VerifyCheckoutReturn(ctx, ret, "order-1045") // the order id you stored
+	p, err := c.Payments.ConfirmReturn(ctx, ret, "order-1045") // the order id you stored
 	if err != nil {
 		fmt.Println(err)
 		return

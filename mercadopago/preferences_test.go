@@ -217,7 +217,7 @@ func TestParseCheckoutReturn(t *testing.T) {
 	assert.Equal(t, StatusPending, ret.ReportedStatus)
 }
 
-func TestVerifyCheckoutReturn(t *testing.T) {
+func TestConfirmReturn(t *testing.T) {
 	q, _ := url.ParseQuery(backURLQuery)
 	ret, err := ParseCheckoutReturn(q)
 	require.NoError(t, err)
@@ -225,7 +225,7 @@ func TestVerifyCheckoutReturn(t *testing.T) {
 	c, mt := newMocked(t)
 	rec := &recorder{}
 	mt.RegisterResponder(http.MethodGet, testBase+"/v1/payments/1316782601", rec.responder(200, fixture(t, "payment_full.json"), nil))
-	p, err := c.Payments.VerifyCheckoutReturn(context.Background(), ret, "order-77")
+	p, err := c.Payments.ConfirmReturn(context.Background(), ret, "order-77")
 	require.NoError(t, err)
 	assert.Equal(t, StatusApproved, p.Status, "the status comes from the payment read back")
 	assert.Equal(t, "/v1/payments/1316782601", rec.last(t).Path)
@@ -236,29 +236,29 @@ func TestVerifyCheckoutReturn(t *testing.T) {
 	forged.ReportedStatus = "approved"
 	mt.RegisterResponder(http.MethodGet, testBase+"/v1/payments/1316782602", (&recorder{}).responder(200, fixture(t, "payment_3ds_challenge.json"), nil))
 	forged.PaymentID, forged.ExternalReference, forged.MerchantOrderID = 1316782602, "order-78", 0
-	p, err = c.Payments.VerifyCheckoutReturn(context.Background(), &forged, "order-78")
+	p, err = c.Payments.ConfirmReturn(context.Background(), &forged, "order-78")
 	require.NoError(t, err)
 	assert.Equal(t, StatusPending, p.Status)
 
 	// Another order's return, or another order's payment, is refused.
 	n := mt.GetTotalCallCount()
-	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), ret, "order-99")
+	_, err = c.Payments.ConfirmReturn(context.Background(), ret, "order-99")
 	assert.ErrorIs(t, err, ErrCheckoutReturnMismatch)
 	assert.Equal(t, n, mt.GetTotalCallCount(), "a mismatched return is refused before any call")
 	swapped := *ret
 	swapped.PaymentID = 1316782602 // payment of order-78 under order-77's reference
-	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), &swapped, "order-77")
+	_, err = c.Payments.ConfirmReturn(context.Background(), &swapped, "order-77")
 	assert.ErrorIs(t, err, ErrCheckoutReturnMismatch)
 	otherMO := *ret
 	otherMO.MerchantOrderID = 42
-	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), &otherMO, "order-77")
+	_, err = c.Payments.ConfirmReturn(context.Background(), &otherMO, "order-77")
 	assert.ErrorIs(t, err, ErrCheckoutReturnMismatch)
 
-	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), ret, "")
+	_, err = c.Payments.ConfirmReturn(context.Background(), ret, "")
 	assert.ErrorAs(t, err, new(*paykit.ValidationError))
-	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), nil, "order-77")
+	_, err = c.Payments.ConfirmReturn(context.Background(), nil, "order-77")
 	assert.ErrorIs(t, err, ErrCheckoutReturnMalformed)
-	_, err = c.Payments.VerifyCheckoutReturn(context.Background(), &CheckoutReturn{ExternalReference: "order-77"}, "order-77")
+	_, err = c.Payments.ConfirmReturn(context.Background(), &CheckoutReturn{ExternalReference: "order-77"}, "order-77")
 	assert.ErrorIs(t, err, ErrCheckoutReturnNoPayment)
 }
 

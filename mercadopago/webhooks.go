@@ -33,17 +33,18 @@ var (
 	ErrMalformedSignature = errors.New("mercadopago: webhook: x-signature header is malformed")
 	// ErrSignatureMismatch: no v1 value matches the manifest under the secret.
 	ErrSignatureMismatch = errors.New("mercadopago: webhook: signature does not match")
-	// ErrTimestampOutOfTolerance: the signed ts is too old or too far in the
-	// future; the error also matches webhook.ErrOutOfTolerance.
-	ErrTimestampOutOfTolerance = errors.New("mercadopago: webhook: timestamp outside the tolerance")
+	// ErrWebhookTooOld: the signed ts is older than the maximum age, or
+	// further than it in the future (fintecture.ErrWebhookTooOld is the same
+	// check).
+	ErrWebhookTooOld = errors.New("mercadopago: webhook: timestamp outside the maximum age")
 	// ErrMalformedNotification: the signature held but the body is not a
 	// notification (not JSON, or its data.id differs from the signed one).
 	ErrMalformedNotification = errors.New("mercadopago: webhook: body is not a valid notification")
 )
 
-// DefaultWebhookTolerance is how far the signed timestamp may be from the
+// DefaultWebhookMaxAge is how far the signed timestamp may be from the
 // verifier's clock, in either direction.
-const DefaultWebhookTolerance = 5 * time.Minute
+const DefaultWebhookMaxAge = 5 * time.Minute
 
 // maxSignedPart bounds data.id and x-request-id so hostile input cannot make
 // the verifier hash megabytes.
@@ -115,7 +116,7 @@ func (n *Notification) PaymentID() (int64, bool) {
 // shares one.
 type WebhookVerifier struct {
 	secret    []byte
-	tolerance time.Duration
+	maxAge time.Duration
 	clock     webhook.Clock
 	maxBody   int64
 	replay    paykit.ReplayStore
@@ -132,15 +133,15 @@ type macState struct {
 // WebhookOption configures a WebhookVerifier.
 type WebhookOption func(*WebhookVerifier)
 
-// WithTolerance sets how far the signed ts may be from now, both ways
-// (default 5 minutes). Each accepted delivery is remembered until its ts
-// plus the tolerance, after which the age check refuses it anyway. Zero or
+// WithMaxAge sets how far the signed ts may be from now, both ways
+// (default DefaultWebhookMaxAge, 5 minutes). Each accepted delivery is
+// remembered until its ts plus the maximum age, after which the age check refuses it anyway. Zero or
 // less turns the age check off: a delivery is then remembered for a day
 // (webhook.UntimedRetention) from its acceptance, and a captured
 // notification replayed later than that is accepted again; keep the check
 // on in production.
-func WithTolerance(d time.Duration) WebhookOption {
-	return func(v *WebhookVerifier) { v.tolerance = d }
+func WithMaxAge(d time.Duration) WebhookOption {
+	return func(v *WebhookVerifier) { v.maxAge = d }
 }
 
 // WithWebhookClock makes the verifier read the time from now (tests).
@@ -170,7 +171,7 @@ func NewWebhookVerifier(secret string, opts ...WebhookOption) (*WebhookVerifier,
 	if strings.TrimSpace(secret) == "" {
 		return nil, errors.New("mercadopago: webhook secret: must not be empty")
 	}
-	v := &WebhookVerifier{secret: []byte(secret), tolerance: DefaultWebhookTolerance}
+	v := &WebhookVerifier{secret: []byte(secret), maxAge: DefaultWebhookMaxAge}
 	for _, o := range opts {
 		if o != nil {
 			o(v)
@@ -202,10 +203,10 @@ func (v *WebhookVerifier) GoString() string { return v.String() }
 // "id:<dataID>;request-id:<xRequestID>;ts:<ts>;" (a part whose value is empty
 // is left out whole). dataID is the data.id query parameter; an alphanumeric
 // id signed in lowercase is accepted too. The signature is checked first,
-// then the age of ts (seconds or milliseconds) against the tolerance.
+// then the age of ts (seconds or milliseconds) against the maximum age.
 //
 // VerifySignature only checks: it records nothing, so it accepts the same
-// delivery as often as it is sent within the tolerance. Verify and Handler
+// delivery as often as it is sent within the maximum age. Verify and Handler
 // also refuse replays.
 func (v *WebhookVerifier) VerifySignature(xSignature, xRequestID, dataID string) error {
 	_, _, err := v.verify(xSignature, xRequestID, dataID)
@@ -240,8 +241,8 @@ func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Ti
 		return time.Time{}, mac, ErrSignatureMismatch
 	}
 	copy(mac[:], st.sum[:])
-	if err := webhook.CheckTime(ts, v.clock.Now(), v.tolerance); err != nil {
-		return time.Time{}, mac, fmt.Errorf("%w: %w", ErrTimestampOutOfTolerance, err)
+	if err := webhook.CheckTime(ts, v.clock.Now(), v.maxAge); err != nil {
+		return time.Time{}, mac, fmt.Errorf("%w: %w", ErrWebhookTooOld, err)
 	}
 	return ts, mac, nil
 }
@@ -362,7 +363,7 @@ func unhex(c byte) (byte, bool) {
 //
 // A notification that passes is then claimed in the verifier's replay store,
 // keyed on its signature (which covers data.id, x-request-id and ts) until
-// ts plus the tolerance. The same delivery verified again within that time
+// ts plus the maximum age. The same delivery verified again within that time
 // gets an error matching paykit.ErrReplayed; a store failure gets one
 // matching paykit.ErrReplayStore (answer 5xx so Mercado Pago retries, and do
 // not act on it). Handler does all of this; if you call Verify yourself and
@@ -393,8 +394,8 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 		return nil, ErrMalformedNotification
 	}
 	n.DataID, n.RequestID, n.Timestamp = dataID, reqID, ts
-	until := ts.Add(v.tolerance)
-	if v.tolerance <= 0 {
+	until := ts.Add(v.maxAge)
+	if v.maxAge <= 0 {
 		until = v.clock.Now().Add(webhook.UntimedRetention)
 	}
 	var kb [len(replayPrefix) + 2*sha256.Size]byte

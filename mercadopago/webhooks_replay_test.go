@@ -113,20 +113,20 @@ func TestReplayRecordLastsUntilTheToleranceEnds(t *testing.T) {
 	_, err = v.Verify(d.request())
 	require.NoError(t, err)
 
-	clk.Add(mercadopago.DefaultWebhookTolerance) // the last instant the ts is accepted
+	clk.Add(mercadopago.DefaultWebhookMaxAge) // the last instant the ts is accepted
 	_, err = v.Verify(d.request())
 	assert.ErrorIs(t, err, paykit.ErrReplayed, "still remembered at the edge of the tolerance")
 	assert.Equal(t, 1, store.Len())
 
 	clk.Add(time.Second)
 	_, err = v.Verify(d.request())
-	assert.ErrorIs(t, err, mercadopago.ErrTimestampOutOfTolerance, "afterwards the age check refuses it")
+	assert.ErrorIs(t, err, mercadopago.ErrWebhookTooOld, "afterwards the age check refuses it")
 	assert.Equal(t, 0, store.Len(), "and the record is gone")
 }
 
 func TestReplayWithTheAgeCheckOff(t *testing.T) {
 	clk := &settable{t: whNow}
-	v, err := mercadopago.NewWebhookVerifier(whSecret, mercadopago.WithWebhookClock(clk.Now), mercadopago.WithTolerance(0))
+	v, err := mercadopago.NewWebhookVerifier(whSecret, mercadopago.WithWebhookClock(clk.Now), mercadopago.WithMaxAge(0))
 	require.NoError(t, err)
 	d := newDelivery("123456", "req-abc", whNow.Add(-72*time.Hour))
 	_, err = v.Verify(d.request())
@@ -166,7 +166,7 @@ func TestVerifyWithABrokenStore(t *testing.T) {
 
 	// Only a valid notification reaches the store.
 	_, err = v.Verify(newDelivery("123456", "req-abc", whNow.Add(-time.Hour)).request())
-	assert.ErrorIs(t, err, mercadopago.ErrTimestampOutOfTolerance)
+	assert.ErrorIs(t, err, mercadopago.ErrWebhookTooOld)
 	assert.Equal(t, 1, store.claims)
 }
 

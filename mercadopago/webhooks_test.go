@@ -73,9 +73,9 @@ func TestVerify(t *testing.T) {
 		{name: "body id differs from the signed id", query: "?data.id=123456", sig: good, reqID: "req-abc", body: `{"data":{"id":"999"}}`, want: mercadopago.ErrMalformedNotification},
 		{name: "body not JSON", query: "?data.id=123456", sig: good, reqID: "req-abc", body: `not json`, want: mercadopago.ErrMalformedNotification},
 		{name: "wrong secret", query: "?data.id=123456", sig: mercadopagotest.SignNotificationTS("other-secret", "123456", "req-abc", ts), reqID: "req-abc", body: notifBody, want: mercadopago.ErrSignatureMismatch},
-		{name: "stale", query: "?data.id=123456", sig: mercadopagotest.SignNotification(whSecret, "123456", "req-abc", whNow.Add(-6*time.Minute)), reqID: "req-abc", body: notifBody, want: mercadopago.ErrTimestampOutOfTolerance},
-		{name: "stale, milliseconds", query: "?data.id=123456", sig: mercadopagotest.SignNotificationTS(whSecret, "123456", "req-abc", strconv.FormatInt(whNow.Add(-6*time.Minute).UnixMilli(), 10)), reqID: "req-abc", body: notifBody, want: mercadopago.ErrTimestampOutOfTolerance},
-		{name: "future", query: "?data.id=123456", sig: mercadopagotest.SignNotification(whSecret, "123456", "req-abc", whNow.Add(6*time.Minute)), reqID: "req-abc", body: notifBody, want: mercadopago.ErrTimestampOutOfTolerance},
+		{name: "stale", query: "?data.id=123456", sig: mercadopagotest.SignNotification(whSecret, "123456", "req-abc", whNow.Add(-6*time.Minute)), reqID: "req-abc", body: notifBody, want: mercadopago.ErrWebhookTooOld},
+		{name: "stale, milliseconds", query: "?data.id=123456", sig: mercadopagotest.SignNotificationTS(whSecret, "123456", "req-abc", strconv.FormatInt(whNow.Add(-6*time.Minute).UnixMilli(), 10)), reqID: "req-abc", body: notifBody, want: mercadopago.ErrWebhookTooOld},
+		{name: "future", query: "?data.id=123456", sig: mercadopagotest.SignNotification(whSecret, "123456", "req-abc", whNow.Add(6*time.Minute)), reqID: "req-abc", body: notifBody, want: mercadopago.ErrWebhookTooOld},
 		{name: "missing header", query: "?data.id=123456", reqID: "req-abc", body: notifBody, want: mercadopago.ErrMissingSignature},
 		{name: "malformed: no v1", query: "?data.id=123456", sig: "ts=" + ts, reqID: "req-abc", body: notifBody, want: mercadopago.ErrMalformedSignature},
 		{name: "malformed: no ts", query: "?data.id=123456", sig: "v1=" + v1, reqID: "req-abc", body: notifBody, want: mercadopago.ErrMalformedSignature},
@@ -129,12 +129,12 @@ func TestVerifyDecodesTheNotification(t *testing.T) {
 
 func TestVerifyToleranceOptions(t *testing.T) {
 	sig := mercadopagotest.SignNotification(whSecret, "1", "r", whNow.Add(-time.Hour))
-	v := newVerifier(t, mercadopago.WithTolerance(2*time.Hour))
+	v := newVerifier(t, mercadopago.WithMaxAge(2*time.Hour))
 	assert.NoError(t, v.VerifySignature(sig, "r", "1"))
 	err := newVerifier(t).VerifySignature(sig, "r", "1")
-	assert.ErrorIs(t, err, mercadopago.ErrTimestampOutOfTolerance)
+	assert.ErrorIs(t, err, mercadopago.ErrWebhookTooOld)
 	assert.ErrorIs(t, err, webhook.ErrOutOfTolerance, "the shared sentinel matches too")
-	assert.NoError(t, newVerifier(t, mercadopago.WithTolerance(0)).VerifySignature(sig, "r", "1"), "0 turns the age check off")
+	assert.NoError(t, newVerifier(t, mercadopago.WithMaxAge(0)).VerifySignature(sig, "r", "1"), "0 turns the age check off")
 	assert.ErrorIs(t, newVerifier(t).VerifySignature("", "r", "1"), mercadopago.ErrMissingSignature)
 
 	_, err = mercadopago.NewWebhookVerifier(" ")
@@ -201,7 +201,7 @@ func FuzzVerifySignature(f *testing.F) {
 			require.Contains(t, sig, "v1=")
 			return
 		}
-		for _, want := range []error{mercadopago.ErrMissingSignature, mercadopago.ErrMalformedSignature, mercadopago.ErrSignatureMismatch, mercadopago.ErrTimestampOutOfTolerance} {
+		for _, want := range []error{mercadopago.ErrMissingSignature, mercadopago.ErrMalformedSignature, mercadopago.ErrSignatureMismatch, mercadopago.ErrWebhookTooOld} {
 			if errors.Is(err, want) {
 				return
 			}

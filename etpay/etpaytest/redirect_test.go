@@ -40,13 +40,13 @@ func TestRedirectParamAndConfirmRedirect(t *testing.T) {
 		}
 
 		lookup := func(context.Context, string) (string, error) { return s.SignatureToken, nil }
-		var vopts []etpay.VerifyOption
+		var vopts []etpay.WebhookOption
 		if tc.param != "" && tc.param != "jwt" {
 			vopts = append(vopts, etpay.WithRedirectParams(tc.param))
 		}
-		v, err := etpay.NewNotificationVerifier(lookup, vopts...)
+		v, err := etpay.NewWebhookVerifier(lookup, vopts...)
 		require.NoError(t, err)
-		got, err := c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), "OC700104")
+		got, err := c.Payments.ConfirmReturn(ctx, v, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), "OC700104")
 		require.NoError(t, err, tc.param)
 		assert.Equal(t, tc.signed, got.Signed, tc.param)
 		require.NotNil(t, got.Payment)
@@ -59,7 +59,7 @@ func TestRedirectParamAndConfirmRedirect(t *testing.T) {
 		require.NoError(t, err)
 		_, err = srv.Pay(ctx, s2.Token, etpay.PaymentSuccess)
 		require.NoError(t, err)
-		got, err = c.Payments.ConfirmRedirect(ctx, v, httptest.NewRequest(http.MethodGet, "https://shop.example/ok?order=OC700104", nil), "OC700104")
+		got, err = c.Payments.ConfirmReturn(ctx, v, httptest.NewRequest(http.MethodGet, "https://shop.example/ok?order=OC700104", nil), "OC700104")
 		require.NoError(t, err)
 		assert.False(t, got.Signed)
 		assert.True(t, got.Paid(), "a success among the order's attempts is the one reported")

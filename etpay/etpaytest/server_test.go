@@ -93,7 +93,7 @@ func TestFullFlow(t *testing.T) {
 
 		// The redirect carries the same JWT, for a result page only.
 		assert.True(t, strings.HasPrefix(res.RedirectURL, "https://shop.example/ok?"), res.RedirectURL)
-		v, err := etpay.NewNotificationVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
+		v, err := etpay.NewWebhookVerifier(func(context.Context, string) (string, error) { return s.SignatureToken, nil })
 		require.NoError(t, err)
 		out, err := v.VerifyRedirect(httptest.NewRequest(http.MethodGet, res.RedirectURL, nil))
 		require.NoError(t, err)

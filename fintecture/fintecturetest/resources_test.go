@@ -148,8 +148,8 @@ func TestSimRefundStatusAndWebhook(t *testing.T) {
 	v, err := fintecture.NewWebhookVerifier(key.Credentials().PrivateKey)
 	require.NoError(t, err)
 	var mu sync.Mutex
-	var events []*fintecture.WebhookEvent
-	hook := httptest.NewServer(v.Handler(func(_ context.Context, ev *fintecture.WebhookEvent) error {
+	var events []*fintecture.Notification
+	hook := httptest.NewServer(v.Handler(func(_ context.Context, ev *fintecture.Notification) error {
 		mu.Lock()
 		events = append(events, ev)
 		mu.Unlock()

@@ -37,12 +37,12 @@ func connectReq(state string) *fintecture.ConnectRequest {
 }
 
 func TestFullFlowProduction(t *testing.T) {
-	var got atomic.Pointer[fintecture.WebhookEvent]
+	var got atomic.Pointer[fintecture.Notification]
 	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 	defer srv.Close()
 	v, err := fintecture.NewWebhookVerifier(srv.Credentials().PrivateKey, fintecture.WithExpectedKeyID(srv.Credentials().AppID))
 	require.NoError(t, err)
-	hook := httptest.NewServer(v.Handler(func(_ context.Context, ev *fintecture.WebhookEvent) error {
+	hook := httptest.NewServer(v.Handler(func(_ context.Context, ev *fintecture.Notification) error {
 		got.Store(ev)
 		return nil
 	}))
@@ -72,7 +72,7 @@ func TestFullFlowProduction(t *testing.T) {
 	cb, err := fintecture.ParseCallback(u.Query())
 	require.NoError(t, err)
 	assert.Equal(t, fintecture.StatusCreated, cb.ReportedStatus)
-	p, err = c.PIS.VerifyCallback(ctx, cb, "order-1")
+	p, err = c.PIS.ConfirmReturn(ctx, cb, "order-1")
 	require.NoError(t, err)
 	assert.Equal(t, fintecture.StatusCreated, p.Status)
 	assert.Equal(t, fintecture.TransferCompleted, p.TransferState)

@@ -289,14 +289,14 @@ func TestCheckoutProRoundTrip(t *testing.T) {
 	// The shop parses the return and confirms it by reading the payment.
 	ret, err := mercadopago.ParseCheckoutReturn(q)
 	require.NoError(t, err)
-	p, err := c.Payments.VerifyCheckoutReturn(ctx, ret, "order-77")
+	p, err := c.Payments.ConfirmReturn(ctx, ret, "order-77")
 	require.NoError(t, err)
 	assert.Equal(t, mercadopago.StatusApproved, p.Status)
 	assert.Equal(t, "15990", p.TransactionAmount.String())
 	require.NotNil(t, p.Order)
 	assert.Equal(t, q.Get("merchant_order_id"), p.Order.ID)
 	assert.Equal(t, "order-77", p.Metadata["order_id"])
-	_, err = c.Payments.VerifyCheckoutReturn(ctx, ret, "order-78")
+	_, err = c.Payments.ConfirmReturn(ctx, ret, "order-78")
 	assert.ErrorIs(t, err, mercadopago.ErrCheckoutReturnMismatch)
 
 	// The merchant order holds both payments and is paid.

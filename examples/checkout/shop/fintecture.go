@@ -37,7 +37,7 @@ func (s *Shop) ftPay(ctx context.Context, w http.ResponseWriter, r *http.Request
 }
 
 // ftReturn is the payer's callback: the state must match the one stored
-// with the order, and VerifyCallback fetches the payment.
+// with the order, and ConfirmReturn fetches the payment.
 func (s *Shop) ftReturn(ctx context.Context, r *http.Request, o *Order) error {
 	cb, err := fintecture.ParseCallback(r.URL.Query())
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Shop) ftReturn(ctx context.Context, r *http.Request, o *Order) error {
 	}
 	var state string
 	s.withOrder(o.ID, func(o *Order) { state = o.keys.ftState })
-	p, err := s.c.Fintecture.PIS.VerifyCallback(ctx, cb, state)
+	p, err := s.c.Fintecture.PIS.ConfirmReturn(ctx, cb, state)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Shop) ftSettle(id string, p *fintecture.Payment, src Source) {
 // ftNotification handles a webhook the verifier accepted (its signature
 // decrypted with the app's key): the session is then fetched, and only
 // that answer moves the order.
-func (s *Shop) ftNotification(ctx context.Context, ev *fintecture.WebhookEvent) error {
+func (s *Shop) ftNotification(ctx context.Context, ev *fintecture.Notification) error {
 	if ev.SessionID == "" {
 		return nil
 	}

@@ -185,7 +185,7 @@ type Shop struct {
 
 	mpVerifier *mercadopago.WebhookVerifier
 	ftVerifier *fintecture.WebhookVerifier
-	etVerifier *etpay.NotificationVerifier
+	etVerifier *etpay.WebhookVerifier
 	customerID string // the demo customer with a saved card
 
 	mu     sync.Mutex
@@ -213,7 +213,7 @@ func New(ctx context.Context, base string, sims *simset.Set, log *slog.Logger) (
 		fintecture.WithMaxAge(10*time.Minute)); err != nil {
 		return nil, err
 	}
-	if s.etVerifier, err = etpay.NewNotificationVerifier(s.etpaySignatureToken); err != nil {
+	if s.etVerifier, err = etpay.NewWebhookVerifier(s.etpaySignatureToken); err != nil {
 		return nil, err
 	}
 	if err := s.seedSavedCard(ctx, mp); err != nil {

@@ -118,14 +118,14 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 		t.Fail("funnel: %v", err)
 		return err
 	}
-	verifier, err := etpay.NewNotificationVerifier(store.lookup)
+	verifier, err := etpay.NewWebhookVerifier(store.lookup)
 	if err != nil {
 		t.Fail("verifier: %v", err)
 		return err
 	}
 	t.Actor("funnel sends the payer back to %s?jwt=…", req.CompletedURL)
-	t.Sent("POST /merchant/check_payment_status  (ConfirmRedirect: the redirect's JWT verified first, then ETpay asked by its payment_token)")
-	back, err := c.Payments.ConfirmRedirect(ctx, verifier, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), orderID)
+	t.Sent("POST /merchant/check_payment_status  (ConfirmReturn: the redirect's JWT verified first, then ETpay asked by its payment_token)")
+	back, err := c.Payments.ConfirmReturn(ctx, verifier, httptest.NewRequest(http.MethodGet, res.RedirectURL, nil), orderID)
 	if err != nil {
 		t.Fail("confirm redirect: %v", err)
 		return err
@@ -200,7 +200,7 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	t.Got("notification %s; status %s", n2.PaymentStatus, describe(pays2))
 	t.Check(!n2.PaymentStatus.IsSuccess() && len(pays2) == 1 && !pays2[0].PaymentStatus.IsSuccess(), "failed payment: order OC700105 stays unpaid")
 	t.Actor("payer lands on https://shop.example/etpay/cancelled?order=OC700105 with no JWT (a visual-only redirect)")
-	back2, err := c.Payments.ConfirmRedirect(ctx, verifier, httptest.NewRequest(http.MethodGet, "https://shop.example/etpay/cancelled?order=OC700105", nil), "OC700105")
+	back2, err := c.Payments.ConfirmReturn(ctx, verifier, httptest.NewRequest(http.MethodGet, "https://shop.example/etpay/cancelled?order=OC700105", nil), "OC700105")
 	if err != nil {
 		t.Fail("confirm redirect: %v", err)
 		return err

@@ -120,8 +120,8 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	if err != nil {
 		return err
 	}
-	events := make(chan *fintecture.WebhookEvent, 4)
-	var h http.Handler = verifier.Handler(func(_ context.Context, ev *fintecture.WebhookEvent) error {
+	events := make(chan *fintecture.Notification, 4)
+	var h http.Handler = verifier.Handler(func(_ context.Context, ev *fintecture.Notification) error {
 		events <- ev
 		return nil
 	})
@@ -189,7 +189,7 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 	}
 	t.Next("the query says %q, which anyone could type: match state to the order and fetch the payment", cb.ReportedStatus)
 	t.Sent("GET /pis/v2/payments/%s  (signed)", cb.SessionID)
-	pay, err := c.PIS.VerifyCallback(ctx, cb, state)
+	pay, err := c.PIS.ConfirmReturn(ctx, cb, state)
 	if err != nil {
 		t.Fail("verify callback: %v", err)
 		return err
@@ -203,7 +203,7 @@ func runOffline(ctx context.Context, t *transcript.T) error {
 
 	forged := *cb
 	forged.State = "order-somebody-else"
-	_, err = c.PIS.VerifyCallback(ctx, &forged, state)
+	_, err = c.PIS.ConfirmReturn(ctx, &forged, state)
 	t.Check(errors.Is(err, fintecture.ErrStateMismatch), "a callback carrying another order's state is refused before any call")
 
 	// 5. Webhook.

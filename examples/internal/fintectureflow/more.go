@@ -40,7 +40,7 @@ func pickBank(ctx context.Context, t *transcript.T, c *fintecture.Client) (strin
 // afterRefund follows the refund to its webhook, lets Fintecture pay the
 // payment out, and finds the payment in the list.
 func afterRefund(ctx context.Context, t *transcript.T, c *fintecture.Client, srv *fintecturetest.Server,
-	events <-chan *fintecture.WebhookEvent, sessionID, refundID string) error {
+	events <-chan *fintecture.Notification, sessionID, refundID string) error {
 	t.Sent("GET /pis/v2/payments/%s  (the refund is a session of its own)", refundID)
 	st, err := c.PIS.GetRefund(ctx, refundID)
 	if err != nil {

@@ -195,7 +195,7 @@ func checkoutPro(ctx context.Context, e *env) error {
 		return fail(t, "parse return", err)
 	}
 	t.Sent("GET /v1/payments/%d (the query is a hint: read the payment)", ret.PaymentID)
-	p, err := e.c.Payments.VerifyCheckoutReturn(ctx, ret, order)
+	p, err := e.c.Payments.ConfirmReturn(ctx, ret, order)
 	if err != nil {
 		return fail(t, "verify return", err)
 	}
@@ -209,7 +209,7 @@ func checkoutPro(ctx context.Context, e *env) error {
 	if err != nil {
 		return fail(t, "parse forged return", err)
 	}
-	_, err = e.c.Payments.VerifyCheckoutReturn(ctx, fret, order)
+	_, err = e.c.Payments.ConfirmReturn(ctx, fret, order)
 	t.Check(errors.Is(err, mercadopago.ErrCheckoutReturnMismatch), "a return naming another order is refused")
 
 	n, err := e.awaitNotification(ctx, ret.MerchantOrderID, "update")
@@ -238,7 +238,7 @@ func checkoutPro(ctx context.Context, e *env) error {
 	if err != nil {
 		return fail(t, "parse return", err)
 	}
-	p, err = e.c.Payments.VerifyCheckoutReturn(ctx, ret, order)
+	p, err = e.c.Payments.ConfirmReturn(ctx, ret, order)
 	if err != nil {
 		return fail(t, "verify return", err)
 	}
