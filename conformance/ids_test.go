@@ -78,14 +78,14 @@ func TestIDsThatAreNotPathSegmentsNeverReachTheWire(t *testing.T) {
 // stringsNotInPath are the calls that take a string which goes somewhere
 // other than a path segment, and where.
 var stringsNotInPath = map[string]string{
-	"mercadopago PaymentMethods.CardIssuers":    "query",
-	"mercadopago OAuth.Exchange":                "form body",
-	"mercadopago OAuth.Refresh":                 "form body",
-	"mercadopago Payments.ConfirmReturn": "compared with the payment, never sent",
-	"finrota PaymentOptions":                    "JSON body",
-	"finrota Transactions.ConfirmReturn":        "compared with the transaction, never sent",
-	"fintecture PIS.ConfirmReturn":             "compared with the payment, never sent",
-	"etpay Payments.ConfirmReturn":            "JSON body",
+	"mercadopago PaymentMethods.CardIssuers": "query",
+	"mercadopago OAuth.Exchange":             "form body",
+	"mercadopago OAuth.Refresh":              "form body",
+	"mercadopago Payments.ConfirmReturn":     "compared with the payment, never sent",
+	"finrota PaymentOptions":                 "JSON body",
+	"finrota Transactions.ConfirmReturn":     "compared with the transaction, never sent",
+	"fintecture PIS.ConfirmReturn":           "compared with the payment, never sent",
+	"etpay Payments.ConfirmReturn":           "JSON body",
 }
 
 // TestEveryCallWithAStringIDHasDotSegmentChecks fails when a method of a

@@ -115,7 +115,7 @@ func TestNoCardDataReachesLogsErrorsOrFormattedValuesCheckout(t *testing.T) {
 	srv := mercadopagotest.NewServer(mercadopagotest.WithAccessToken(token))
 	defer srv.Close()
 	hc := &http.Client{Transport: w.transport()}
-	c, err := srv.Client(mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc))
+	c, err := srv.Client(mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	w.see(c.PaymentMethods, c.IdentificationTypes, c.CardTokens, c.Preferences, c.MerchantOrders)
 

@@ -133,7 +133,7 @@ func mercadopagoMarketplaceSecrets(t *testing.T) {
 	srv := mercadopagotest.NewServer(mercadopagotest.WithOAuthApp("77001", clientSecret))
 	defer srv.Close()
 	hc := &http.Client{Transport: w.transport()}
-	c, err := srv.Client(mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc))
+	c, err := srv.Client(mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	app := &mercadopago.OAuthApp{ClientID: "77001", ClientSecret: clientSecret, RedirectURI: "https://platform.example/cb", AuthorizationURL: srv.AuthURL()}
 	start, err := c.OAuth.Start(app)

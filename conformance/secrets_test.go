@@ -149,7 +149,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		srv := mercadopagotest.NewServer(mercadopagotest.WithAccessToken(token))
 		defer srv.Close()
 		hc := &http.Client{Transport: w.transport()}
-		c, err := srv.Client(mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc))
+		c, err := srv.Client(mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		creds := mercadopago.Credentials{AccessToken: token}
 		w.see(creds, &creds, c, c.Payments, c.Refunds, c.Customers, c.Cards)
@@ -173,7 +173,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		w.see(err)
 		// A wrong token: the 401 is reported without it.
 		wrong, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: "APP_USR-PLANTED-wrong-token-0000"},
-			mercadopago.WithBaseURL(srv.URL), mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc), mercadopago.WithMaxRetries(0))
+			mercadopago.WithBaseURL(srv.URL), mercadopago.WithLogger(w.logger()), mercadopago.WithHTTPClient(hc), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff), mercadopago.WithMaxRetries(0))
 		require.NoError(t, err)
 		w.secret("wrong access token", "APP_USR-PLANTED-wrong-token-0000")
 		_, err = wrong.Payments.Get(ctx, p.ID)
@@ -203,7 +203,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		srv := finrotatest.NewServer(finrotatest.WithCredentials(apiKey, secretKey))
 		defer srv.Close()
 		hc := &http.Client{Transport: w.transport()}
-		c, err := srv.Client(finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc))
+		c, err := srv.Client(finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		creds := finrota.Credentials{APIKey: apiKey, SecretKey: secretKey}
 		w.see(creds, &creds, c, c.Widget, c.Transactions)
@@ -224,7 +224,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		require.Error(t, err, "a used prepare token")
 		w.see(err)
 		wrong, err := finrota.NewClient(finrota.Credentials{APIKey: apiKey, SecretKey: "fr-PLANTED-wrong-secret-0000"},
-			finrota.WithBaseURL(srv.URL), finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc))
+			finrota.WithBaseURL(srv.URL), finrota.WithLogger(w.logger()), finrota.WithHTTPClient(hc), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		w.secret("wrong secret key", "fr-PLANTED-wrong-secret-0000")
 		_, err = wrong.Widget.CreateToken(ctx)
@@ -250,7 +250,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		hc := &http.Client{Transport: w.transport()}
 		creds := fintecture.Credentials{AppID: appID, AppSecret: appSecret, PrivateKey: keyPEM}
 		c, err := fintecture.NewClient(creds, fintecture.WithEnvironment(fintecture.Production), fintecture.WithBaseURL(srv.URL),
-			fintecture.WithLogger(w.logger()), fintecture.WithHTTPClient(hc))
+			fintecture.WithLogger(w.logger()), fintecture.WithHTTPClient(hc), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		w.see(creds, &creds, c, c.PIS)
 		w.logger().Info("credentials", "creds", creds)
@@ -273,7 +273,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		require.Error(t, err, "a truncated key")
 		w.see(err)
 		wrong, err := fintecture.NewClient(fintecture.Credentials{AppID: appID, AppSecret: "planted-wrong-secret-0000", PrivateKey: keyPEM},
-			fintecture.WithEnvironment(fintecture.Production), fintecture.WithBaseURL(srv.URL), fintecture.WithLogger(w.logger()), fintecture.WithHTTPClient(hc))
+			fintecture.WithEnvironment(fintecture.Production), fintecture.WithBaseURL(srv.URL), fintecture.WithLogger(w.logger()), fintecture.WithHTTPClient(hc), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		w.secret("wrong app secret", "planted-wrong-secret-0000")
 		_, err = wrong.PIS.GetPayment(ctx, s.SessionID)
@@ -293,7 +293,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		defer srv.Close()
 		hc := &http.Client{Transport: w.transport()}
 		creds := etpay.Credentials{MerchantCode: code, MerchantAPIToken: apiToken}
-		c, err := etpay.NewClient(creds, etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc))
+		c, err := etpay.NewClient(creds, etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc), etpay.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		w.see(creds, &creds, c, c.Sessions, c.Payments)
 		w.logger().Info("credentials", "creds", creds)
@@ -309,7 +309,7 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		require.NoError(t, err)
 		w.see(st)
 		wrong, err := etpay.NewClient(etpay.Credentials{MerchantCode: code, MerchantAPIToken: "etpay-PLANTED-wrong-token-0000"},
-			etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc))
+			etpay.WithAPIURL(srv.APIURL()), etpay.WithPaymentURL(srv.PaymentURL()), etpay.WithLogger(w.logger()), etpay.WithHTTPClient(hc), etpay.WithRetryBackoff(instantBackoff, instantBackoff))
 		require.NoError(t, err)
 		w.secret("wrong API token", "etpay-PLANTED-wrong-token-0000")
 		_, err = wrong.Sessions.Create(ctx, &etpay.SessionRequest{OrderID: "OC2", Amount: 2000})

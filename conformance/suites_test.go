@@ -45,7 +45,7 @@ var bg = context.Background()
 
 func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 	srv := mercadopagotest.NewServer()
-	c, err := srv.Client(mercadopago.WithHTTPClient(hc))
+	c, err := srv.Client(mercadopago.WithHTTPClient(hc), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)
@@ -117,7 +117,7 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 
 func finrotaSuite(t *testing.T, hc *http.Client) env {
 	srv := finrotatest.NewServer()
-	c, err := srv.Client(finrota.WithHTTPClient(hc))
+	c, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)
@@ -144,7 +144,7 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 	}
 	refundRef, cancelRef := reference(toRefund), reference(toCancel)
 	pt := prepare(c, "750.25") // also warms c's access token
-	cold, err := srv.Client(finrota.WithHTTPClient(hc))
+	cold, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	creds := srv.Credentials()
 	return env{srv: srv.Server, client: c, secrets: []string{creds.APIKey, creds.SecretKey, "4155650100416111"}, calls: []call{
@@ -195,7 +195,7 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 func fintectureSuite(t *testing.T, hc *http.Client) env {
 	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 	opts := []fintecture.Option{fintecture.WithEnvironment(fintecture.Production), fintecture.WithBaseURL(srv.URL)}
-	c, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc))...)
+	c, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
 	require.NoError(t, err)
 	setupClient, err := fintecture.NewClient(srv.Credentials(), opts...)
 	require.NoError(t, err)
@@ -213,7 +213,7 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 	require.NoError(t, err)
 	settlementID, err := srv.Settle(paid.SessionID)
 	require.NoError(t, err)
-	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc))...)
+	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
 	require.NoError(t, err)
 	_, err = c.Token(bg) // warm the token so faults hit the call itself
 	require.NoError(t, err)
@@ -282,7 +282,7 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 
 func etpaySuite(t *testing.T, hc *http.Client) env {
 	srv := etpaytest.NewServer()
-	c, err := srv.Client(etpay.WithHTTPClient(hc))
+	c, err := srv.Client(etpay.WithHTTPClient(hc), etpay.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/clientopt"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -58,16 +60,13 @@ func mask(s string) string {
 type Option func(*settings)
 
 type settings struct {
-	apiURL, paymentURL string
-	httpClient         *http.Client
-	maxRetries         int
-	logger             *slog.Logger
-	appInfo            string
+	clientopt.Common
+	paymentURL string
 }
 
 // WithAPIURL sets the API root ETpay gave you for the environment (api_url),
 // e.g. SandboxAPIURL. Required.
-func WithAPIURL(u string) Option { return func(s *settings) { s.apiURL = u } }
+func WithAPIURL(u string) Option { return func(s *settings) { s.BaseURL = u } }
 
 // WithPaymentURL sets the funnel root ETpay gave you for the environment
 // (pmt_url), e.g. SandboxPaymentURL. Required: the payer is sent to
@@ -77,27 +76,41 @@ func WithPaymentURL(u string) Option { return func(s *settings) { s.paymentURL =
 // WithSandbox sets both URLs to ETpay's published sandbox pair
 // (SandboxAPIURL and SandboxPaymentURL).
 func WithSandbox() Option {
-	return func(s *settings) { s.apiURL, s.paymentURL = SandboxAPIURL, SandboxPaymentURL }
+	return func(s *settings) { s.BaseURL, s.paymentURL = SandboxAPIURL, SandboxPaymentURL }
 }
 
 // WithBaseURL is the option every paykit client has; for ETpay it is the same
 // as WithAPIURL. The funnel URL must still be set with WithPaymentURL.
 func WithBaseURL(u string) Option { return WithAPIURL(u) }
 
-// WithHTTPClient sends requests with hc instead of a client with a 60 s timeout.
-func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
+// WithHTTPClient sends requests with a copy of hc instead of a client with
+// a 60 s timeout; hc itself is never changed. A nil client is an error.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHTTPClient(hc) } }
 
 // WithMaxRetries sets how many times a call may be repeated when that cannot
 // double anything (default transport.DefaultMaxRetries, 0 = never). ETpay has
 // no idempotency keys, so only 429 answers and requests that never left are
 // repeated.
-func WithMaxRetries(n int) Option { return func(s *settings) { s.maxRetries = n } }
+func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
 // WithLogger logs one debug record per HTTP attempt, without credentials.
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
 // WithUserAgent appends appInfo (e.g. "shop/1.2") to the User-Agent header.
-func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo = appInfo } }
+func WithUserAgent(appInfo string) Option { return func(s *settings) { s.AppInfo = appInfo } }
+
+// WithRetryBackoff shapes the wait between retries: exponential from base,
+// never above max, with full jitter; a Retry-After the API sends is honoured
+// up to its own cap. Zero values keep the defaults; negative ones are an
+// error.
+func WithRetryBackoff(base, max time.Duration) Option {
+	return func(s *settings) { s.SetRetryBackoff(base, max) }
+}
+
+// WithClock makes the client read the time from now (the retry clock);
+// tests fix it. Nil is an error. The webhook verifier has its own clock
+// option, WithWebhookClock.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.SetClock(now) } }
 
 // Client talks to one ETpay environment as one merchant. It is safe for
 // concurrent use.
@@ -116,18 +129,21 @@ type Client struct {
 // The error says what is wrong, e.g. "etpay: payment URL: must be set
 // (WithPaymentURL or WithSandbox)".
 func NewClient(creds Credentials, opts ...Option) (*Client, error) {
-	s := settings{maxRetries: transport.DefaultMaxRetries}
+	s := settings{Common: clientopt.New("")}
 	for _, o := range opts {
 		if o != nil {
 			o(&s)
 		}
+	}
+	if err := s.Err("etpay"); err != nil {
+		return nil, err
 	}
 	switch {
 	case strings.TrimSpace(creds.MerchantCode) == "":
 		return nil, errors.New("etpay: merchant code: must not be empty")
 	case strings.TrimSpace(creds.MerchantAPIToken) == "":
 		return nil, errors.New("etpay: merchant API token: must not be empty")
-	case s.apiURL == "":
+	case s.BaseURL == "":
 		return nil, errors.New("etpay: API URL: must be set (WithAPIURL or WithSandbox)")
 	case s.paymentURL == "":
 		return nil, errors.New("etpay: payment URL: must be set (WithPaymentURL or WithSandbox)")
@@ -137,18 +153,15 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("etpay: payment URL %q: must be an absolute http or https URL without query", s.paymentURL)
 	}
 	secrets := []string{creds.MerchantAPIToken, creds.MerchantCode}
-	t, err := transport.New(transport.Config{
+	cfg := transport.Config{
 		Provider:    "etpay",
-		BaseURL:     s.apiURL,
-		HTTPClient:  s.httpClient,
-		MaxRetries:  s.maxRetries,
-		Logger:      s.logger,
-		AppInfo:     s.appInfo,
 		Secrets:     secrets,
 		DecodeError: decodeError,
 		// No IdempotencyHeader: ETpay has none, so a POST that may have
 		// reached the server is never repeated.
-	})
+	}
+	s.Config(&cfg)
+	t, err := transport.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("etpay: %w", err)
 	}

@@ -43,9 +43,9 @@ func newFakeClock(t time.Time) *fakeClock {
 }
 func (c *fakeClock) Now() time.Time                { return time.Unix(0, c.now.Load()).UTC() }
 func (c *fakeClock) Advance(d time.Duration)       { c.now.Add(int64(d)) }
-func withClock(f func() time.Time) Option          { return func(s *settings) { s.clock = f } }
+func withClock(f func() time.Time) Option          { return func(s *settings) { s.Clock = f } }
 func noSleep(context.Context, time.Duration) error { return nil }
-func withNoSleep() Option                          { return func(s *settings) { s.sleep = noSleep } }
+func withNoSleep() Option                          { return func(s *settings) { s.Sleep = noSleep } }
 
 // mockEnv is a client on an httpmock transport whose token endpoint answers
 // with testdata/token_connect.json and counts its calls.

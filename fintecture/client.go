@@ -1,7 +1,6 @@
 package fintecture
 
 import (
-	"context"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/clientopt"
 	"github.com/paykit-go/paykit/internal/httpsig"
 	"github.com/paykit-go/paykit/internal/transport"
 )
@@ -125,17 +125,12 @@ func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.St
 type Option func(*settings)
 
 type settings struct {
-	env        Environment
-	baseURL    string
-	httpClient *http.Client
-	maxRetries int
-	logger     *slog.Logger
-	appInfo    string
+	clientopt.Common
+	env Environment
 
-	// Test hooks, set only by this package's tests.
-	clock     func() time.Time
+	// requestID replaces the X-Request-ID generator; only this package's
+	// tests set it.
 	requestID func() string
-	sleep     func(context.Context, time.Duration) error
 }
 
 // WithEnvironment picks Sandbox (the default) or Production, and with it the
@@ -144,22 +139,36 @@ func WithEnvironment(env Environment) Option { return func(s *settings) { s.env 
 
 // WithBaseURL sends requests to u instead of the environment's URL (a
 // simulator such as fintecturetest, or a proxy).
-func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+func WithBaseURL(u string) Option { return func(s *settings) { s.BaseURL = u } }
 
-// WithHTTPClient sends requests with hc (timeouts, proxies, test transports).
-func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.httpClient = hc } }
+// WithHTTPClient sends requests with a copy of hc (timeouts, proxies, test
+// transports); hc itself is never changed. A nil client is an error.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHTTPClient(hc) } }
 
 // WithMaxRetries sets how many times a failed call may be repeated
 // (default transport.DefaultMaxRetries; 0 turns retries off). Calls that could
 // create something twice are never repeated once they may have reached
 // Fintecture, whatever this says.
-func WithMaxRetries(n int) Option { return func(s *settings) { s.maxRetries = n } }
+func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
 // WithLogger logs one debug record per HTTP attempt, without secrets.
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
 // WithUserAgent appends appInfo (e.g. "shop/1.2") to the User-Agent header.
-func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo = appInfo } }
+func WithUserAgent(appInfo string) Option { return func(s *settings) { s.AppInfo = appInfo } }
+
+// WithRetryBackoff shapes the wait between retries: exponential from base,
+// never above max, with full jitter; a Retry-After the API sends is honoured
+// up to its own cap. Zero values keep the defaults; negative ones are an
+// error.
+func WithRetryBackoff(base, max time.Duration) Option {
+	return func(s *settings) { s.SetRetryBackoff(base, max) }
+}
+
+// WithClock makes the client read the time from now: the signed Date
+// header, the OAuth token's expiry and the retry clock; tests fix it. Nil is
+// an error. The webhook verifier has its own clock option, WithWebhookClock.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.SetClock(now) } }
 
 // Client talks to the Fintecture API. It is safe for concurrent use; create
 // one per application and reuse it.
@@ -181,11 +190,14 @@ type Client struct {
 // NewClient checks creds and opts and returns a ready Client. The error says
 // which value is wrong, never what it contains.
 func NewClient(creds Credentials, opts ...Option) (*Client, error) {
-	s := settings{maxRetries: transport.DefaultMaxRetries}
+	s := settings{Common: clientopt.New("")}
 	for _, o := range opts {
 		if o != nil {
 			o(&s)
 		}
+	}
+	if err := s.Err("fintecture"); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(creds.AppID) == "" {
 		return nil, errors.New("fintecture: app id: must not be empty")
@@ -214,26 +226,19 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	} else if s.env == Production {
 		return nil, errors.New("fintecture: private key: required in production (every request but the token call is signed)")
 	}
-	base := s.baseURL
-	if base == "" {
-		base = s.env.APIURL()
+	if s.BaseURL == "" {
+		s.BaseURL = s.env.APIURL()
 	}
 
 	c := &Client{appID: creds.AppID, env: s.env, signed: key != nil}
 	secrets := []string{creds.AppSecret}
 	cfg := transport.Config{
 		Provider:         "fintecture",
-		BaseURL:          base,
-		HTTPClient:       s.httpClient,
-		MaxRetries:       s.maxRetries,
-		Logger:           s.logger,
-		AppInfo:          s.appInfo,
 		Secrets:          secrets,
 		DecodeError:      decodeError,
 		RequestIDHeaders: []string{"X-Request-Id"},
-		Clock:            s.clock,
-		Sleep:            s.sleep,
 	}
+	s.Config(&cfg)
 	// The token call goes through its own transport, which has no Signer:
 	// Fintecture does not sign it, and keeping it apart means no code has
 	// to recognise the token URL by its path.
@@ -243,12 +248,12 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if c.token, err = transport.New(tokenCfg); err != nil {
 		return nil, fmt.Errorf("fintecture: %w", err)
 	}
-	c.tokens = transport.NewTokenSource(c.fetchToken, 0, s.clock)
+	c.tokens = transport.NewTokenSource(c.fetchToken, 0, s.Clock)
 	cfg.Auth = c.tokens
 	if key != nil {
 		signer := httpsig.NewSigner(creds.AppID, key)
-		if s.clock != nil {
-			signer.SetClock(s.clock)
+		if s.Clock != nil {
+			signer.SetClock(s.Clock)
 		}
 		if s.requestID != nil {
 			signer.SetRequestID(s.requestID)

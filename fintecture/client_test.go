@@ -44,9 +44,9 @@ func readTestdata(t testing.TB, name string) []byte {
 // instant.
 func withTestHooks(now time.Time, reqID string) Option {
 	return func(s *settings) {
-		s.clock = func() time.Time { return now }
+		s.Clock = func() time.Time { return now }
 		s.requestID = func() string { return reqID }
-		s.sleep = func(context.Context, time.Duration) error { return nil }
+		s.Sleep = func(context.Context, time.Duration) error { return nil }
 	}
 }
 

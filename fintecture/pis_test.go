@@ -262,8 +262,8 @@ func TestFreshSignatureOnEveryAttempt(t *testing.T) {
 		func(s *settings) {
 			var mu sync.Mutex
 			now := testDate
-			s.clock = func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(time.Second); return now }
-			s.sleep = func(context.Context, time.Duration) error { return nil }
+			s.Clock = func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(time.Second); return now }
+			s.Sleep = func(context.Context, time.Duration) error { return nil }
 		})
 	require.NoError(t, err)
 	n := 0

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/clientopt"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -53,15 +54,7 @@ func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.St
 
 // settings collects what the Options set before NewClient checks them.
 type settings struct {
-	baseURL     string
-	httpClient  *http.Client
-	maxRetries  int
-	logger      *slog.Logger
-	appInfo     string
-	backoffBase time.Duration
-	backoffCap  time.Duration
-	clock       func() time.Time
-	errs        []error
+	clientopt.Common
 }
 
 // Option configures a Client in NewClient.
@@ -69,47 +62,35 @@ type Option func(*settings)
 
 // WithBaseURL sends requests to u instead of DefaultBaseURL (a simulator, a
 // proxy). It must be an absolute http or https URL.
-func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+func WithBaseURL(u string) Option { return func(s *settings) { s.BaseURL = u } }
 
-// WithHTTPClient sends requests with hc (timeouts, proxies, test transports).
-// A nil client is an error.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(s *settings) {
-		if hc == nil {
-			s.errs = append(s.errs, errors.New("http client: must not be nil"))
-			return
-		}
-		s.httpClient = hc
-	}
-}
+// WithHTTPClient sends requests with a copy of hc (timeouts, proxies, test
+// transports); hc itself is never changed. A nil client is an error.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHTTPClient(hc) } }
 
 // WithMaxRetries sets how many times a failed call may be repeated
 // (default transport.DefaultMaxRetries; 0 turns retries off, at most 10).
 // Only repeats that cannot double anything are made: see the package docs.
-func WithMaxRetries(n int) Option { return func(s *settings) { s.maxRetries = n } }
+func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
 // WithLogger logs one debug record per HTTP attempt to l (no secrets, no
 // card data). Nil turns logging off, which is the default.
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
 // WithUserAgent appends appInfo ("myshop/1.4") to the User-Agent header.
-func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo = appInfo } }
+func WithUserAgent(appInfo string) Option { return func(s *settings) { s.AppInfo = appInfo } }
 
 // WithRetryBackoff shapes the wait between retries: exponential from base,
-// never above max, with full jitter. Zero values keep the defaults.
+// never above max, with full jitter; a Retry-After the API sends is honoured
+// up to its own cap. Zero values keep the defaults; negative ones are an
+// error.
 func WithRetryBackoff(base, max time.Duration) Option {
-	return func(s *settings) {
-		if base < 0 || max < 0 {
-			s.errs = append(s.errs, errors.New("retry backoff: durations must not be negative"))
-			return
-		}
-		s.backoffBase, s.backoffCap = base, max
-	}
+	return func(s *settings) { s.SetRetryBackoff(base, max) }
 }
 
-// WithClock makes the client read the time from now (used for the Fintoc
-// widget-token expiry); tests fix it. Nil keeps time.Now.
-func WithClock(now func() time.Time) Option { return func(s *settings) { s.clock = now } }
+// WithClock makes the client read the time from now (the Fintoc
+// widget-token expiry, the retry clock); tests fix it. Nil is an error.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.SetClock(now) } }
 
 // Client talks to the Mercado Pago API. It is safe for concurrent use; make
 // one and share it.
@@ -169,14 +150,14 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 // The error names what is wrong, e.g. "mercadopago: access token: must not
 // be empty".
 func NewClient(creds Credentials, opts ...Option) (*Client, error) {
-	s := settings{baseURL: DefaultBaseURL, maxRetries: transport.DefaultMaxRetries}
+	s := settings{Common: clientopt.New(DefaultBaseURL)}
 	for _, o := range opts {
 		if o != nil {
 			o(&s)
 		}
 	}
-	if len(s.errs) > 0 {
-		return nil, fmt.Errorf("mercadopago: %w", s.errs[0])
+	if err := s.Err("mercadopago"); err != nil {
+		return nil, err
 	}
 	tok := creds.AccessToken
 	switch {
@@ -187,22 +168,16 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	case strings.TrimSpace(tok) != tok || strings.ContainsAny(tok, " \t\r\n"):
 		return nil, errors.New("mercadopago: access token: must not contain spaces or line breaks")
 	}
-	tc, err := transport.New(transport.Config{
+	cfg := transport.Config{
 		Provider:          "mercadopago",
-		BaseURL:           s.baseURL,
-		HTTPClient:        s.httpClient,
-		MaxRetries:        s.maxRetries,
-		BackoffBase:       s.backoffBase,
-		BackoffCap:        s.backoffCap,
 		Auth:              transport.Bearer(tok),
 		IdempotencyHeader: IdempotencyHeader,
 		RequestIDHeaders:  []string{"X-Request-Id"},
-		Logger:            s.logger,
-		AppInfo:           s.appInfo,
 		Secrets:           []string{tok},
 		DecodeError:       decodeError,
-		Clock:             s.clock,
-	})
+	}
+	s.Config(&cfg)
+	tc, err := transport.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("mercadopago: %w", err)
 	}

@@ -183,7 +183,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Clock = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = DefaultSleep
+		cfg.Sleep = sleepCtx
 	}
 	if cfg.Jitter == nil {
 		cfg.Jitter = rand.Int64N
@@ -269,12 +269,6 @@ func (c *Client) Now() time.Time { return c.cfg.Clock() }
 // the Config's Secrets and those added since with AddSecrets. The slice is
 // shared: do not modify it.
 func (c *Client) Secrets() []string { return *c.secrets.Load() }
-
-// DefaultSleep is the wait between attempts for clients whose Config has no
-// Sleep. It ends early when ctx does. Test binaries in this module that drive
-// the public clients (which cannot inject Sleep) may replace it before
-// creating clients; production code never changes it.
-var DefaultSleep = sleepCtx
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

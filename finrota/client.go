@@ -1,37 +1,6 @@
-// Package finrota is a client for the Finrota payment API and its FinrotaPay
-// widget (Turkey).
-//
-// The widget flow has ten steps split between the merchant's backend, the
-// buyer's browser and Finrota; this package is the backend half:
-//
-//  1. The backend obtains an access token (done for you, cached, never
-//     exported: it must not reach a browser).
-//  2. Widget.CreateToken makes a WidgetToken, one per payment, valid for 20
-//     minutes. It is the only thing the page passes to FinrotaPay.init.
-//  3. The widget takes the card, lists installments and calls
-//     preparePayment; its onSuccess event hands the page a prepare token.
-//     onSuccess does NOT mean paid: nothing has been charged yet.
-//  4. The page posts the prepare token to the backend, which calls
-//     Widget.Pay. The result is a 3-D Secure redirect (send the buyer to
-//     RedirectURL), a completed direct sale, or a *DeclineError.
-//  5. After 3-D Secure the buyer comes back to the return URL;
-//     Transactions.ConfirmReturn looks the payment up with Finrota, since
-//     nothing on the return request is signed.
-//
-// Token kinds are distinct Go types (WidgetToken, PrepareToken,
-// InstallmentToken) so the mistakes Finrota's documentation warns about
-// (initialising the widget with the access token, paying with the widget
-// token) do not compile.
-//
-// Reference: Finrota's widget integration guide (sections 4 "Widget
-// Integration", 5 "Widget Payment Flow" and 6 "Widget Token Generation")
-// and its pws transaction, cancel and refund endpoints. Facts the guide
-// leaves open (the transaction-details shape, status ids other than 1, the
-// refund amount field) are marked [unsure] where they are used.
 package finrota
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +10,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/clientopt"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -106,38 +76,43 @@ func WithHeader(name, value string) paykit.RequestOption { return transport.With
 type Option func(*settings)
 
 type settings struct {
-	baseURL     string
-	httpClient  *http.Client
-	maxRetries  int
-	logger      *slog.Logger
-	appInfo     string
+	clientopt.Common
 	refundField string
 	tokenSkew   time.Duration
 	listPath    string
-
-	// Injected by tests.
-	clock func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // WithBaseURL sets the API root (default DefaultBaseURL).
-func WithBaseURL(u string) Option { return func(s *settings) { s.baseURL = u } }
+func WithBaseURL(u string) Option { return func(s *settings) { s.BaseURL = u } }
 
-// WithHTTPClient sets the *http.Client that sends requests (default: one with
-// a 60 s timeout).
-func WithHTTPClient(c *http.Client) Option { return func(s *settings) { s.httpClient = c } }
+// WithHTTPClient sends requests with a copy of hc (timeouts, proxies, test
+// transports; default: one with a 60 s timeout); hc itself is never
+// changed. A nil client is an error.
+func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHTTPClient(hc) } }
 
 // WithMaxRetries sets how many times a failed call may be repeated (default
 // transport.DefaultMaxRetries; 0 turns retries off). A POST that may have
 // reached Finrota, such as Widget.Pay, is never repeated whatever this says.
-func WithMaxRetries(n int) Option { return func(s *settings) { s.maxRetries = n } }
+func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
 // WithLogger logs one debug record per HTTP attempt (no secrets, no tokens).
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
 // WithUserAgent appends your application's name and version ("shop/1.2") to
 // the User-Agent header.
-func WithUserAgent(appInfo string) Option { return func(s *settings) { s.appInfo = appInfo } }
+func WithUserAgent(appInfo string) Option { return func(s *settings) { s.AppInfo = appInfo } }
+
+// WithRetryBackoff shapes the wait between retries: exponential from base,
+// never above max, with full jitter; a Retry-After the API sends is honoured
+// up to its own cap. Zero values keep the defaults; negative ones are an
+// error.
+func WithRetryBackoff(base, max time.Duration) Option {
+	return func(s *settings) { s.SetRetryBackoff(base, max) }
+}
+
+// WithClock makes the client read the time from now: the access token's
+// expiry and the retry clock; tests fix it. Nil is an error.
+func WithClock(now func() time.Time) Option { return func(s *settings) { s.SetClock(now) } }
 
 // WithRefundAmountField names the JSON field that carries a partial refund's
 // amount: RefundAmountField ("refundAmount", the default, as in the refund
@@ -184,8 +159,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	s := settings{
-		baseURL:     DefaultBaseURL,
-		maxRetries:  transport.DefaultMaxRetries,
+		Common:      clientopt.New(DefaultBaseURL),
 		refundField: RefundAmountField,
 		listPath:    PaymentsListPath,
 	}
@@ -193,6 +167,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		if o != nil {
 			o(&s)
 		}
+	}
+	if err := s.Err("finrota"); err != nil {
+		return nil, err
 	}
 	if s.refundField != RefundAmountField && s.refundField != RefundAmountFieldShort {
 		return nil, fmt.Errorf("finrota: refund amount field %q: must be %q or %q", s.refundField, RefundAmountField, RefundAmountFieldShort)
@@ -206,26 +183,17 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if s.tokenSkew >= 12*time.Hour {
 		return nil, errors.New("finrota: token skew: must be less than 12h (access tokens live about 24h)")
 	}
-	if s.clock == nil {
-		s.clock = time.Now
-	}
-	c := &Client{creds: &creds, refundField: s.refundField, listPath: s.listPath, clock: s.clock}
-	c.tokens = transport.NewTokenSource(c.fetchAccessToken, s.tokenSkew, s.clock)
+	c := &Client{creds: &creds, refundField: s.refundField, listPath: s.listPath, clock: s.Now()}
+	c.tokens = transport.NewTokenSource(c.fetchAccessToken, s.tokenSkew, c.clock)
 	secrets := []string{creds.APIKey, creds.SecretKey}
 	cfg := transport.Config{
 		Provider:         "finrota",
-		BaseURL:          s.baseURL,
-		HTTPClient:       s.httpClient,
-		MaxRetries:       s.maxRetries,
 		Auth:             c.tokens,
 		RequestIDHeaders: []string{"X-Request-Id", "X-Correlation-Id", "Request-Id"},
-		Logger:           s.logger,
-		AppInfo:          s.appInfo,
 		Secrets:          secrets,
 		DecodeError:      decodeError,
-		Clock:            s.clock,
 	}
-	cfg.Sleep = s.sleep
+	s.Config(&cfg)
 	tc, err := transport.New(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("finrota: %w", err)

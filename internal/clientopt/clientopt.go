@@ -1,0 +1,99 @@
+// Package clientopt holds the client options every provider package offers
+// (WithBaseURL, WithHTTPClient, WithMaxRetries, WithLogger, WithUserAgent,
+// WithRetryBackoff, WithClock), so they are checked the same way and reach
+// the transport the same way in all four. Each provider's Option writes to
+// a settings struct that embeds Common; its With functions keep their own
+// doc comments, which say what the option means for that provider.
+package clientopt
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
+
+// Common is what the shared options set.
+type Common struct {
+	BaseURL     string
+	HTTPClient  *http.Client
+	MaxRetries  int
+	Logger      *slog.Logger
+	AppInfo     string
+	BackoffBase time.Duration
+	BackoffCap  time.Duration
+	// Clock is nil until WithClock sets it; Now reads time.Now then.
+	Clock func() time.Time
+	// Sleep replaces the wait between attempts; only a provider package's
+	// own tests set it (no option does).
+	Sleep func(ctx context.Context, d time.Duration) error
+	errs  []error
+}
+
+// New returns the defaults: baseURL and transport.DefaultMaxRetries.
+func New(baseURL string) Common {
+	return Common{BaseURL: baseURL, MaxRetries: transport.DefaultMaxRetries}
+}
+
+// SetHTTPClient records hc; nil is an error, never a silent default.
+func (c *Common) SetHTTPClient(hc *http.Client) {
+	if hc == nil {
+		c.errs = append(c.errs, errors.New("http client: must not be nil"))
+		return
+	}
+	c.HTTPClient = hc
+}
+
+// SetRetryBackoff records the backoff's base and cap; negative durations
+// are an error, zero keeps the transport's default.
+func (c *Common) SetRetryBackoff(base, max time.Duration) {
+	if base < 0 || max < 0 {
+		c.errs = append(c.errs, errors.New("retry backoff: durations must not be negative"))
+		return
+	}
+	c.BackoffBase, c.BackoffCap = base, max
+}
+
+// SetClock records now; nil is an error.
+func (c *Common) SetClock(now func() time.Time) {
+	if now == nil {
+		c.errs = append(c.errs, errors.New("clock: must not be nil"))
+		return
+	}
+	c.Clock = now
+}
+
+// Fail records an error of a provider-specific option, reported by Err.
+func (c *Common) Fail(err error) { c.errs = append(c.errs, err) }
+
+// Err returns the first option error, prefixed with the provider's name.
+func (c *Common) Err(provider string) error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return errors.New(provider + ": " + c.errs[0].Error())
+}
+
+// Now returns the clock to use: the one WithClock set, or time.Now.
+func (c *Common) Now() func() time.Time {
+	if c.Clock == nil {
+		return time.Now
+	}
+	return c.Clock
+}
+
+// Config fills cfg's shared fields (base URL, HTTP client, retries,
+// backoff, logger, user agent, clock) from c.
+func (c *Common) Config(cfg *transport.Config) {
+	cfg.BaseURL = c.BaseURL
+	cfg.HTTPClient = c.HTTPClient
+	cfg.MaxRetries = c.MaxRetries
+	cfg.BackoffBase, cfg.BackoffCap = c.BackoffBase, c.BackoffCap
+	cfg.Logger = c.Logger
+	cfg.AppInfo = c.AppInfo
+	cfg.Clock = c.Now()
+	cfg.Sleep = c.Sleep
+}
