@@ -18,70 +18,32 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paykit-go/paykit/paykittest"
 )
 
-// FaultKind says what an injected fault does to one request.
-type FaultKind int
+// Fault and FaultKind are paykittest's, where users find them; these names
+// keep the simulators' code short.
+type (
+	Fault     = paykittest.Fault
+	FaultKind = paykittest.FaultKind
+)
 
-// The faults a simulator can play. "Before" faults answer without running the
-// handler (the operation did not happen); "After" faults run the handler
-// first (the operation happened) and then spoil the answer, which is the
-// case that tempts a client into charging twice.
+// The kinds of fault (see paykittest).
 const (
-	// Status answers with Fault.Status (and Fault.Body, Fault.Header) before
-	// the handler runs.
-	Status FaultKind = iota
-	// StatusAfter runs the handler, then answers with Fault.Status instead.
-	StatusAfter
-	// Delay waits Fault.Delay before running the handler (or until the
-	// client gives up).
-	Delay
-	// DropBefore closes the connection before the handler runs.
-	DropBefore
-	// ResetAfter runs the handler, then resets the connection with no answer.
-	ResetAfter
-	// Truncate runs the handler, then sends half its body and cuts the
-	// connection.
-	Truncate
-	// HTMLPage answers 502 with an HTML proxy page before the handler runs.
-	HTMLPage
-	// EmptyBody runs the handler, then answers 200 with an empty body.
-	EmptyBody
-	// HugeBody runs the handler, then answers 200 with a 20 MiB body.
-	HugeBody
-	// Echo plays a hostile or broken server that repeats what it received:
-	// before the handler runs it answers Fault.Status (400 when zero) with a
-	// JSON error whose text fields ("message", "error", "code", "detail",
-	// "errors", "echo") carry the Authorization credential without its
-	// scheme word, the method and request URI, and the request body as a
-	// string. Only the client's own list of secrets can keep them out of
-	// its errors: no "Bearer" or "Basic" word, no JSON key next to a value.
-	Echo
+	Status      = paykittest.Status
+	StatusAfter = paykittest.StatusAfter
+	Delay       = paykittest.Delay
+	DropBefore  = paykittest.DropBefore
+	ResetAfter  = paykittest.ResetAfter
+	Truncate    = paykittest.Truncate
+	HTMLPage    = paykittest.HTMLPage
+	EmptyBody   = paykittest.EmptyBody
+	HugeBody    = paykittest.HugeBody
+	Echo        = paykittest.Echo
 )
 
-// String names the fault for test tables.
-func (k FaultKind) String() string {
-	return [...]string{"status", "status after handling", "delay", "drop before handling", "reset after handling",
-		"truncated body", "HTML error page", "empty body", "20 MiB body", "echo"}[k]
-}
-
-// Fault is one injected failure.
-type Fault struct {
-	Kind   FaultKind
-	Status int
-	Header http.Header
-	Body   string
-	Delay  time.Duration
-	// Method and PathPrefix restrict the fault to matching requests ("" = any).
-	Method, PathPrefix string
-	// Held, if not nil, receives a value each time a Delay fault starts
-	// holding a request (sent without blocking: give it room), so a test can
-	// give up on the request then, as a client timeout would, instead of
-	// guessing how long a busy machine takes to deliver it.
-	Held chan<- struct{}
-}
-
-func (f Fault) matches(r *http.Request) bool {
+func matches(f Fault, r *http.Request) bool {
 	return (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.PathPrefix)
 }
 
@@ -155,7 +117,7 @@ func (s *Server) take(r *http.Request) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.matches(r) {
+		if matches(f, r) {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
 			return f, true
 		}
