@@ -22,8 +22,8 @@ import (
 // options every package shares, so one table checks that they mean the same
 // thing everywhere.
 type clientOptions struct {
-	name     string
-	build    func(t *testing.T, hc *http.Client, now func() time.Time, base, max time.Duration) error
+	name  string
+	build func(t *testing.T, hc *http.Client, now func() time.Time, base, max time.Duration) error
 }
 
 func sharedOptionSuites() []clientOptions {

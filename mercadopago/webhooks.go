@@ -116,7 +116,7 @@ func (n *Notification) PaymentID() (int64, bool) {
 // shares one.
 type WebhookVerifier struct {
 	secret    []byte
-	maxAge time.Duration
+	maxAge    time.Duration
 	clock     webhook.Clock
 	maxBody   int64
 	replay    paykit.ReplayStore
