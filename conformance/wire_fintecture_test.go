@@ -111,7 +111,9 @@ func fintectureWire(t *testing.T) (wiretest.Provider[*fintecture.Client], []wire
 		{Name: "PIS.CancelPayment", Method: "PATCH", Path: "/pis/v2/payments/s1",
 			Call: func(ctx context.Context, c *fintecture.Client) (any, error) { return c.PIS.CancelPayment(ctx, "s1") },
 			Body: `{"meta":{"status":"payment_cancelled"}}`, Reply: wiretest.Reply{Body: ``},
-			Then: func(t *testing.T, got any) { assert.Equal(t, fintecture.StatusCancelled, got.(*fintecture.Payment).Status) }},
+			Then: func(t *testing.T, got any) {
+				assert.Equal(t, fintecture.StatusCancelled, got.(*fintecture.Payment).Status)
+			}},
 		{Name: "PIS.Refund", Method: "POST", Path: "/pis/v2/refund", Query: "state=credit+note+7",
 			Call: func(ctx context.Context, c *fintecture.Client) (any, error) {
 				return c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: "s1", Amount: money.MustParse("15.2"),
