@@ -50,7 +50,7 @@ func etpayWire(t *testing.T) (wiretest.Provider[*etpay.Client], []wiretest.Row[*
 			return c
 		},
 		Auth: wiretest.NoAuth, // the credentials travel in the body only
-		Check: func(t *testing.T, r *wiretest.Request) {
+		Check: func(t testing.TB, r *wiretest.Request) {
 			assert.Equal(t, "application/json", r.Header.Get("Accept"))
 			assert.Contains(t, r.Header.Get("User-Agent"), "(etpay)")
 		},

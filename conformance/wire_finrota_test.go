@@ -39,11 +39,11 @@ func finrotaWire(t *testing.T) (wiretest.Provider[*finrota.Client], []wiretest.R
 		},
 		Auth: "Bearer " + access,
 		Aux:  map[string]wiretest.Reply{"POST /auth/api/token/connect": {Body: fixture("token_connect.json")}},
-		AuxCheck: func(t *testing.T, r *wiretest.Request) {
+		AuxCheck: func(t testing.TB, r *wiretest.Request) {
 			assert.Equal(t, `{"apiKey":"`+apiKey+`","secretKey":"`+secretKey+`"}`, string(r.Body))
 			assert.Empty(t, r.Header.Get("Authorization"), "the key pair travels in the body only")
 		},
-		Check: func(t *testing.T, r *wiretest.Request) {
+		Check: func(t testing.TB, r *wiretest.Request) {
 			assert.Equal(t, "application/json", r.Header.Get("Accept"))
 			assert.Contains(t, r.Header.Get("User-Agent"), "(finrota)")
 		},

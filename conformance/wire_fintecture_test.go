@@ -49,13 +49,13 @@ func fintectureWire(t *testing.T) (wiretest.Provider[*fintecture.Client], []wire
 		},
 		Auth: "Bearer " + token,
 		Aux:  map[string]wiretest.Reply{"POST " + tokenPath: {Body: fixture("token.json")}},
-		AuxCheck: func(t *testing.T, r *wiretest.Request) {
+		AuxCheck: func(t testing.TB, r *wiretest.Request) {
 			assert.Equal(t, basic, r.Header.Get("Authorization"))
 			assert.Equal(t, tokenBody, string(r.Body))
 		},
 		// Every call but the token's is signed: a Digest of the body when
 		// there is one, a Date and a request id, all under the signature.
-		Check: func(t *testing.T, r *wiretest.Request) {
+		Check: func(t testing.TB, r *wiretest.Request) {
 			assert.Equal(t, "application/json", r.Header.Get("Accept"))
 			assert.Contains(t, r.Header.Get("User-Agent"), "paykit-go/")
 			if r.Path == tokenPath {

@@ -37,7 +37,7 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 		},
 		Auth:              "Bearer " + token,
 		IdempotencyHeader: mercadopago.IdempotencyHeader,
-		Check: func(t *testing.T, r *wiretest.Request) {
+		Check: func(t testing.TB, r *wiretest.Request) {
 			assert.Equal(t, "application/json", r.Header.Get("Accept"))
 			assert.True(t, strings.HasPrefix(r.Header.Get("User-Agent"), "paykit-go/"), r.Header.Get("User-Agent"))
 		},

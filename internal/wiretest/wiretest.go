@@ -64,10 +64,10 @@ type Provider[C any] struct {
 	// AuxCheck, if set.
 	Aux map[string]Reply
 	// AuxCheck checks an auxiliary request.
-	AuxCheck func(t *testing.T, r *Request)
+	AuxCheck func(t testing.TB, r *Request)
 	// Check, if set, checks what every row's request carries beyond the
 	// row's own fields (signatures, a User-Agent).
-	Check func(t *testing.T, r *Request)
+	Check func(t testing.TB, r *Request)
 }
 
 // Row is one call and the request it must send.
@@ -183,7 +183,7 @@ func runRow[C any](t *testing.T, p Provider[C], row Row[C]) {
 	}
 }
 
-func check[C any](t *testing.T, p Provider[C], row Row[C], got *Request) {
+func check[C any](t testing.TB, p Provider[C], row Row[C], got *Request) {
 	t.Helper()
 	wantQ, err := url.ParseQuery(row.Query)
 	if err != nil {
