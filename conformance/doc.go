@@ -10,7 +10,14 @@
 // a hostile server that echoes every call's credential and body proves the
 // same for tokens fetched at run time and card data, under every fmt verb.
 // Every call that puts a string id in its path refuses empty, ".", ".." and
-// control-character ids before anything is sent.
+// control-character ids before anything is sent. A secrets sweep runs every
+// call with a debug logger and finds no secret in its records, and the wire
+// tables (one shared harness, internal/wiretest) pin the exact request of
+// every call: method, path, query, credential, idempotency key and body.
+// "Every call" holds by construction: TestEveryMethodHasEveryRow lists every
+// exported service method by reflection and fails when one lacks a
+// fault-matrix call, a secrets row or a wire row (or an exemption, with its
+// reason, for the few that send nothing).
 // Two more keep the docs honest: every exported name has a doc comment, and
 // every Go snippet in the README is an excerpt of a compiled Example.
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -65,10 +66,11 @@ type env struct {
 }
 
 // providerSuite sets up a fresh simulator and client for one provider. hc is
-// the HTTP client the provider client must use.
+// the HTTP client the provider client must use, log (nil for none) its
+// logger.
 type providerSuite struct {
 	name  string
-	setup func(t *testing.T, hc *http.Client) env
+	setup func(t *testing.T, hc *http.Client, log *slog.Logger) env
 	// invalid returns the Field of err's provider ValidationError.
 	invalid func(err error) (field string, ok bool)
 }
@@ -143,7 +145,7 @@ func TestFaultMatrix(t *testing.T) {
 			var mu sync.Mutex
 			var order []string
 			for _, fc := range faultCases {
-				probe := ps.setup(t, &http.Client{Timeout: hangGuard})
+				probe := ps.setup(t, &http.Client{Timeout: hangGuard}, nil)
 				for i := range probe.calls {
 					cl := probe.calls[i]
 					t.Run(cl.name+"/"+fc.name, func(t *testing.T) {
@@ -182,7 +184,7 @@ func runFault(t *testing.T, ps providerSuite, i int, fc faultCase) outcome {
 		},
 	}
 	gu := &giveUp{next: rt}
-	e := ps.setup(t, &http.Client{Timeout: hangGuard, Transport: gu})
+	e := ps.setup(t, &http.Client{Timeout: hangGuard, Transport: gu}, nil)
 	defer e.srv.Close()
 	cl := e.calls[i]
 	f := fc.fault

@@ -60,12 +60,12 @@ func TestHostileServerEchoesNoSecret(t *testing.T) {
 	for _, ps := range providerSuites {
 		t.Run(ps.name, func(t *testing.T) {
 			t.Parallel()
-			probe := ps.setup(t, &http.Client{Timeout: hangGuard})
+			probe := ps.setup(t, &http.Client{Timeout: hangGuard}, nil)
 			probe.srv.Close()
 			for i, pc := range probe.calls {
 				t.Run(pc.name, func(t *testing.T) {
 					wire := &wireCredentials{}
-					e := ps.setup(t, &http.Client{Timeout: hangGuard, Transport: wire})
+					e := ps.setup(t, &http.Client{Timeout: hangGuard, Transport: wire}, nil)
 					defer e.srv.Close()
 					cl := e.calls[i]
 					e.srv.FailNext(1, sim.Fault{Kind: sim.Echo, Status: http.StatusBadRequest, Method: cl.method, PathPrefix: cl.path})

@@ -42,7 +42,7 @@ func TestIDsThatAreNotPathSegmentsNeverReachTheWire(t *testing.T) {
 				trips.Add(1)
 				return http.DefaultTransport.RoundTrip(r)
 			})}
-			e := ps.setup(t, hc)
+			e := ps.setup(t, hc, nil)
 			defer e.srv.Close()
 			checked := 0
 			for _, cl := range e.calls {
@@ -95,7 +95,7 @@ var stringsNotInPath = map[string]string{
 func TestEveryCallWithAStringIDHasDotSegmentChecks(t *testing.T) {
 	seen := map[string]bool{}
 	for _, ps := range providerSuites {
-		e := ps.setup(t, &http.Client{Timeout: hangGuard})
+		e := ps.setup(t, &http.Client{Timeout: hangGuard}, nil)
 		e.srv.Close()
 		covered := map[string]bool{}
 		for _, cl := range e.calls {

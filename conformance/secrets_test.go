@@ -337,3 +337,42 @@ func TestLeakWatchCatchesALeak(t *testing.T) {
 
 // debugLeaks prints the context of a leak when set while investigating one.
 var debugLeaks = false
+
+// secretSweepCalls are the calls TestNoSecretReachesLogsInAnyCall runs: every
+// call of the suite, so a method gets its secrets row with its fault-matrix
+// call. TestEveryMethodHasEveryRow reads this list.
+func secretSweepCalls(e env) []call { return e.calls }
+
+// TestNoSecretReachesLogsInAnyCall runs every call of every suite, one fresh
+// simulator each, on a client that logs every attempt at debug level
+// through a recording transport: the call succeeds against the simulator,
+// and neither its debug records nor the client printed under the usual
+// verbs shows a configured secret, the card data the suite sends, or a
+// token seen on the wire.
+func TestNoSecretReachesLogsInAnyCall(t *testing.T) {
+	for _, ps := range providerSuites {
+		t.Run(ps.name, func(t *testing.T) {
+			t.Parallel()
+			probe := ps.setup(t, &http.Client{Timeout: hangGuard}, nil)
+			probe.srv.Close()
+			for i, pc := range secretSweepCalls(probe) {
+				t.Run(pc.name, func(t *testing.T) {
+					w := newLeakWatch()
+					e := ps.setup(t, &http.Client{Timeout: hangGuard, Transport: w.transport()}, w.logger())
+					defer e.srv.Close()
+					for _, s := range e.secrets {
+						w.secret("suite secret", s)
+					}
+					w.mu.Lock()
+					w.logs.Reset() // the setup's records; the call's own follow
+					w.mu.Unlock()
+					ctx, cancel := context.WithTimeout(context.Background(), 2*hangGuard)
+					defer cancel()
+					require.NoError(t, secretSweepCalls(e)[i].run(ctx), "the call should succeed against the simulator")
+					w.see(e.client)
+					w.check(t)
+				})
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -43,9 +44,9 @@ func validation[V error](field func(V) string) func(error) (string, bool) {
 
 var bg = context.Background()
 
-func mercadopagoSuite(t *testing.T, hc *http.Client) env {
+func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	srv := mercadopagotest.NewServer()
-	c, err := srv.Client(mercadopago.WithHTTPClient(hc), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
+	c, err := srv.Client(mercadopago.WithHTTPClient(hc), mercadopago.WithLogger(log), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)
@@ -63,6 +64,9 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 		return p
 	}
 	paid := pay(nil)
+	refunded := pay(nil)
+	refund, err := setupClient.Refunds.Create(bg, refunded.ID, &mercadopago.RefundRequest{Amount: money.MustParse("500")})
+	require.NoError(t, err)
 	authorized := pay(mercadopago.Ptr(false))
 	toCancel := pay(mercadopago.Ptr(false))
 	newToken := card()
@@ -106,6 +110,21 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 					_, err := c.Refunds.Create(ctx, paid.ID, &mercadopago.RefundRequest{Amount: money.MustParse("100")})
 					return err
 				}},
+			{name: "Refunds.Get", method: "GET", path: idPath(refunded.ID) + "/refunds/" + itoa(refund.ID), repeatable: true,
+				run: func(ctx context.Context) error { _, err := c.Refunds.Get(ctx, refunded.ID, refund.ID); return err }},
+			{name: "Refunds.List", method: "GET", path: idPath(refunded.ID) + "/refunds", repeatable: true,
+				run: func(ctx context.Context) error { _, err := c.Refunds.List(ctx, refunded.ID); return err }},
+			{name: "Payments.CreateFintoc", method: "POST", path: "/v1/payments", repeatable: true, keyed: true, effects: srv.PaymentCount,
+				run: func(ctx context.Context) error {
+					_, err := c.Payments.CreateFintoc(ctx, &mercadopago.FintocRequest{TransactionAmount: money.MustParse("10701"),
+						Description: "order", CallbackURL: "https://shop.example/cb", PayerEmail: "payer@example.com"})
+					return err
+				}},
+			{name: "Customers.SearchPage", method: "GET", path: "/v1/customers/search", repeatable: true,
+				run: func(ctx context.Context) error {
+					_, err := c.Customers.SearchPage(ctx, &mercadopago.CustomerSearch{Email: "saved@example.com"})
+					return err
+				}},
 			{name: "Customers.Create", method: "POST", path: "/v1/customers", repeatable: true, keyed: true, effects: customers,
 				run: func(ctx context.Context) error {
 					_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
@@ -115,9 +134,9 @@ func mercadopagoSuite(t *testing.T, hc *http.Client) env {
 			mercadopagoCustomers(t, srv, c, setupClient)...)...)}
 }
 
-func finrotaSuite(t *testing.T, hc *http.Client) env {
+func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	srv := finrotatest.NewServer()
-	c, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
+	c, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithLogger(log), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)
@@ -144,7 +163,7 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 	}
 	refundRef, cancelRef := reference(toRefund), reference(toCancel)
 	pt := prepare(c, "750.25") // also warms c's access token
-	cold, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
+	cold, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithLogger(log), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	creds := srv.Credentials()
 	return env{srv: srv.Server, client: c, secrets: []string{creds.APIKey, creds.SecretKey, "4155650100416111"}, calls: []call{
@@ -184,6 +203,18 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 				}
 				return nil
 			}},
+		{name: "Transactions.SearchPage", method: "GET", path: "/erp/payments", repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.Transactions.SearchPage(ctx, &finrota.TransactionSearch{PageSize: 1})
+				return err
+			}},
+		// The buyer's return from 3-D Secure: only a read of the transaction.
+		{name: "Transactions.ConfirmReturn", method: "GET", path: "/pws/payment/transaction", repeatable: true,
+			run: func(ctx context.Context) error {
+				r := httptest.NewRequest(http.MethodGet, "https://shop.example/return?clientReferenceCode=REF-1", nil)
+				_, err := c.Transactions.ConfirmReturn(ctx, r, "REF-1")
+				return err
+			}},
 		{name: "PaymentOptions", method: "GET", path: "/b2c/paymentOptions", repeatable: true,
 			run: func(ctx context.Context) error {
 				_, err := c.PaymentOptions(ctx, "41556501", money.MustParse("750.25"), "TRY")
@@ -192,10 +223,10 @@ func finrotaSuite(t *testing.T, hc *http.Client) env {
 	}}
 }
 
-func fintectureSuite(t *testing.T, hc *http.Client) env {
+func fintectureSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 	opts := []fintecture.Option{fintecture.WithEnvironment(fintecture.Production), fintecture.WithBaseURL(srv.URL)}
-	c, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
+	c, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithLogger(log), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
 	require.NoError(t, err)
 	setupClient, err := fintecture.NewClient(srv.Credentials(), opts...)
 	require.NoError(t, err)
@@ -213,14 +244,14 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 	require.NoError(t, err)
 	settlementID, err := srv.Settle(paid.SessionID)
 	require.NoError(t, err)
-	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
+	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithLogger(log), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
 	require.NoError(t, err)
 	_, err = c.Token(bg) // warm the token so faults hit the call itself
 	require.NoError(t, err)
 	payPath := func(id string) string { return "/pis/v2/payments/" + url.PathEscape(id) }
 	creds := srv.Credentials()
 	return env{srv: srv.Server, client: c, secrets: append([]string{creds.AppSecret}, pemSecretLines(creds.PrivateKey)...), calls: []call{
-		{name: "token", method: "POST", path: "/oauth/accesstoken", repeatable: true,
+		{name: "Token", method: "POST", path: "/oauth/accesstoken", repeatable: true,
 			run: func(ctx context.Context) error { _, err := fresh.Token(ctx); return err }},
 		{name: "PIS.Connect", method: "POST", path: "/pis/v2/connect", effects: srv.Sessions,
 			run: func(ctx context.Context) error {
@@ -257,6 +288,19 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 				}
 				return nil
 			}},
+		{name: "PIS.ListPaymentsPage", method: "GET", path: "/pis/v2/payments", repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.PIS.ListPaymentsPage(ctx, &fintecture.PaymentQuery{Status: fintecture.StatusCreated})
+				return err
+			}},
+		{name: "PIS.ListSettlementsPage", method: "GET", path: "/pis/v2/settlements", repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.PIS.ListSettlementsPage(ctx, nil); return err }},
+		// The payer's redirect back: only a read of the payment it names.
+		{name: "PIS.ConfirmReturn", method: "GET", path: payPath(paid.SessionID), repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.PIS.ConfirmReturn(ctx, &fintecture.Callback{SessionID: paid.SessionID, State: "order-1"}, "order-1")
+				return err
+			}},
 		{name: "PIS.ListSettlements", method: "GET", path: "/pis/v2/settlements", repeatable: true,
 			run: func(ctx context.Context) error {
 				for _, err := range c.PIS.ListSettlements(ctx, nil) {
@@ -280,9 +324,9 @@ func fintectureSuite(t *testing.T, hc *http.Client) env {
 	}}
 }
 
-func etpaySuite(t *testing.T, hc *http.Client) env {
+func etpaySuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	srv := etpaytest.NewServer()
-	c, err := srv.Client(etpay.WithHTTPClient(hc), etpay.WithRetryBackoff(instantBackoff, instantBackoff))
+	c, err := srv.Client(etpay.WithHTTPClient(hc), etpay.WithLogger(log), etpay.WithRetryBackoff(instantBackoff, instantBackoff))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)

@@ -13,40 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestPaymentsStatus(t *testing.T) {
-	c, mt := newMockClient(t)
-	seen := 0
-	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status",
-		expectJSON(t, fixture(t, "check_payment_status_request.json"), http.StatusOK, fixture(t, "check_payment_status_response.json"), &seen))
-	got, err := c.Payments.Status(context.Background(), &StatusQuery{OrderID: "OC700104"})
-	require.NoError(t, err)
-	assert.Equal(t, 1, seen)
-	require.Len(t, got, 2)
-	assert.Equal(t, Payment{PaymentToken: "pay_91c2", PaymentStatus: PaymentSuccess, OrderID: "OC700104", Amount: 2000, SessionToken: "Wm9kNEJ2c2VzczEyMw"}, got[0])
-	assert.True(t, got[0].PaymentStatus.IsSuccess())
-	assert.Equal(t, PaymentFailed, got[1].PaymentStatus)
-	assert.False(t, got[1].PaymentStatus.IsSuccess())
-}
-
-func TestPaymentsStatusQueryFields(t *testing.T) {
-	for _, tt := range []struct {
-		q    StatusQuery
-		body string
-	}{
-		{StatusQuery{PaymentToken: "pay_1"}, `{"merchant_code":"cl_demo_cl","merchant_api_token":"4a005f0eca91cd9474cadce4e5fc6f91","payment_token":"pay_1"}`},
-		{StatusQuery{SessionToken: "sess_1"}, `{"merchant_code":"cl_demo_cl","merchant_api_token":"4a005f0eca91cd9474cadce4e5fc6f91","session_token":"sess_1"}`},
-	} {
-		c, mt := newMockClient(t)
-		seen := 0
-		mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status", expectJSON(t, []byte(tt.body), 200, []byte(`[]`), &seen))
-		got, err := c.Payments.Status(context.Background(), &tt.q)
-		require.NoError(t, err)
-		assert.NotNil(t, got)
-		assert.Empty(t, got)
-		assert.Equal(t, 1, seen)
-	}
-}
-
 func TestPaymentsStatusDrifted(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, testAPI+"/merchant/check_payment_status",

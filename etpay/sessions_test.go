@@ -36,58 +36,9 @@ func expectJSON(t *testing.T, wantBody []byte, status int, answer []byte, seen *
 	}
 }
 
-func TestSessionsCreate(t *testing.T) {
-	tests := []struct {
-		name     string
-		req      *SessionRequest
-		wantBody string
-		answer   string
-	}{
-		{
-			name:     "minimal",
-			req:      &SessionRequest{OrderID: "OC700104", Amount: 2000},
-			wantBody: "session_initialize_request_min.json",
-			answer:   "session_initialize_response.json",
-		},
-		{
-			name: "every field",
-			req: &SessionRequest{
-				OrderID: "OC-700104", Amount: 50000, CustomerEmail: "payer@example.com",
-				Metadata:     []Metadata{{Name: "Cuenta Servicio Gas", Value: "30.215", Show: true}, {Name: "internal", Value: "x"}},
-				UserBankCode: BankEstado, UserRUT: "12345678-5", BlockRUT: true,
-				CompletedURL: "https://shop.example/ok?o=1&x=<y>", CancellationURL: "https://shop.example/cancel",
-				WebhookURL: "https://shop.example/etpay/notify",
-			},
-			wantBody: "session_initialize_request.json",
-			answer:   "session_initialize_response.json",
-		},
-		{
-			name:     "drifted answer: session_token instead of token, extra fields",
-			req:      &SessionRequest{OrderID: "OC700104", Amount: 2000},
-			wantBody: "session_initialize_request_min.json",
-			answer:   "session_initialize_response_drifted.json",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, mt := newMockClient(t)
-			seen := 0
-			mt.RegisterResponder(http.MethodPost, testAPI+"/session/initialize",
-				expectJSON(t, fixture(t, tt.wantBody), http.StatusOK, fixture(t, tt.answer), &seen))
-			before := *tt.req
-			s, err := c.Sessions.Create(context.Background(), tt.req)
-			require.NoError(t, err)
-			assert.Equal(t, 1, seen)
-			assert.Equal(t, "Wm9kNEJ2c2VzczEyMw", s.Token)
-			assert.Equal(t, "9c1d0b7e2f5a4c3b8e6d1f0a7b2c9e4d", s.SignatureToken)
-			assert.Equal(t, testPMT+"/session/Wm9kNEJ2c2VzczEyMw", s.RedirectURL)
-			assert.Equal(t, "req-123", s.Meta.RequestID)
-			assert.Equal(t, 1, s.Meta.Attempts)
-			assert.Empty(t, s.Meta.IdempotencyKey)
-			assert.Equal(t, before, *tt.req, "the caller's request is not modified")
-		})
-	}
-}
+// The wire of Sessions.Create and Payments.Status (method, path, headers,
+// exact body bytes, and how the documented answers decode) is checked by
+// the shared harness: conformance/wire_etpay_test.go.
 
 func TestSessionsCreateValidation(t *testing.T) {
 	long := strings.Repeat("a", 65)
