@@ -12,7 +12,7 @@
 // Every call that puts a string id in its path refuses empty, ".", ".." and
 // control-character ids before anything is sent.
 // Two more keep the docs honest: every exported name has a doc comment, and
-// every Go snippet in the README is an excerpt of a compiled Example.
+// every Go snippet in the README compiles as it is written.
 //
 //	go test -v -run TestFaultMatrix ./conformance   # prints the matrix
 package conformance
