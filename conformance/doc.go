@@ -19,7 +19,7 @@
 // fault-matrix call, a secrets row or a wire row (or an exemption, with its
 // reason, for the few that send nothing).
 // Two more keep the docs honest: every exported name has a doc comment, and
-// every Go snippet in the README is an excerpt of a compiled Example.
+// every Go snippet in the README compiles as it is written.
 //
 //	go test -v -run TestFaultMatrix ./conformance   # prints the matrix
 package conformance
