@@ -42,7 +42,12 @@ func newMockClient(t *testing.T, opts ...Option) (*Client, *httpmock.MockTranspo
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	// The provider's answers live in etpaytest/testdata, where users' tests
+	// embed them too; the requests this package sends stay in testdata.
+	b, err := os.ReadFile(filepath.Join("etpaytest", "testdata", name))
+	if os.IsNotExist(err) {
+		b, err = os.ReadFile(filepath.Join("testdata", name))
+	}
 	require.NoError(t, err)
 	return b
 }

@@ -28,7 +28,12 @@ var testNow = time.Date(2030, 1, 2, 10, 0, 0, 0, time.UTC)
 
 func fixture(t testing.TB, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	// The provider's answers live in finrotatest/testdata, where users' tests
+	// embed them too; the requests this package sends stay in testdata.
+	b, err := os.ReadFile(filepath.Join("finrotatest", "testdata", name))
+	if os.IsNotExist(err) {
+		b, err = os.ReadFile(filepath.Join("testdata", name))
+	}
 	require.NoError(t, err)
 	return strings.TrimSpace(string(b))
 }

@@ -35,7 +35,12 @@ var testDate = time.Date(2020, 6, 8, 23, 11, 23, 0, time.UTC)
 
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	// The provider's answers live in fintecturetest/testdata, where users' tests
+	// embed them too; the requests this package sends stay in testdata.
+	b, err := os.ReadFile(filepath.Join("fintecturetest", "testdata", name))
+	if os.IsNotExist(err) {
+		b, err = os.ReadFile(filepath.Join("testdata", name))
+	}
 	require.NoError(t, err)
 	return b
 }

@@ -72,7 +72,12 @@ func (r *recorder) responder(status int, body []byte, header http.Header) httpmo
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	// The provider's answers live in mercadopagotest/testdata, where users' tests
+	// embed them too; the requests this package sends stay in testdata.
+	b, err := os.ReadFile(filepath.Join("mercadopagotest", "testdata", name))
+	if os.IsNotExist(err) {
+		b, err = os.ReadFile(filepath.Join("testdata", name))
+	}
 	require.NoError(t, err)
 	return b
 }

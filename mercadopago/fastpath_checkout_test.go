@@ -27,7 +27,7 @@ func TestCheckoutDocumentedAnswersDecodeStrictly(t *testing.T) {
 		"merchant_order.json":        &mercadopago.MerchantOrder{},
 		"merchant_order_search.json": &mercadopago.MerchantOrderPage{},
 	} {
-		b, err := os.ReadFile("testdata/" + file)
+		b, err := os.ReadFile("mercadopagotest/testdata/" + file)
 		if err != nil {
 			t.Fatal(err)
 		}

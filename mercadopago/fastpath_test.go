@@ -25,7 +25,7 @@ func TestDocumentedAnswersDecodeStrictly(t *testing.T) {
 		"refund.json":                &mercadopago.Refund{},
 		"search_page1.json":          &mercadopago.PaymentPage{},
 	} {
-		b, err := os.ReadFile("testdata/" + file)
+		b, err := os.ReadFile("mercadopagotest/testdata/" + file)
 		if err != nil {
 			t.Fatal(err)
 		}
