@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -23,7 +22,7 @@ var etpayWireCreds = etpay.Credentials{MerchantCode: "cl_demo_cl", MerchantAPITo
 // lives under /api on the test server, the payment pages under /pmt.
 func etpayWire(t *testing.T) (wiretest.Provider[*etpay.Client], []wiretest.Row[*etpay.Client]) {
 	fixture := func(name string) string {
-		b, err := os.ReadFile("../etpay/testdata/" + name)
+		b, err := readFixture("etpay", name)
 		require.NoError(t, err)
 		return string(b)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ import (
 // Aux answer), then sends it as a Bearer credential.
 func finrotaWire(t *testing.T) (wiretest.Provider[*finrota.Client], []wiretest.Row[*finrota.Client]) {
 	fixture := func(name string) string {
-		b, err := os.ReadFile("../finrota/testdata/" + name)
+		b, err := readFixture("finrota", name)
 		require.NoError(t, err)
 		return strings.TrimSpace(string(b))
 	}

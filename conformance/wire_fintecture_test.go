@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +24,7 @@ import (
 // rows, one row each.
 func fintectureWire(t *testing.T) (wiretest.Provider[*fintecture.Client], []wiretest.Row[*fintecture.Client]) {
 	fixture := func(name string) string {
-		b, err := os.ReadFile("../fintecture/testdata/" + name)
+		b, err := readFixture("fintecture", name)
 		require.NoError(t, err)
 		return string(b)
 	}

@@ -3,7 +3,6 @@ package conformance
 import (
 	"context"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -21,7 +20,7 @@ import (
 // write, generated unless the caller gives one.
 func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wiretest.Row[*mercadopago.Client]) {
 	fixture := func(name string) string {
-		b, err := os.ReadFile("../mercadopago/testdata/" + name)
+		b, err := readFixture("mercadopago", name)
 		require.NoError(t, err)
 		return string(b)
 	}

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"os"
 	"testing"
 
 	"github.com/paykit-go/paykit/internal/wiretest"
@@ -32,4 +33,15 @@ func methodsOf[C any](_ wiretest.Provider[C], rows []wiretest.Row[C]) []string {
 		out[i] = r.Covers()
 	}
 	return out
+}
+
+// readFixture reads a provider's documented answer from its simulator's
+// testdata (where <provider>test.Fixture serves it to users' tests too), or
+// a request body, key or vector from the provider package's own testdata.
+func readFixture(provider, name string) ([]byte, error) {
+	b, err := os.ReadFile("../" + provider + "/" + provider + "test/testdata/" + name)
+	if err == nil {
+		return b, nil
+	}
+	return os.ReadFile("../" + provider + "/testdata/" + name)
 }
