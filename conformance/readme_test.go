@@ -37,6 +37,7 @@ var snippetPackages = map[string]string{
 	"fintecturetest":  "github.com/paykit-go/paykit/fintecture/fintecturetest",
 	"etpay":           "github.com/paykit-go/paykit/etpay",
 	"etpaytest":       "github.com/paykit-go/paykit/etpay/etpaytest",
+	"httpmock":        "github.com/jarcoal/httpmock",
 	"context":         "context",
 	"errors":          "errors",
 	"fmt":             "fmt",
