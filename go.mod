@@ -3,7 +3,6 @@ module github.com/paykit-go/paykit
 go 1.23.0
 
 require (
-	github.com/goccy/go-json v0.12.0
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/go-querystring v1.2.0
 	github.com/google/uuid v1.6.0

@@ -8,26 +8,24 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	gojson "github.com/goccy/go-json"
 )
 
 // Tolerant decoding.
 //
 // Payment APIs drift: numbers arrive as strings, ids as numbers, masked
 // fields as "***", enums with values nobody documented. Decode reads a
-// response in one pass straight into the result type, which is what almost
-// every answer needs. That pass uses github.com/goccy/go-json, which decodes
-// paykit's large response structs four to five times faster than
-// encoding/json while keeping its rules (field names, custom unmarshalers,
-// last duplicate key wins); a panic in it is recovered, and any failure
-// falls back to encoding/json, which is the reference: FuzzDecode holds the
-// two to the same result. Only when encoding/json too fails on a value of
-// the wrong shape is the document read again field by field: what can be
-// converted (a numeric string into an int, a number into a string, "12.0"
-// into 12) is converted, what cannot is left at its zero value, and its
-// JSON path is appended to the Unparsed field of the nearest enclosing
-// struct that has one:
+// response in one pass straight into the result type with encoding/json,
+// which is what almost every answer needs. (It used github.com/goccy/go-json
+// before, which is faster but built on unsafe and keeps encoding/json's
+// silent choices; see BENCHMARKS.md, "JSON engine".) A document that could
+// say two things about one value is refused whole before any value is
+// used (checkKeys): a member repeated in one object, and a member that
+// fills a struct field only without regard to case. Only when
+// encoding/json fails on a value of the wrong shape is the document read
+// again field by field: what can be converted (a numeric string into an
+// int, a number into a string, "12.0" into 12) is converted, what cannot
+// is left at its zero value, and its JSON path is appended to the Unparsed
+// field of the nearest enclosing struct that has one:
 //
 //	Unparsed []string `json:"-"`
 //
@@ -47,28 +45,28 @@ var (
 )
 
 // Decode decodes the JSON document data into v, a non-nil pointer. It fails
-// only when data is not JSON, or when its top level cannot be read into v at
-// all (an object where a list is expected, a string where an object is);
-// a drifted value deeper down is zeroed and named in Unparsed instead.
+// when data is not JSON, when it repeats a member or names a struct field
+// only without regard to case (see checkKeys), or when its top level cannot
+// be read into v at all (an object where a list is expected, a string where
+// an object is); a drifted value deeper down is zeroed and named in
+// Unparsed instead.
 func Decode(data []byte, v any) error {
-	if fastUnmarshal(data, v) == nil {
-		return nil
-	}
-	// The fast decoder refused the document (or gave up): encoding/json's
-	// rules decide, on a clean value, then the field-by-field path.
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv.Elem().SetZero()
-	}
 	err := json.Unmarshal(data, v)
+	if err != nil && notJSON(err) {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			rv.Elem().SetZero() // as for every refused document
+		}
+		return err
+	}
+	// data is valid JSON from here on.
+	rv := reflect.ValueOf(v).Elem()
+	if kerr := checkKeys(data, rv.Type()); kerr != nil {
+		rv.SetZero()
+		return kerr
+	}
 	if err == nil {
 		return nil
 	}
-	var syntax *json.SyntaxError
-	var invalid *json.InvalidUnmarshalError
-	if errors.As(err, &syntax) || errors.As(err, &invalid) {
-		return err
-	}
-	rv := reflect.ValueOf(v).Elem()
 	trimmed := bytes.TrimSpace(data)
 	if !topLevelFits(trimmed[0], rv.Type()) {
 		return err
@@ -79,19 +77,13 @@ func Decode(data []byte, v any) error {
 	return nil
 }
 
-// fastUnmarshal is the one-pass decode of the common case. A panic on
-// hostile input (none is known) is turned into an error, so the process
-// never goes down and the careful path gets its turn.
-func fastUnmarshal(data []byte, v any) (err error) {
-	defer func() {
-		if recover() != nil {
-			err = errFastPanic
-		}
-	}()
-	return gojson.Unmarshal(data, v)
+// notJSON reports whether err from json.Unmarshal says the document is not
+// JSON or v is not a pointer, rather than that a value did not fit.
+func notJSON(err error) bool {
+	var syntax *json.SyntaxError
+	var invalid *json.InvalidUnmarshalError
+	return errors.As(err, &syntax) || errors.As(err, &invalid)
 }
-
-var errFastPanic = errors.New("transport: the fast JSON decoder failed")
 
 // topLevelFits reports whether a document starting with c can be read into
 // a value of type t field by field at all.
@@ -225,8 +217,9 @@ func loose(raw []byte, dst reflect.Value, path string, unparsed *[]string, depth
 	}
 }
 
-// looseStruct fills the fields of dst from obj, matching JSON names the way
-// encoding/json does (the exact name first, then without regard to case).
+// looseStruct fills the fields of dst from obj by their exact JSON names
+// (checkKeys has refused a member that matches one only without regard to
+// case).
 func looseStruct(obj map[string]json.RawMessage, dst reflect.Value, path string, unparsed *[]string, depth int) {
 	t := dst.Type()
 	for i := 0; i < t.NumField(); i++ {
@@ -246,14 +239,6 @@ func looseStruct(obj map[string]json.RawMessage, dst reflect.Value, path string,
 			name = f.Name
 		}
 		raw, ok := obj[name]
-		if !ok {
-			for k, v := range obj {
-				if strings.EqualFold(k, name) {
-					raw, ok = v, true
-					break
-				}
-			}
-		}
 		if !ok {
 			continue
 		}

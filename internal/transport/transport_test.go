@@ -122,7 +122,9 @@ func TestJSONBodyExactBytesNoHTMLEscaping(t *testing.T) {
 		return httpmock.NewStringResponse(201, `{"id":7}`), nil
 	})
 	in := map[string]any{"description": "a <b> & c", "amount": json.Number("10.50")}
-	var out struct{ ID int }
+	var out struct {
+		ID int `json:"id"`
+	}
 	resp, err := c.Do(context.Background(), &Request{Method: "POST", Path: "/v1/things", JSON: in}, &out)
 	require.NoError(t, err)
 	assert.Equal(t, 7, out.ID)
