@@ -2,9 +2,9 @@ package paykit
 
 import "github.com/paykit-go/paykit/internal/reqopt"
 
-// Meta tells how a call went. Results carry it (as their Meta field) so the
-// caller can log the provider's request id and store the idempotency key
-// with the order.
+// Meta tells how a call went. Results carry it (they embed it, so it is
+// their Meta field) so the caller can log the provider's request id and
+// store the idempotency key with the order.
 type Meta struct {
 	// StatusCode is the HTTP status of the answer.
 	StatusCode int
@@ -22,6 +22,11 @@ type Meta struct {
 	// deems idempotent and requests carrying an idempotency key.
 	Sends int
 }
+
+// SetMeta replaces m with v. Results embed Meta, and the provider packages
+// record how each call went through this method; callers have no need of
+// it.
+func (m *Meta) SetMeta(v Meta) { *m = v }
 
 // RequestOption adjusts one call. Each provider package makes them:
 // WithIdempotencyKey and WithHeader in all four, and mercadopago's

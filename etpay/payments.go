@@ -183,9 +183,7 @@ func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...pa
 	}
 	out, reason := decodePayments(resp.Body)
 	if reason != "" {
-		return nil, &Error{HTTPError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
-			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: reason,
-			Excerpt: transport.Excerpt(resp.Body, s.c.t.Secrets())}}
+		return nil, resp.Refuse(reason, nil)
 	}
 	return out, nil
 }

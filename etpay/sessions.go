@@ -99,8 +99,9 @@ type Session struct {
 	SignatureToken string
 	// RedirectURL is {pmt_url}/session/{token}: send the payer there.
 	RedirectURL string
-	// Meta says how the call went.
-	Meta paykit.Meta
+	// Meta says how the call went. (Its tag keeps it one JSON object named
+	// Meta, as it was before it was embedded.)
+	paykit.Meta `json:"Meta"`
 }
 
 // String shows the session without its signature token.
@@ -171,24 +172,19 @@ func (s *SessionsService) Create(ctx context.Context, req *SessionRequest, opts 
 	}
 	r := (&transport.Request{Method: http.MethodPost, Path: "/session/initialize", JSON: body}).Apply(opts)
 	r.IdempotencyKey, r.NoIdempotencyKey = "", true
-	var out initializeAnswer
-	resp, err := s.c.t.Do(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	tok := out.Token
-	if tok == "" {
-		tok = out.SessionToken
-	}
-	if tok == "" || out.SignatureToken == "" {
-		return nil, &Error{HTTPError: &transport.Error{Method: http.MethodPost, Path: r.Path, StatusCode: resp.StatusCode,
-			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
-			Reason: "answer carried no token or no signature_token"}}
-	}
-	// The session's signature token is a secret from now on: an error that
-	// echoes it, on any later call, shows "[redacted]".
-	s.c.t.AddSecrets(out.SignatureToken)
-	return &Session{Token: tok, SignatureToken: out.SignatureToken, RedirectURL: s.c.RedirectURL(tok), Meta: resp.Meta}, nil
+	return transport.CallWire(ctx, s.c.t, r, nil, func(out *initializeAnswer, resp *transport.Response) (*Session, error) {
+		tok := out.Token
+		if tok == "" {
+			tok = out.SessionToken
+		}
+		if tok == "" || out.SignatureToken == "" {
+			return nil, resp.Refuse("answer carried no token or no signature_token", nil)
+		}
+		// The session's signature token is a secret from now on: an error that
+		// echoes it, on any later call, shows "[redacted]".
+		s.c.t.AddSecrets(out.SignatureToken)
+		return &Session{Token: tok, SignatureToken: out.SignatureToken, RedirectURL: s.c.RedirectURL(tok)}, nil
+	})
 }
 
 // MaxOrderIDLength is the longest merchant_order_id ETpay accepts.

@@ -86,7 +86,7 @@ func (c *Client) PaymentOptions(ctx context.Context, bin string, amount money.De
 	}
 	list, ok := programList(raw)
 	if !ok {
-		return nil, malformed(resp, http.MethodGet, paymentOptionsPath, "answer carries no list of payment options")
+		return nil, resp.Refuse("answer carries no list of payment options", nil)
 	}
 	out := make([]CardProgram, 0, len(list))
 	for _, p := range list {

@@ -147,7 +147,7 @@ type PaymentRecordPage struct {
 	Page    int
 	HasNext bool
 	// Meta describes the HTTP exchange.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -215,12 +215,15 @@ func (s *TransactionsService) SearchPage(ctx context.Context, q *TransactionSear
 	if err != nil {
 		return nil, err
 	}
-	var w wireRecordPage
-	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: s.c.listPath, Query: v}).Apply(opts), &w)
-	if err != nil {
-		return nil, err
-	}
-	out := &PaymentRecordPage{Records: w.Data, Page: page, Meta: resp.Meta, Unparsed: w.Unparsed}
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodGet, Path: s.c.listPath, Query: v}, opts,
+		func(w *wireRecordPage, _ *transport.Response) (*PaymentRecordPage, error) {
+			return w.page(page, size), nil
+		})
+}
+
+// page is the answer to a request for page number page of size records.
+func (w *wireRecordPage) page(page, size int) *PaymentRecordPage {
+	out := &PaymentRecordPage{Records: w.Data, Page: page, Unparsed: w.Unparsed}
 	if out.Records == nil {
 		out.Records = []PaymentRecord{}
 	}
@@ -233,7 +236,7 @@ func (s *TransactionsService) SearchPage(ctx context.Context, q *TransactionSear
 	default:
 		out.HasNext = len(w.Data) >= size
 	}
-	return out, nil
+	return out
 }
 
 // Search walks the payment transactions page by page from q.Page on,

@@ -113,7 +113,7 @@ type Transaction struct {
 	// transaction under "data".
 	Raw json.RawMessage
 	// Meta describes the HTTP exchange.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 // Paid reports whether the money was taken (success or partly refunded).
@@ -146,18 +146,23 @@ func (s *TransactionsService) Get(ctx context.Context, lookup TransactionLookup,
 	}
 	// One decoding pass, straight into the typed fields; Raw is the body
 	// the transport already holds.
-	var env struct {
-		Data *transactionData `json:"data"`
-	}
-	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: transactionPath, Query: lookup}).Apply(opts), &env)
-	if err != nil {
-		return nil, err
-	}
-	if env.Data == nil {
-		return nil, malformed(resp, http.MethodGet, transactionPath, "answer carries no transaction data")
-	}
-	d := env.Data
-	sec := s.c.tc.Secrets()
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodGet, Path: transactionPath, Query: lookup}, opts,
+		func(env *transactionEnvelope, resp *transport.Response) (*Transaction, error) {
+			if env.Data == nil {
+				return nil, resp.Refuse("answer carries no transaction data", nil)
+			}
+			return env.Data.transaction(resp.Body, s.c.tc.Secrets()), nil
+		})
+}
+
+// transactionEnvelope is the answer of GET /pws/payment/transaction.
+type transactionEnvelope struct {
+	Data *transactionData `json:"data"`
+}
+
+// transaction is d cleaned with the client's secrets; raw is the whole
+// answer.
+func (d *transactionData) transaction(raw []byte, sec []string) *Transaction {
 	t := &Transaction{
 		TransactionID:         clean(string(d.TransactionID), sec),
 		ReferenceNumber:       clean(string(d.ReferenceNumber), sec),
@@ -166,8 +171,7 @@ func (s *TransactionsService) Get(ctx context.Context, lookup TransactionLookup,
 		IsSuccess:             d.IsSuccess != nil && *d.IsSuccess,
 		ErrorCode:             clean(string(d.ErrorCode), sec),
 		ErrorMessage:          clean(d.ErrorMessage, sec),
-		Raw:                   resp.Body,
-		Meta:                  resp.Meta,
+		Raw:                   raw,
 	}
 	if d.Amount != nil {
 		t.Amount = *d.Amount
@@ -178,7 +182,7 @@ func (s *TransactionsService) Get(ctx context.Context, lookup TransactionLookup,
 	t.Installment, _ = strconv.Atoi(string(d.Installment))
 	st, _ := strconv.Atoi(string(d.TransactionStatusID))
 	t.Status = TransactionStatus(st)
-	return t, nil
+	return t
 }
 
 // Return is what the buyer's browser brought back from 3-D Secure. None of
@@ -300,7 +304,7 @@ type OperationResult struct {
 	// Message is the envelope's message, if any.
 	Message string
 	// Meta describes the HTTP exchange.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 type operationData struct {
@@ -372,18 +376,24 @@ func checkRef(ref string) error {
 }
 
 func (s *TransactionsService) operation(ctx context.Context, op, path string, body any, opts []paykit.RequestOption) (*OperationResult, error) {
-	var env struct {
-		Message string         `json:"message"`
-		Data    *operationData `json:"data"`
-	}
-	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodPost, Path: path, JSON: body}).Apply(opts), &env)
-	if err != nil {
-		return nil, err
-	}
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodPost, Path: path, JSON: body}, opts,
+		func(env *operationEnvelope, resp *transport.Response) (*OperationResult, error) {
+			return env.result(op, resp, s.c.tc.Secrets())
+		})
+}
+
+// operationEnvelope is the answer of a cancel or a refund.
+type operationEnvelope struct {
+	Message string         `json:"message"`
+	Data    *operationData `json:"data"`
+}
+
+// result is the operation's outcome: a *DeclineError when Finrota did not
+// do it, sec being the client's secrets.
+func (env *operationEnvelope) result(op string, resp *transport.Response, sec []string) (*OperationResult, error) {
 	if env.Data == nil {
-		return nil, malformed(resp, http.MethodPost, path, "answer carries no operation data")
+		return nil, resp.Refuse("answer carries no operation data", nil)
 	}
-	sec := s.c.tc.Secrets()
 	d := env.Data
 	st, _ := strconv.Atoi(string(d.TransactionStatusID))
 	ok := d.IsSuccess != nil && *d.IsSuccess
@@ -397,7 +407,7 @@ func (s *TransactionsService) operation(ctx context.Context, op, path string, bo
 		}
 		return nil, &DeclineError{Operation: op, Code: clean(string(d.ErrorCode), sec), Reason: clean(reason, sec), Meta: resp.Meta}
 	}
-	res := &OperationResult{Status: TransactionStatus(st), Message: clean(env.Message, sec), Meta: resp.Meta}
+	res := &OperationResult{Status: TransactionStatus(st), Message: clean(env.Message, sec)}
 	if d.LastAmount != nil {
 		res.LastAmount = *d.LastAmount
 	}

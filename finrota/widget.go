@@ -49,7 +49,7 @@ type WidgetTokenResponse struct {
 	// counted from just before the request was sent).
 	ExpiresAt time.Time
 	// Meta describes the HTTP exchange.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 type widgetTokenBody struct {
@@ -66,19 +66,17 @@ type widgetTokenBody struct {
 // Docs: Finrota widget integration, section 6 "Widget Token Generation".
 func (s *WidgetService) CreateToken(ctx context.Context, opts ...paykit.RequestOption) (*WidgetTokenResponse, error) {
 	started := s.c.clock()
-	var out widgetTokenBody
-	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/b2c/widget/token"}).Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	tok := out.Token
-	if tok == "" && out.Data != nil {
-		tok = out.Data.Token
-	}
-	if tok == "" {
-		return nil, malformed(resp, http.MethodGet, "/b2c/widget/token", "answer carries no token")
-	}
-	return &WidgetTokenResponse{Token: WidgetToken(tok), ExpiresAt: started.Add(WidgetTokenLifetime), Meta: resp.Meta}, nil
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodGet, Path: "/b2c/widget/token"}, opts,
+		func(out *widgetTokenBody, resp *transport.Response) (*WidgetTokenResponse, error) {
+			tok := out.Token
+			if tok == "" && out.Data != nil {
+				tok = out.Data.Token
+			}
+			if tok == "" {
+				return nil, resp.Refuse("answer carries no token", nil)
+			}
+			return &WidgetTokenResponse{Token: WidgetToken(tok), ExpiresAt: started.Add(WidgetTokenLifetime)}, nil
+		})
 }
 
 // PaymentRequest is the backend's payment call after the widget prepared the
@@ -135,7 +133,7 @@ type PaymentResult struct {
 	// documented redirect answer).
 	Success *bool
 	// Meta describes the HTTP exchange.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 // NeedsRedirect reports whether the buyer must now go to RedirectURL for
@@ -191,18 +189,21 @@ func (s *WidgetService) Pay(ctx context.Context, req *PaymentRequest, opts ...pa
 		ClientReferenceCode: req.ClientReferenceCode,
 		CustomerIPAddress:   req.CustomerIP,
 	}
-	var out paymentAnswer
-	resp, err := s.c.tc.Do(ctx, (&transport.Request{Method: http.MethodPost, Path: paymentPath, JSON: body}).Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodPost, Path: paymentPath, JSON: body}, opts,
+		func(out *paymentAnswer, resp *transport.Response) (*PaymentResult, error) {
+			return out.result(resp, s.c.tc.Secrets())
+		})
+}
+
+// result is the payment's outcome: a *DeclineError when the card was
+// declined, sec being the client's secrets.
+func (out *paymentAnswer) result(resp *transport.Response, sec []string) (*PaymentResult, error) {
 	res := &PaymentResult{
 		Type:                PaymentType(clean(out.PaymentType, nil)),
 		RedirectURL:         out.RedirectTo,
 		OrderID:             clean(string(out.OrderID), nil),
 		ClientReferenceCode: clean(out.ClientReferenceCode, nil),
 		Success:             out.Success,
-		Meta:                resp.Meta,
 	}
 	declined := out.Success != nil && !*out.Success
 	if out.Error != "" && (out.Success == nil || !*out.Success) {
@@ -211,8 +212,8 @@ func (s *WidgetService) Pay(ctx context.Context, req *PaymentRequest, opts ...pa
 	if declined && !(res.Type == PaymentRedirect && out.Error == "" && out.RedirectTo != "") {
 		return nil, &DeclineError{
 			Operation:           "payment",
-			Code:                clean(string(out.ErrorCode), s.c.tc.Secrets()),
-			Reason:              clean(string(out.Error), s.c.tc.Secrets()),
+			Code:                clean(string(out.ErrorCode), sec),
+			Reason:              clean(string(out.Error), sec),
 			OrderID:             res.OrderID,
 			ClientReferenceCode: res.ClientReferenceCode,
 			Meta:                resp.Meta,
@@ -222,10 +223,10 @@ func (s *WidgetService) Pay(ctx context.Context, req *PaymentRequest, opts ...pa
 	case PaymentRedirect:
 		u, err := url.Parse(out.RedirectTo)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, malformed(resp, http.MethodPost, paymentPath, "3-D Secure answer without a usable redirectTo URL")
+			return nil, resp.Refuse("3-D Secure answer without a usable redirectTo URL", nil)
 		}
 	case "":
-		return nil, malformed(resp, http.MethodPost, paymentPath, "answer carries no paymentType")
+		return nil, resp.Refuse("answer carries no paymentType", nil)
 	}
 	return res, nil
 }
@@ -277,12 +278,4 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
-}
-
-// malformed reports a 2xx answer that lacks what the call needs.
-func malformed(resp *transport.Response, method, path, reason string) error {
-	base := &paykit.HTTPError{Method: method, Path: path, StatusCode: resp.StatusCode, Header: resp.Header,
-		RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: reason,
-		Excerpt: transport.Excerpt(resp.Body, nil)}
-	return &Error{HTTPError: base}
 }

@@ -3,6 +3,7 @@ package finrota
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -59,7 +60,22 @@ func TestCreateTokenRejectsEmptyAnswer(t *testing.T) {
 		require.ErrorAs(t, err, &e, body)
 		assert.Contains(t, err.Error(), "answer carries no token")
 	}
+	// The answer echoes the client's secret key and access token: the
+	// error's excerpt, like every error's, redacts them.
 	env := newMockEnv(t)
+	env.record(http.MethodGet, "/b2c/widget/token", 200, `{"note":"`+testSecretKey+` `+testAccess+`"}`)
+	_, err := env.c.Widget.CreateToken(context.Background())
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, http.MethodGet, e.Method)
+	assert.Equal(t, 200, e.StatusCode)
+	assert.Equal(t, 1, e.Attempts)
+	assert.Contains(t, e.Excerpt, `"note":"[redacted] [redacted]"`)
+	for _, out := range []string{err.Error(), fmt.Sprintf("%+v", err)} {
+		assert.NotContains(t, out, testSecretKey)
+		assert.NotContains(t, out, testAccess)
+	}
+	env = newMockEnv(t)
 	env.record(http.MethodGet, "/b2c/widget/token", 200, `{"data":{"token":"wrapped"}}`)
 	got, err := env.c.Widget.CreateToken(context.Background())
 	require.NoError(t, err)

@@ -46,7 +46,7 @@ type Payment struct {
 	BankAccountID, AccountType string
 
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 // flexString reads a JSON string, number or bool as text, and anything else

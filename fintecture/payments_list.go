@@ -46,7 +46,7 @@ type PaymentPage struct {
 	Page    int
 	HasNext bool
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read (they
 	// are left zero), e.g. "data[2].attributes.amount".
 	Unparsed []string `json:"-"`

@@ -83,7 +83,7 @@ type Session struct {
 	// URL is the Connect page the payer must be redirected to.
 	URL string
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 type wirePSUAddress struct {
@@ -228,15 +228,10 @@ func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...pay
 		}
 	}
 	req.Apply(opts)
-	var out wireConnectResponse
-	resp, err := s.c.api.Do(ctx, req, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out.Meta.SessionID == "" || out.Meta.URL == "" {
-		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
-			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
-			Reason: "answer has no meta.session_id or meta.url"}}
-	}
-	return &Session{SessionID: out.Meta.SessionID, URL: out.Meta.URL, Meta: resp.Meta}, nil
+	return transport.CallWire(ctx, s.c.api, req, nil, func(out *wireConnectResponse, resp *transport.Response) (*Session, error) {
+		if out.Meta.SessionID == "" || out.Meta.URL == "" {
+			return nil, resp.Refuse("answer has no meta.session_id or meta.url", nil)
+		}
+		return &Session{SessionID: out.Meta.SessionID, URL: out.Meta.URL}, nil
+	})
 }

@@ -124,7 +124,7 @@ type Providers struct {
 	// Providers are the banks that match the query.
 	Providers []Provider
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -310,12 +310,14 @@ func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	var w wireProviderList
-	resp, err := s.c.api.Do(ctx, s.request("/res/v1/providers", v).Apply(opts), &w)
-	if err != nil {
-		return nil, err
-	}
-	out := &Providers{Providers: make([]Provider, 0, len(w.Data)), Meta: resp.Meta, Unparsed: w.Unparsed}
+	return transport.CallWire(ctx, s.c.api, s.request("/res/v1/providers", v), opts,
+		func(w *wireProviderList, _ *transport.Response) (*Providers, error) { return w.providers(), nil })
+}
+
+// providers is the list, without the entries that have no id (named in
+// Unparsed instead).
+func (w *wireProviderList) providers() *Providers {
+	out := &Providers{Providers: make([]Provider, 0, len(w.Data)), Unparsed: w.Unparsed}
 	for i := range w.Data {
 		p := w.Data[i].provider()
 		if p.ID == "" {
@@ -324,7 +326,7 @@ func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...p
 		}
 		out.Providers = append(out.Providers, p)
 	}
-	return out, nil
+	return out
 }
 
 // Get returns one provider by its code (GET /res/v1/providers/{id}).
@@ -343,8 +345,7 @@ func (s *ProvidersService) Get(ctx context.Context, id string, opts ...paykit.Re
 	p := w.Data.provider()
 	p.Unparsed = append(w.Unparsed, p.Unparsed...)
 	if p.ID == "" {
-		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodGet, Path: "/res/v1/providers/" + id, StatusCode: resp.StatusCode,
-			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: "answer has no provider"}}
+		return nil, resp.Refuse("answer has no provider", nil)
 	}
 	return &p, nil
 }

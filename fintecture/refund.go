@@ -39,7 +39,7 @@ type Refund struct {
 	// the amount that was asked for (zero for a full refund).
 	Amount money.Decimal
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 }
 
 type wireRefundBody struct {
@@ -98,17 +98,19 @@ func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...payki
 		req.Query = url.Values{"state": {r.State}}
 	}
 	req.Apply(opts)
-	var out wireRefundResponse
-	resp, err := s.c.api.Do(ctx, req, &out)
-	if err != nil {
-		return nil, err
-	}
+	return transport.CallWire(ctx, s.c.api, req, nil, func(out *wireRefundResponse, _ *transport.Response) (*Refund, error) {
+		return out.refund(r), nil
+	})
+}
+
+// refund is the refund the answer describes, completed from the request r
+// where the answer is silent.
+func (out *wireRefundResponse) refund(r *RefundRequest) *Refund {
 	ref := &Refund{
 		SessionID:         string(out.Meta.SessionID),
 		RefundedSessionID: string(out.Meta.RefundedSessionID),
 		Status:            PaymentStatus(out.Meta.Status),
 		Amount:            money.Decimal(out.Data.Attributes.Amount),
-		Meta:              resp.Meta,
 	}
 	if ref.SessionID == "" {
 		ref.SessionID = string(out.Data.ID)
@@ -119,5 +121,5 @@ func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...payki
 	if ref.Amount.IsZero() && !r.Amount.IsZero() {
 		ref.Amount = wireAmount(r.Amount).Decimal()
 	}
-	return ref, nil
+	return ref
 }

@@ -29,7 +29,7 @@ type RefundStatus struct {
 	// Communication is the refund transfer's remittance text.
 	Communication string
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -71,14 +71,17 @@ func (s *PISService) GetRefund(ctx context.Context, refundSessionID string, opts
 		return nil, err
 	}
 	req := (&transport.Request{Method: http.MethodGet, Path: transport.Path("pis", "v2", "payments", refundSessionID)}).Apply(opts)
-	var w wireRefundStatus
-	resp, err := s.c.api.Do(ctx, req, &w)
-	if err != nil {
-		return nil, err
-	}
+	return transport.CallWire(ctx, s.c.api, req, nil, func(w *wireRefundStatus, _ *transport.Response) (*RefundStatus, error) {
+		return w.status(refundSessionID), nil
+	})
+}
+
+// status is the refund the answer describes; id is the session id asked
+// for, used when the answer names none.
+func (w *wireRefundStatus) status(id string) *RefundStatus {
 	a := &w.Data.Attributes
 	return &RefundStatus{
-		SessionID:         firstOf(w.Meta.SessionID, w.Data.ID, refundSessionID),
+		SessionID:         firstOf(w.Meta.SessionID, w.Data.ID, id),
 		RefundedSessionID: w.Meta.RefundedSessionID,
 		Status:            PaymentStatus(w.Meta.Status),
 		TransferState:     TransferState(a.TransferState),
@@ -86,9 +89,8 @@ func (s *PISService) GetRefund(ctx context.Context, refundSessionID string, opts
 		Amount:            a.Amount,
 		Currency:          a.Currency,
 		Communication:     a.Communication,
-		Meta:              resp.Meta,
 		Unparsed:          w.Unparsed,
-	}, nil
+	}
 }
 
 // IsRefund reports whether the webhook is about a refund: it names the

@@ -68,7 +68,7 @@ type RequestToPay struct {
 	// URL is the payment link itself (you may share it yourself).
 	URL string
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -231,15 +231,10 @@ func (s *PISService) RequestToPay(ctx context.Context, r *RequestToPayRequest, o
 	}
 	req.AddHeader("X-Language", r.Language)
 	req.Apply(opts)
-	var out wireRTPResponse
-	resp, err := s.c.api.Do(ctx, req, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out.Meta.SessionID == "" {
-		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodPost, Path: req.Path, StatusCode: resp.StatusCode,
-			Header: resp.Header, RequestID: resp.RequestID, Attempts: resp.Attempts,
-			Reason: "answer has no meta.session_id"}}
-	}
-	return &RequestToPay{SessionID: out.Meta.SessionID, URL: out.Meta.URL, Meta: resp.Meta, Unparsed: out.Unparsed}, nil
+	return transport.CallWire(ctx, s.c.api, req, nil, func(out *wireRTPResponse, resp *transport.Response) (*RequestToPay, error) {
+		if out.Meta.SessionID == "" {
+			return nil, resp.Refuse("answer has no meta.session_id", nil)
+		}
+		return &RequestToPay{SessionID: out.Meta.SessionID, URL: out.Meta.URL, Unparsed: out.Unparsed}, nil
+	})
 }

@@ -50,7 +50,7 @@ type Settlement struct {
 	// GetSettlement with includePayments fills it.
 	SessionIDs []string
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -63,7 +63,7 @@ type SettlementPage struct {
 	Page    int
 	HasNext bool
 	// Meta says how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed lists the JSON paths of fields that could not be read.
 	Unparsed []string `json:"-"`
 }

@@ -31,7 +31,7 @@ type Card struct {
 	DateLastUpdated time.Time    `json:"date_last_updated"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -141,11 +141,5 @@ func (s *CardsService) do(ctx context.Context, method, path string, body any, op
 	if body != nil {
 		r.JSON = body
 	}
-	var out Card
-	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Card](ctx, s.c.t, r, opts)
 }

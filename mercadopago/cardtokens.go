@@ -86,7 +86,7 @@ type CardToken struct {
 	DateDue time.Time `json:"date_due"`
 
 	// Meta tells how the call went (request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -115,17 +115,11 @@ func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, o
 	if err := validateCardToken(req, s.c.t.Now()); err != nil {
 		return nil, err
 	}
-	var out CardToken
 	r := (&transport.Request{Method: http.MethodPost, Path: "/v1/card_tokens", JSON: req}).Apply(opts)
 	// The card number and CVV are secrets of this call: an error that
 	// echoes them, even inside other text, shows "[redacted]".
 	r.Secrets = append(r.Secrets, secretsOf(req.CardNumber, req.SecurityCode)...)
-	resp, err := s.c.t.Do(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[CardToken](ctx, s.c.t, r, nil)
 }
 
 // Get reads a card token (GET /v1/card_tokens/{id}): its status and expiry.
@@ -135,14 +129,7 @@ func (s *CardTokensService) Get(ctx context.Context, id string, opts ...paykit.R
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	var out CardToken
-	r := (&transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "card_tokens", id), Secrets: []string{id}}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[CardToken](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "card_tokens", id), Secrets: []string{id}}, opts)
 }
 
 func validateCardToken(req *CardTokenRequest, now time.Time) error {

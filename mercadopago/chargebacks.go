@@ -46,7 +46,7 @@ type Chargeback struct {
 	LiveMode                  bool                 `json:"live_mode"`
 
 	// Meta tells how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -70,16 +70,14 @@ func (s *ChargebacksService) Get(ctx context.Context, id string, opts ...paykit.
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	var out Chargeback
-	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "chargebacks", id)}).Apply(opts), &out)
+	out, err := transport.Call[Chargeback](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "chargebacks", id)}, opts)
 	if err != nil {
 		return nil, err
 	}
 	for i := range out.Documentation {
 		out.Documentation[i].URL = stripAccessToken(out.Documentation[i].URL)
 	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return out, nil
 }
 
 // stripAccessToken removes an access_token query parameter from u, so a

@@ -47,7 +47,7 @@ type Customer struct {
 	Metadata        map[string]any `json:"metadata"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -102,13 +102,7 @@ func (s *CustomersService) do(ctx context.Context, method, path string, body any
 	if body != nil {
 		r.JSON = body
 	}
-	var out Customer
-	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Customer](ctx, s.c.t, r, opts)
 }
 
 // CustomerSearch filters GET /v1/customers/search.
@@ -120,9 +114,9 @@ type CustomerSearch struct {
 
 // CustomerPage is one page of a customer search.
 type CustomerPage struct {
-	Paging  Paging      `json:"paging"`
-	Results []Customer  `json:"results"`
-	Meta    paykit.Meta `json:"-"`
+	Paging      Paging     `json:"paging"`
+	Results     []Customer `json:"results"`
+	paykit.Meta `json:"-"`
 }
 
 // SearchPage fetches one page of a customer search.

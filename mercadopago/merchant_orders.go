@@ -50,7 +50,7 @@ type MerchantOrder struct {
 	LastUpdated    time.Time     `json:"last_updated"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -175,7 +175,7 @@ type MerchantOrderPage struct {
 	NextOffset int             `json:"next_offset"`
 
 	// Meta tells how the call went (request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -220,13 +220,7 @@ func (s *MerchantOrdersService) do(ctx context.Context, method, path string, bod
 	if body != nil {
 		r.JSON = body
 	}
-	var out MerchantOrder
-	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[MerchantOrder](ctx, s.c.t, r, opts)
 }
 
 // SearchPage fetches one page of a merchant order search.

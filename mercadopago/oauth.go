@@ -158,7 +158,7 @@ type OAuthToken struct {
 	// when the answer came plus ExpiresIn (zero when ExpiresIn was not given).
 	Expiry time.Time `json:"-"`
 	// Meta tells how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -314,23 +314,18 @@ func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []pay
 	r.Auth = transport.NoAuth
 	// An error body that echoes a credential shows "[redacted]" instead.
 	r.Secrets = append(r.Secrets, secretsOf(body.ClientSecret, body.Code, body.CodeVerifier, body.RefreshToken)...)
-	var out OAuthToken
-	resp, err := s.c.t.Do(ctx, r, &out)
-	if err != nil {
-		return nil, err
-	}
-	if out.AccessToken == "" {
-		return nil, &Error{HTTPError: &paykit.HTTPError{Method: http.MethodPost, Path: "/oauth/token", StatusCode: resp.StatusCode,
-			RequestID: resp.RequestID, Attempts: resp.Attempts, Reason: "the answer carries no access_token"}}
-	}
-	// The new tokens are secrets of the client from now on: an error that
-	// echoes one, on any later call, shows "[redacted]".
-	s.c.t.AddSecrets(out.AccessToken, out.RefreshToken)
-	out.Meta = resp.Meta
-	if out.ExpiresIn > 0 {
-		out.Expiry = s.c.t.Now().Add(time.Duration(out.ExpiresIn) * time.Second)
-	}
-	return &out, nil
+	return transport.CallWire(ctx, s.c.t, r, nil, func(out *OAuthToken, resp *transport.Response) (*OAuthToken, error) {
+		if out.AccessToken == "" {
+			return nil, resp.Refuse("the answer carries no access_token", nil)
+		}
+		// The new tokens are secrets of the client from now on: an error that
+		// echoes one, on any later call, shows "[redacted]".
+		s.c.t.AddSecrets(out.AccessToken, out.RefreshToken)
+		if out.ExpiresIn > 0 {
+			out.Expiry = s.c.t.Now().Add(time.Duration(out.ExpiresIn) * time.Second)
+		}
+		return out, nil
+	})
 }
 
 // SellerTokenSource keeps one seller's token fresh: it hands out the token

@@ -204,10 +204,26 @@ func TestOAuthTokenErrorsAndDrift(t *testing.T) {
 	assert.NotContains(t, err.Error(), testClientSecret)
 
 	c2, mt2 := newMocked(t)
-	mt2.RegisterResponder(http.MethodPost, testBase+"/oauth/token", (&recorder{}).responder(200, []byte(`{"token_type":"bearer"}`), nil))
-	_, err = c2.OAuth.Exchange(context.Background(), testApp(), "TG-1", "")
+	mt2.RegisterResponder(http.MethodPost, testBase+"/oauth/token", (&recorder{}).responder(200,
+		[]byte(`{"token_type":"bearer","echo":"`+testClientSecret+` TG-code-77"}`), nil))
+	_, err = c2.OAuth.Exchange(context.Background(), testApp(), "TG-code-77", "", WithIdempotencyKey("oauth-key-1"))
 	require.Error(t, err, "an answer without a token is an error")
 	assert.Contains(t, err.Error(), "no access_token")
+	// The error is built as the transport's own are: every field, an
+	// excerpt redacted with the call's secrets, the package's decodeError.
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, http.MethodPost, e.Method)
+	assert.Equal(t, "/oauth/token", e.Path)
+	assert.Equal(t, 200, e.StatusCode)
+	assert.Equal(t, "req-200", e.RequestID)
+	assert.Equal(t, "req-200", e.Header.Get("X-Request-Id"))
+	assert.Equal(t, "oauth-key-1", e.IdempotencyKey)
+	assert.Equal(t, 1, e.Attempts)
+	assert.Contains(t, e.Excerpt, `"token_type":"bearer"`)
+	for _, out := range []string{err.Error(), e.Excerpt, fmt.Sprintf("%+v", err)} {
+		assert.NotContains(t, out, testClientSecret)
+		assert.NotContains(t, out, "TG-code-77")
+	}
 }
 
 func TestOAuthTokenDrifted(t *testing.T) {

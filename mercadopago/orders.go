@@ -226,7 +226,7 @@ type Order struct {
 	Items             []OrderItem       `json:"items"`
 
 	// Meta tells how the call that returned this order went (idempotency key, request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -386,13 +386,7 @@ func (s *OrdersService) do(ctx context.Context, method, path string, body any, o
 	if body != nil {
 		r.JSON = body
 	}
-	var out Order
-	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Order](ctx, s.c.t, r, opts)
 }
 
 // decimalString is an amount the Orders API wants as a JSON string.

@@ -231,7 +231,7 @@ type Payment struct {
 	Order *PaymentOrder `json:"order"`
 
 	// Meta tells how the call that returned this payment went (idempotency key, request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -330,14 +330,7 @@ func (s *PaymentsService) Create(ctx context.Context, req *PaymentRequest, opts 
 	if err := validatePayment(req); err != nil {
 		return nil, err
 	}
-	var p Payment
-	r := (&transport.Request{Method: http.MethodPost, Path: "/v1/payments", JSON: req}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &p)
-	if err != nil {
-		return nil, err
-	}
-	p.Meta = resp.Meta
-	return &p, nil
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Method: http.MethodPost, Path: "/v1/payments", JSON: req}, opts)
 }
 
 func validatePayment(req *PaymentRequest) error {
@@ -426,14 +419,7 @@ func (s *PaymentsService) Get(ctx context.Context, id int64, opts ...paykit.Requ
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive payment id")
 	}
-	var p Payment
-	r := (&transport.Request{Method: http.MethodGet, Path: paymentPath(id)}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &p)
-	if err != nil {
-		return nil, err
-	}
-	p.Meta = resp.Meta
-	return &p, nil
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: paymentPath(id)}, opts)
 }
 
 // paymentPath is /v1/payments/{id}[/more…]. The id is a number and the
@@ -480,14 +466,7 @@ func (s *PaymentsService) update(ctx context.Context, id int64, body any, opts [
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive payment id")
 	}
-	var p Payment
-	r := (&transport.Request{Method: http.MethodPut, Path: paymentPath(id), JSON: body}).Apply(opts)
-	resp, err := s.c.t.Do(ctx, r, &p)
-	if err != nil {
-		return nil, err
-	}
-	p.Meta = resp.Meta
-	return &p, nil
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Method: http.MethodPut, Path: paymentPath(id), JSON: body}, opts)
 }
 
 // PaymentSearch filters GET /v1/payments/search. Mercado Pago searches the
@@ -521,9 +500,9 @@ type Paging struct {
 
 // PaymentPage is one page of a payment search.
 type PaymentPage struct {
-	Paging  Paging      `json:"paging"`
-	Results []Payment   `json:"results"`
-	Meta    paykit.Meta `json:"-"`
+	Paging      Paging    `json:"paging"`
+	Results     []Payment `json:"results"`
+	paykit.Meta `json:"-"`
 }
 
 // SearchPage fetches one page of a payment search.

@@ -143,7 +143,7 @@ type Preference struct {
 	DateCreated time.Time `json:"date_created"`
 
 	// Meta tells how the call went (idempotency key, request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -199,7 +199,7 @@ type PreferencePage struct {
 	NextOffset int `json:"next_offset"`
 
 	// Meta tells how the call went (request id).
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -241,13 +241,7 @@ func (s *PreferencesService) do(ctx context.Context, method, path string, body a
 	if body != nil {
 		r.JSON = body
 	}
-	var out Preference
-	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Preference](ctx, s.c.t, r, opts)
 }
 
 // SearchPage fetches one page of a preference search.

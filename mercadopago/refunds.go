@@ -26,7 +26,7 @@ type Refund struct {
 	Metadata              map[string]any `json:"metadata"`
 
 	// Meta tells how the call went (idempotency key, request id); set on Create and Get.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -56,13 +56,7 @@ func (s *RefundsService) Create(ctx context.Context, paymentID int64, req *Refun
 		}
 		r.JSON = req
 	}
-	var out Refund
-	resp, err := s.c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Refund](ctx, s.c.t, r, opts)
 }
 
 // Get reads one refund (GET /v1/payments/{id}/refunds/{refund_id}).
@@ -73,14 +67,8 @@ func (s *RefundsService) Get(ctx context.Context, paymentID, refundID int64, opt
 	if refundID <= 0 {
 		return nil, invalid("refund_id", "must be a positive refund id")
 	}
-	var out Refund
-	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet,
-		Path: paymentPath(paymentID, "refunds", strconv.FormatInt(refundID, 10))}).Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Refund](ctx, s.c.t, &transport.Request{Method: http.MethodGet,
+		Path: paymentPath(paymentID, "refunds", strconv.FormatInt(refundID, 10))}, opts)
 }
 
 // List returns every refund of a payment (GET /v1/payments/{id}/refunds).

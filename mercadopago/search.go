@@ -29,7 +29,7 @@ type page[T any] interface {
 // one, and negative paging numbers are refused before anything is sent.
 func fetchPage[P any, PP interface {
 	*P
-	setMeta(paykit.Meta)
+	transport.MetaSetter
 }, Q any, QP interface {
 	*Q
 	pager
@@ -40,13 +40,7 @@ func fetchPage[P any, PP interface {
 	if limit, offset := QP(q).paging(); *limit < 0 || *offset < 0 {
 		return nil, invalid("limit", "limit and offset must not be negative")
 	}
-	var p P
-	resp, err := c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: path, Query: q}).Apply(opts), &p)
-	if err != nil {
-		return nil, err
-	}
-	PP(&p).setMeta(resp.Meta)
-	return &p, nil
+	return transport.Call[P, PP](ctx, c.t, &transport.Request{Method: http.MethodGet, Path: path, Query: q}, opts)
 }
 
 // search walks a search from q's offset on, one page (fetched by fetch) at
@@ -90,7 +84,7 @@ func morePages(n, offset int, paging Paging) bool {
 	return true
 }
 
-// The paging numbers of each query, and the results and Meta of each page.
+// The paging numbers of each query, and the results of each page.
 // (The assertions also tell staticcheck that search's type parameters use
 // these methods.)
 
@@ -109,13 +103,6 @@ func (q *PreferenceSearch) paging() (*int, *int)    { return &q.Limit, &q.Offset
 func (q *MerchantOrderSearch) paging() (*int, *int) { return &q.Limit, &q.Offset }
 func (q *PlanSearch) paging() (*int, *int)          { return &q.Limit, &q.Offset }
 func (q *SubscriptionSearch) paging() (*int, *int)  { return &q.Limit, &q.Offset }
-
-func (p *PaymentPage) setMeta(m paykit.Meta)       { p.Meta = m }
-func (p *CustomerPage) setMeta(m paykit.Meta)      { p.Meta = m }
-func (p *PreferencePage) setMeta(m paykit.Meta)    { p.Meta = m }
-func (p *MerchantOrderPage) setMeta(m paykit.Meta) { p.Meta = m }
-func (p *PlanPage) setMeta(m paykit.Meta)          { p.Meta = m }
-func (p *SubscriptionPage) setMeta(m paykit.Meta)  { p.Meta = m }
 
 func (p *PaymentPage) items(int, int) ([]Payment, Paging)           { return p.Results, p.Paging }
 func (p *CustomerPage) items(int, int) ([]Customer, Paging)         { return p.Results, p.Paging }

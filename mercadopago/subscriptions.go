@@ -152,7 +152,7 @@ type Plan struct {
 	LastModified          time.Time             `json:"last_modified"`
 
 	// Meta tells how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -232,7 +232,7 @@ type Subscription struct {
 	Status             SubscriptionStatus `json:"status"`
 
 	// Meta tells how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -260,9 +260,9 @@ type PlanSearch struct {
 
 // PlanPage is one page of a plan search.
 type PlanPage struct {
-	Paging  Paging      `json:"paging"`
-	Results []Plan      `json:"results"`
-	Meta    paykit.Meta `json:"-"`
+	Paging      Paging `json:"paging"`
+	Results     []Plan `json:"results"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -281,9 +281,9 @@ type SubscriptionSearch struct {
 
 // SubscriptionPage is one page of a subscription search.
 type SubscriptionPage struct {
-	Paging  Paging         `json:"paging"`
-	Results []Subscription `json:"results"`
-	Meta    paykit.Meta    `json:"-"`
+	Paging      Paging         `json:"paging"`
+	Results     []Subscription `json:"results"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -392,13 +392,7 @@ func doPlan(ctx context.Context, c *Client, method, path string, body any, opts 
 	if body != nil {
 		r.JSON = body
 	}
-	var out Plan
-	resp, err := c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Plan](ctx, c.t, r, opts)
 }
 
 // SearchPage fetches one page of a plan search.
@@ -507,13 +501,7 @@ func doSubscription(ctx context.Context, c *Client, method, path string, body an
 	if body != nil {
 		r.JSON = body
 	}
-	var out Subscription
-	resp, err := c.t.Do(ctx, r.Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[Subscription](ctx, c.t, r, opts)
 }
 
 // SearchPage fetches one page of a subscription search.

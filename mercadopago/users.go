@@ -26,7 +26,7 @@ type User struct {
 	RegistrationDate time.Time `json:"registration_date"`
 
 	// Meta tells how the call went.
-	Meta paykit.Meta `json:"-"`
+	paykit.Meta `json:"-"`
 	// Unparsed names the fields that arrived in a shape that could not be read.
 	Unparsed []string `json:"-"`
 }
@@ -38,11 +38,5 @@ type UsersService struct{ c *Client }
 // way to check credentials at start-up, or, with WithSeller or
 // WithAccessToken, to learn which seller a token belongs to.
 func (s *UsersService) Me(ctx context.Context, opts ...paykit.RequestOption) (*User, error) {
-	var out User
-	resp, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: "/users/me"}).Apply(opts), &out)
-	if err != nil {
-		return nil, err
-	}
-	out.Meta = resp.Meta
-	return &out, nil
+	return transport.Call[User](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: "/users/me"}, opts)
 }

@@ -92,23 +92,16 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 
 		resp := res.resp
 		meta := Meta{StatusCode: resp.StatusCode, RequestID: c.requestID(resp.Header), IdempotencyKey: p.key, Attempts: attempt, Sends: sends}
-		base := &Error{
-			Method: p.method, Path: p.path, StatusCode: resp.StatusCode, Header: resp.Header,
-			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: attempt, Sends: sends,
-		}
 		switch {
 		case res.redirect != nil:
 			// Never followed, never repeated: the answer itself is wrong.
-			base.Reason, base.Err = res.redirect.Error(), res.redirect
-			return nil, c.decodeError(p, base, nil)
+			return nil, c.fail(p, meta, resp.Header, nil, res.redirect.Error(), res.redirect)
 		case res.tooLarge:
-			base.Reason, base.Err = fmt.Sprintf("response body is larger than the %d-byte limit", c.cfg.MaxBodyBytes), ErrResponseTooLarge
-			return nil, c.decodeError(p, base, nil)
+			return nil, c.fail(p, meta, resp.Header, nil,
+				fmt.Sprintf("response body is larger than the %d-byte limit", c.cfg.MaxBodyBytes), ErrResponseTooLarge)
 		case resp.StatusCode >= 200 && resp.StatusCode < 300:
 			return c.success(p, meta, resp.Header, res.body, out, r.AllowEmpty)
 		}
-		secrets := c.secretsOf(p)
-		base.Excerpt = excerpt(res.body, secrets)
 		if resp.StatusCode == http.StatusUnauthorized && !retriedAuth {
 			if inv, ok := auth.(Invalidator); ok && inv.Invalidate(res.req) {
 				// A 401 means the API refused the request before acting on it,
@@ -118,13 +111,13 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 			}
 		}
 		if c.retryStatus(p, resp.StatusCode) && attempt <= c.cfg.MaxRetries {
-			lastErr = c.decodeError(p, base, res.body)
+			lastErr = c.fail(p, meta, resp.Header, res.body, "", nil)
 			if err := c.wait(ctx, attempt, resp.Header); err != nil {
 				return nil, c.ctxError(err, lastErr)
 			}
 			continue
 		}
-		return nil, c.decodeError(p, base, res.body)
+		return nil, c.fail(p, meta, resp.Header, res.body, "", nil)
 	}
 }
 
@@ -377,7 +370,9 @@ func (c *Client) requestID(h http.Header) string {
 }
 
 func (c *Client) success(p *prepared, meta Meta, h http.Header, body []byte, out any, allowEmpty bool) (*Response, error) {
-	resp := &Response{Meta: meta, Header: h, Body: body}
+	resp := &Response{Meta: meta, Header: h, Body: body, refuse: func(r *Response, reason string, cause error) error {
+		return c.fail(p, r.Meta, r.Header, r.Body, reason, cause)
+	}}
 	if out == nil {
 		return resp, nil
 	}
@@ -385,26 +380,32 @@ func (c *Client) success(p *prepared, meta Meta, h http.Header, body []byte, out
 		if allowEmpty || meta.StatusCode == http.StatusNoContent {
 			return resp, nil
 		}
-		return nil, c.decodeError(p, &Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
-			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts, Sends: meta.Sends,
-			Reason: "empty response body where JSON was expected"}, body)
+		return nil, c.fail(p, meta, h, body, "empty response body where JSON was expected", nil)
 	}
 	if err := Decode(body, out); err != nil {
-		return nil, c.decodeError(p, &Error{Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
-			RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts, Sends: meta.Sends,
-			Reason: "response body is not the JSON expected", Excerpt: excerpt(body, c.secretsOf(p)), Err: err}, body)
+		return nil, c.fail(p, meta, h, body, "response body is not the JSON expected", err)
 	}
 	return resp, nil
 }
 
-// decodeError hands base to the provider's DecodeError with every secret in
-// force for the call, so the provider's own text is redacted as the
-// excerpt is.
-func (c *Client) decodeError(p *prepared, base *Error, body []byte) error {
+// fail is the one way every HTTP answer the call cannot accept becomes an
+// error: a non-2xx status, a refused redirect or oversized body, a 2xx body
+// that does not decode, and a decoded one the provider package refuses
+// (Response.Refuse). It fills the base error from the call and the answer,
+// reads the call's secrets once (see secretsOf) for the body's excerpt, and
+// hands the same secrets to the provider's DecodeError, so the provider's
+// own text is redacted as the excerpt is.
+func (c *Client) fail(p *prepared, meta Meta, h http.Header, body []byte, reason string, cause error) error {
+	secrets := c.secretsOf(p)
+	base := &Error{
+		Method: p.method, Path: p.path, StatusCode: meta.StatusCode, Header: h,
+		RequestID: meta.RequestID, IdempotencyKey: p.key, Attempts: meta.Attempts, Sends: meta.Sends,
+		Excerpt: excerpt(body, secrets), Reason: reason, Err: cause,
+	}
 	if c.cfg.DecodeError == nil {
 		return base
 	}
-	if err := c.cfg.DecodeError(base, body, c.secretsOf(p)); err != nil {
+	if err := c.cfg.DecodeError(base, body, secrets); err != nil {
 		return err
 	}
 	return base

@@ -104,6 +104,10 @@ type Response struct {
 	Meta
 	Header http.Header
 	Body   []byte
+	// refuse builds the error of Refuse from the call. A func, so that no
+	// dump by reflection (testify's, spew's) reaches the call's URL, body
+	// or secrets through it.
+	refuse func(r *Response, reason string, cause error) error
 }
 
 // Path joins segments into an escaped path starting with "/". Each segment is

@@ -19,12 +19,6 @@ const MaxProviderItems = 20
 // provider sent that ends up in an error.
 func ProviderText(s string, secrets []string) string { return CleanText(s, secrets, MaxProviderText) }
 
-// Excerpt is the start of a response body fit for Error.Excerpt: secrets
-// redacted, on one line, without control characters, at most
-// DefaultErrorExcerpt bytes (and "…" when cut). Provider packages use it for
-// the answers they find unusable themselves.
-func Excerpt(body []byte, secrets []string) string { return excerpt(body, secrets) }
-
 // CleanText makes a string that came from a server fit for an error message
 // or a field a caller will log: secrets redacted (see Redact), runs of white
 // space folded to one space, control characters (C0 and C1) dropped, and at
