@@ -10,12 +10,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
-
-// Token is a PIS access token and when it expires. Its String, GoString and
-// LogValue never print the token itself.
-type Token = transport.Token
 
 // tokenResponse is the answer of POST /oauth/accesstoken. expires_in is
 // read from a number or a numeric string.
@@ -67,6 +64,6 @@ func expiresIn(raw json.RawMessage) (int64, bool) {
 // Token returns the current PIS access token, fetching one if none is cached
 // or the cached one is about to expire. Calls fetch tokens on their own; use
 // this to warm the cache or to call an endpoint this package does not cover.
-func (c *Client) Token(ctx context.Context) (Token, error) {
+func (c *Client) Token(ctx context.Context) (paykit.Token, error) {
 	return c.tokens.Token(ctx)
 }

@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paykit-go/paykit"
 
 	"github.com/paykit-go/paykit/internal/reqopt"
 
@@ -80,26 +81,8 @@ func Basic(user, password string) Authenticator {
 	return staticHeader{name: "Authorization", value: "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))}
 }
 
-// Token is an access token and the moment it stops being valid. A zero
-// Expiry means the token does not expire on its own.
-type Token struct {
-	Value  string
-	Expiry time.Time
-}
-
-// String keeps the token value out of fmt output.
-func (t Token) String() string {
-	return fmt.Sprintf("Token{[redacted], expiry %s}", t.Expiry.Format(time.RFC3339))
-}
-
-// GoString keeps the token value out of %#v output.
-func (t Token) GoString() string { return t.String() }
-
-// LogValue keeps the token value out of slog records.
-func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
-
-// Format prints String for every verb, so no verb reaches the value.
-func (t Token) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, t.String()) }
+// Token is paykit.Token: a token obtained at run time and its expiry.
+type Token = paykit.Token
 
 // FetchFunc obtains a new token, for example with a client-credentials call.
 type FetchFunc func(ctx context.Context) (Token, error)
