@@ -70,7 +70,7 @@ func readFixture(tb testing.TB, path string) []byte {
 // searchPage is a search answer of n copies of the full payment fixture,
 // ids 1..n: the largest document a paykit call usually decodes.
 func searchPage(tb testing.TB, n int) []byte {
-	one := string(readFixture(tb, "mercadopago/testdata/payment_full.json"))
+	one := string(readFixture(tb, "mercadopago/mercadopagotest/testdata/payment_full.json"))
 	var b strings.Builder
 	fmt.Fprintf(&b, `{"paging":{"total":%d,"limit":%d,"offset":0},"results":[`, n, n)
 	for i := range n {
@@ -93,7 +93,7 @@ type decodeCase struct {
 }
 
 func decodeCases(tb testing.TB) []decodeCase {
-	payment := readFixture(tb, "mercadopago/testdata/payment_full.json")
+	payment := readFixture(tb, "mercadopago/mercadopagotest/testdata/payment_full.json")
 	var want mercadopago.Payment
 	if err := json.Unmarshal(payment, &want); err != nil {
 		tb.Fatal("encoding/json refuses payment_full.json:", err)
@@ -113,7 +113,7 @@ func decodeCases(tb testing.TB) []decodeCase {
 			}
 			return nil
 		}},
-		{"finrota_records", readFixture(tb, "finrota/testdata/erp_payments_page1.json"), func() any { return new(recordPage) }, func(v any) error {
+		{"finrota_records", readFixture(tb, "finrota/finrotatest/testdata/erp_payments_page1.json"), func() any { return new(recordPage) }, func(v any) error {
 			p := v.(*recordPage)
 			if len(p.Data) == 0 || p.Data[0].LastAmount.String() != "52.00" {
 				return fmt.Errorf("records %+v", p.Data)
