@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/paykit-go/paykit/internal/sim"
 )
 
 // ext is the simulator state of the Orders API, marketplace OAuth and
@@ -20,10 +22,8 @@ type ext struct {
 	access     map[string]*grant // access token -> grant
 	refresh    map[string]*grant // refresh token -> grant
 	collector  map[int64]int64   // payment id -> seller who collected it
-	plans      map[string]*plan
-	planIDs    []string
-	subs       map[string]*subscription
-	subIDs     []string
+	plans      sim.Table[string, *plan]
+	subs       sim.Table[string, *subscription]
 	chargeback map[string]*chargeback
 }
 
@@ -35,7 +35,7 @@ func (s *Server) ext() *ext {
 			orders: map[string]*order{}, clientID: DefaultClientID, secret: DefaultClientSecret,
 			sellers: map[int64]*Seller{}, codes: map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
-			collector: map[int64]int64{}, plans: map[string]*plan{}, subs: map[string]*subscription{},
+			collector:  map[int64]int64{},
 			chargeback: map[string]*chargeback{},
 		}
 		s.x.addSeller(DefaultSellerID, "TESTSELLER01", "test_seller@testuser.com")
