@@ -33,15 +33,13 @@ const (
 // checkoutState is what the Checkout Pro side of the simulator keeps.
 type checkoutState struct {
 	prefs      sim.Table[string, *preference]
-	orders     map[int64]*merchantOrder
-	moOrder    []int64
+	orders     sim.Table[int64, *merchantOrder]
 	challenges map[string]int64 // creq → payment id
 }
 
 // co returns the checkout state, made on first use. Call with s.mu held.
 func (s *Server) co() *checkoutState {
-	if s.checkout.orders == nil {
-		s.checkout.orders = make(map[int64]*merchantOrder)
+	if s.checkout.challenges == nil {
 		s.checkout.challenges = make(map[string]int64)
 	}
 	return &s.checkout
