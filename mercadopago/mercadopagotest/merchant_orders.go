@@ -64,7 +64,7 @@ type moPayment struct {
 // merchantOrderFor returns the preference's merchant order, making it on
 // the first payment. Call with s.mu held.
 func (s *Server) merchantOrderFor(p *preference) *merchantOrder {
-	if mo, ok := s.co().orders.Find(func(mo *merchantOrder) bool { return mo.PreferenceID == p.ID }); ok {
+	if mo, ok := s.checkout.orders.Find(func(mo *merchantOrder) bool { return mo.PreferenceID == p.ID }); ok {
 		return mo
 	}
 	now := s.Clock.Now()
@@ -80,7 +80,7 @@ func (s *Server) merchantOrderFor(p *preference) *merchantOrder {
 		Payouts: []any{}, TotalAmount: total, PaidAmount: money.FromInt(0), RefundedAmount: money.FromInt(0),
 		ShippingCost: money.FromInt(0), DateCreated: mpTime(now), LastUpdated: mpTime(now),
 	}
-	s.co().orders.Put(mo.ID, mo)
+	s.checkout.orders.Put(mo.ID, mo)
 	return mo
 }
 
@@ -223,14 +223,14 @@ func (s *Server) createMerchantOrder(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "bad_request", msg)
 		return
 	}
-	s.co().orders.Put(mo.ID, mo)
+	s.checkout.orders.Put(mo.ID, mo)
 	sim.WriteJSON(w, http.StatusCreated, mo)
 }
 
 func (s *Server) lookupMO(w http.ResponseWriter, r *http.Request) *merchantOrder {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err == nil {
-		if mo, ok := s.co().orders.Get(id); ok {
+		if mo, ok := s.checkout.orders.Get(id); ok {
 			return mo
 		}
 	}
@@ -279,5 +279,5 @@ func (s *Server) searchMerchantOrders(w http.ResponseWriter, r *http.Request) {
 func (s *Server) MerchantOrderCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.co().orders.Len()
+	return s.checkout.orders.Len()
 }

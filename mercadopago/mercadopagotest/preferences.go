@@ -37,14 +37,6 @@ type checkoutState struct {
 	challenges map[string]int64 // creq → payment id
 }
 
-// co returns the checkout state, made on first use. Call with s.mu held.
-func (s *Server) co() *checkoutState {
-	if s.checkout.challenges == nil {
-		s.checkout.challenges = make(map[string]int64)
-	}
-	return &s.checkout
-}
-
 // preference is a preference as the API sends it.
 type preference struct {
 	ID                  string         `json:"id"`
@@ -216,12 +208,12 @@ func (s *Server) createPreference(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "bad_request", msg)
 		return
 	}
-	s.co().prefs.Put(id, p)
+	s.checkout.prefs.Put(id, p)
 	sim.WriteJSON(w, http.StatusCreated, p)
 }
 
 func (s *Server) lookupPref(w http.ResponseWriter, id string) *preference {
-	if p, ok := s.co().prefs.Get(id); ok {
+	if p, ok := s.checkout.prefs.Get(id); ok {
 		return p
 	}
 	apiError(w, http.StatusNotFound, "not_found", "preference "+id+" not found")
@@ -306,7 +298,7 @@ var checkoutPage = template.Must(template.New("checkout").Parse(`<!doctype html>
 func (s *Server) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("pref_id")
 	s.mu.Lock()
-	p, ok := s.co().prefs.Get(id)
+	p, ok := s.checkout.prefs.Get(id)
 	var data map[string]any
 	if ok {
 		total := money.FromInt(0)
@@ -436,7 +428,7 @@ func (s *Server) payCheckout(id, card string, installments int) (code int, retur
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.co().prefs.Get(id)
+	p, ok := s.checkout.prefs.Get(id)
 	if !ok {
 		return http.StatusNotFound, "", "unknown preference"
 	}
@@ -523,7 +515,7 @@ func (s *Server) payPreference(p *preference, tok *cardToken, installments int) 
 func (s *Server) Preference(id string) (*mercadopago.Preference, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.co().prefs.Get(id)
+	p, ok := s.checkout.prefs.Get(id)
 	if !ok {
 		return nil, false
 	}
@@ -539,5 +531,5 @@ func (s *Server) Preference(id string) (*mercadopago.Preference, bool) {
 func (s *Server) PreferenceCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.co().prefs.Len()
+	return s.checkout.prefs.Len()
 }

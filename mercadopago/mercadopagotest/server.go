@@ -144,6 +144,7 @@ func NewServer(opts ...Option) *Server {
 		tokens:        make(map[string]*cardToken),
 		replays:       make(map[string]*replay),
 		recent:        make(map[[32]byte]time.Time),
+		checkout:      checkoutState{challenges: make(map[string]int64)},
 		delivered:     make(chan struct{}, 1),
 		wake:          make(chan struct{}, 1),
 	}
