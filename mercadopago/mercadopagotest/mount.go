@@ -11,8 +11,7 @@ import (
 // ext is the simulator state of the Orders API, marketplace OAuth and
 // subscriptions. It is guarded by Server.mu like the rest of the state.
 type ext struct {
-	orders     map[string]*order
-	orderIDs   []string
+	orders     sim.Table[string, *order]
 	clientID   string
 	secret     string
 	redirects  []string
@@ -32,11 +31,10 @@ type ext struct {
 func (s *Server) ext() *ext {
 	if s.x == nil {
 		s.x = &ext{
-			orders: map[string]*order{}, clientID: DefaultClientID, secret: DefaultClientSecret,
+			clientID: DefaultClientID, secret: DefaultClientSecret,
 			sellers: map[int64]*Seller{}, codes: map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
-			collector:  map[int64]int64{},
-			chargeback: map[string]*chargeback{},
+			collector: map[int64]int64{}, chargeback: map[string]*chargeback{},
 		}
 		s.x.addSeller(DefaultSellerID, "TESTSELLER01", "test_seller@testuser.com")
 	}
