@@ -23,7 +23,7 @@ type ext struct {
 	collector  map[int64]int64   // payment id -> seller who collected it
 	plans      sim.Table[string, *plan]
 	subs       sim.Table[string, *subscription]
-	chargeback map[string]*chargeback
+	chargeback sim.Table[string, *chargeback]
 }
 
 // ext returns the extension state, creating it on first use (options run
@@ -34,7 +34,7 @@ func (s *Server) ext() *ext {
 			clientID: DefaultClientID, secret: DefaultClientSecret,
 			sellers: map[int64]*Seller{}, codes: map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
-			collector: map[int64]int64{}, chargeback: map[string]*chargeback{},
+			collector: map[int64]int64{},
 		}
 		s.x.addSeller(DefaultSellerID, "TESTSELLER01", "test_seller@testuser.com")
 	}
