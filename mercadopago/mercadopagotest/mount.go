@@ -15,8 +15,7 @@ type ext struct {
 	clientID   string
 	secret     string
 	redirects  []string
-	sellers    map[int64]*Seller
-	sellerIDs  []int64
+	sellers    sim.Table[int64, *Seller]
 	codes      map[string]*authCode
 	access     map[string]*grant // access token -> grant
 	refresh    map[string]*grant // refresh token -> grant
@@ -32,7 +31,7 @@ func (s *Server) ext() *ext {
 	if s.x == nil {
 		s.x = &ext{
 			clientID: DefaultClientID, secret: DefaultClientSecret,
-			sellers: map[int64]*Seller{}, codes: map[string]*authCode{},
+			codes:  map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
 			collector: map[int64]int64{},
 		}
