@@ -202,7 +202,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		}
 		sum, _ = sum.Add(amt)
 		pm := p.PaymentMethod
-		tok, known := s.tokens[pm.Token]
+		tok, known := s.tokens.Get(pm.Token)
 		if pm.Type == "credit_card" || pm.Type == "debit_card" {
 			if !known || tok.used || now.After(tok.expires) {
 				orderError(w, 400, "invalid_card_token", "card token is invalid or expired")

@@ -236,7 +236,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		p.PointOfInteraction = &poiOut{Type: "CHECKOUT", SubType: "INTER_PSP"}
 		p.Payer.Type = strPtr(mercadopago.PayerGuest)
 	case in.Token != "":
-		tok, ok := s.tokens[in.Token]
+		tok, ok := s.tokens.Get(in.Token)
 		if !ok || tok.used || now.After(tok.expires) {
 			badRequest(w, 3003, "Invalid card_token_id")
 			return

@@ -119,7 +119,7 @@ type Server struct {
 	seq        int64
 	payments   sim.Table[int64, *payment]
 	customers  sim.Table[string, *customer]
-	tokens     map[string]*cardToken
+	tokens     sim.Table[string, *cardToken]
 	replays    map[string]*replay
 	recent     map[[32]byte]time.Time
 	deliveries []Delivery
@@ -141,7 +141,6 @@ func NewServer(opts ...Option) *Server {
 		Clock:         &sim.Clock{},
 		cardLimit:     DefaultCardLimit,
 		seq:           1316782590,
-		tokens:        make(map[string]*cardToken),
 		replays:       make(map[string]*replay),
 		recent:        make(map[[32]byte]time.Time),
 		checkout:      checkoutState{challenges: make(map[string]int64)},

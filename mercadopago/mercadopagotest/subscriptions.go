@@ -279,7 +279,7 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 // decides, as for payments (only approved cards can subscribe), and the
 // first charge is due one period from now (after a free trial, if any).
 func (s *Server) takeCard(w http.ResponseWriter, sub *subscription, token string, now time.Time) bool {
-	tok, ok := s.tokens[token]
+	tok, ok := s.tokens.Get(token)
 	if !ok || tok.used || now.After(tok.expires) {
 		badRequest(w, 3003, "Invalid card_token_id")
 		return false
