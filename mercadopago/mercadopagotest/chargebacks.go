@@ -47,7 +47,7 @@ func (s *Server) Chargeback(paymentID int64) (string, error) {
 		CoverageElegible: true, DocumentationRequired: true, DocumentationStatus: string(mercadopago.DocumentationPending),
 		Documentation: []any{}, DateDocumentationDeadline: mpTime(now.Add(10 * 24 * time.Hour)),
 		DateCreated: mpTime(now), DateLastUpdated: mpTime(now)}
-	s.ext().chargeback[cb.ID] = cb
+	s.ext().chargeback.Put(cb.ID, cb)
 	p.setStatus(mercadopago.StatusChargedBack, "reimbursed", now) // detail: the simulator's choice
 	s.notify(p, "payment.updated")
 	return cb.ID, nil
@@ -56,7 +56,7 @@ func (s *Server) Chargeback(paymentID int64) (string, error) {
 func (s *Server) getChargeback(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cb, ok := s.ext().chargeback[r.PathValue("id")]
+	cb, ok := s.ext().chargeback.Get(r.PathValue("id"))
 	if !ok {
 		apiError(w, http.StatusNotFound, "not_found", "chargeback not found")
 		return

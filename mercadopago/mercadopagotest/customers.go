@@ -203,7 +203,7 @@ func (s *Server) createCard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.Clock.Now()
-	tok, ok := s.tokens[in.Token]
+	tok, ok := s.tokens.Get(in.Token)
 	if !ok || tok.used || now.After(tok.expires) {
 		badRequest(w, 3003, "Invalid card_token_id") // the token is one-use
 		return

@@ -64,11 +64,8 @@ type moPayment struct {
 // merchantOrderFor returns the preference's merchant order, making it on
 // the first payment. Call with s.mu held.
 func (s *Server) merchantOrderFor(p *preference) *merchantOrder {
-	co := s.co()
-	for _, id := range co.moOrder {
-		if mo := co.orders[id]; mo.PreferenceID == p.ID {
-			return mo
-		}
+	if mo, ok := s.checkout.orders.Find(func(mo *merchantOrder) bool { return mo.PreferenceID == p.ID }); ok {
+		return mo
 	}
 	now := s.Clock.Now()
 	total := money.FromInt(0)
@@ -83,8 +80,7 @@ func (s *Server) merchantOrderFor(p *preference) *merchantOrder {
 		Payouts: []any{}, TotalAmount: total, PaidAmount: money.FromInt(0), RefundedAmount: money.FromInt(0),
 		ShippingCost: money.FromInt(0), DateCreated: mpTime(now), LastUpdated: mpTime(now),
 	}
-	co.orders[mo.ID] = mo
-	co.moOrder = append(co.moOrder, mo.ID)
+	s.checkout.orders.Put(mo.ID, mo)
 	return mo
 }
 
@@ -227,16 +223,14 @@ func (s *Server) createMerchantOrder(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "bad_request", msg)
 		return
 	}
-	co := s.co()
-	co.orders[mo.ID] = mo
-	co.moOrder = append(co.moOrder, mo.ID)
+	s.checkout.orders.Put(mo.ID, mo)
 	sim.WriteJSON(w, http.StatusCreated, mo)
 }
 
 func (s *Server) lookupMO(w http.ResponseWriter, r *http.Request) *merchantOrder {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err == nil {
-		if mo, ok := s.co().orders[id]; ok {
+		if mo, ok := s.checkout.orders.Get(id); ok {
 			return mo
 		}
 	}
@@ -275,37 +269,15 @@ func (s *Server) updateMerchantOrder(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) searchMerchantOrders(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), 30, 100)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	co := s.co()
-	var match []*merchantOrder
-	for _, id := range co.moOrder {
-		mo := co.orders[id]
-		if v := q.Get("preference_id"); v != "" && mo.PreferenceID != v {
-			continue
-		}
-		if v := q.Get("external_reference"); v != "" && mo.ExternalReference != v {
-			continue
-		}
-		if v := q.Get("status"); v != "" && mo.Status != v {
-			continue
-		}
-		match = append(match, mo)
-	}
-	page := []*merchantOrder{}
-	if offset < len(match) {
-		page = match[offset:min(len(match), offset+limit)]
-	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{"elements": page, "total": len(match), "next_offset": offset + len(page)})
+	pref, ref, st := q.Get("preference_id"), q.Get("external_reference"), q.Get("status")
+	searchAs(s, w, r, &s.checkout.orders, 30, 100, func(mo *merchantOrder) bool {
+		return (pref == "" || mo.PreferenceID == pref) && (ref == "" || mo.ExternalReference == ref) && (st == "" || mo.Status == st)
+	}, elements[*merchantOrder])
 }
 
 // MerchantOrderCount is how many merchant orders the server holds.
 func (s *Server) MerchantOrderCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.co().orders)
+	return s.checkout.orders.Len()
 }

@@ -183,7 +183,7 @@ func (s *Server) identificationTypes(w http.ResponseWriter, _ *http.Request) {
 func (s *Server) getCardToken(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.tokens[r.PathValue("id")]
+	t, ok := s.tokens.Get(r.PathValue("id"))
 	if !ok {
 		apiError(w, http.StatusNotFound, "not_found", "card token not found")
 		return

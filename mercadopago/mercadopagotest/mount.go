@@ -4,27 +4,25 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/paykit-go/paykit/internal/sim"
 )
 
 // ext is the simulator state of the Orders API, marketplace OAuth and
 // subscriptions. It is guarded by Server.mu like the rest of the state.
 type ext struct {
-	orders     map[string]*order
-	orderIDs   []string
+	orders     sim.Table[string, *order]
 	clientID   string
 	secret     string
 	redirects  []string
-	sellers    map[int64]*Seller
-	sellerIDs  []int64
+	sellers    sim.Table[int64, *Seller]
 	codes      map[string]*authCode
 	access     map[string]*grant // access token -> grant
 	refresh    map[string]*grant // refresh token -> grant
 	collector  map[int64]int64   // payment id -> seller who collected it
-	plans      map[string]*plan
-	planIDs    []string
-	subs       map[string]*subscription
-	subIDs     []string
-	chargeback map[string]*chargeback
+	plans      sim.Table[string, *plan]
+	subs       sim.Table[string, *subscription]
+	chargeback sim.Table[string, *chargeback]
 }
 
 // ext returns the extension state, creating it on first use (options run
@@ -32,11 +30,10 @@ type ext struct {
 func (s *Server) ext() *ext {
 	if s.x == nil {
 		s.x = &ext{
-			orders: map[string]*order{}, clientID: DefaultClientID, secret: DefaultClientSecret,
-			sellers: map[int64]*Seller{}, codes: map[string]*authCode{},
+			clientID: DefaultClientID, secret: DefaultClientSecret,
+			codes:  map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
-			collector: map[int64]int64{}, plans: map[string]*plan{}, subs: map[string]*subscription{},
-			chargeback: map[string]*chargeback{},
+			collector: map[int64]int64{},
 		}
 		s.x.addSeller(DefaultSellerID, "TESTSELLER01", "test_seller@testuser.com")
 	}

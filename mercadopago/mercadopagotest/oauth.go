@@ -66,8 +66,7 @@ func WithOAuthApp(clientID, clientSecret string, redirectURIs ...string) Option 
 
 func (x *ext) addSeller(id int64, nickname, email string) *Seller {
 	sl := &Seller{ID: id, Nickname: nickname, Email: email}
-	x.sellers[id] = sl
-	x.sellerIDs = append(x.sellerIDs, id)
+	x.sellers.Put(id, sl)
 	return sl
 }
 
@@ -76,7 +75,7 @@ func (s *Server) AddSeller(nickname, email string) Seller {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	x := s.ext()
-	return *x.addSeller(DefaultSellerID+int64(len(x.sellerIDs)), nickname, email)
+	return *x.addSeller(DefaultSellerID+int64(x.sellers.Len()), nickname, email)
 }
 
 // AuthURL is the simulator's stand-in for https://auth.mercadopago.com/authorization;
@@ -138,7 +137,7 @@ func (s *Server) authorizeLocked(q url.Values, sellerID int64) (string, error) {
 	if q.Get("code_challenge") != "" && method != "S256" && method != "plain" {
 		return "", errors.New("code_challenge_method must be S256 or plain")
 	}
-	sl, ok := x.sellers[sellerID]
+	sl, ok := x.sellers.Get(sellerID)
 	if !ok {
 		return "", errors.New("unknown seller")
 	}

@@ -202,7 +202,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		}
 		sum, _ = sum.Add(amt)
 		pm := p.PaymentMethod
-		tok, known := s.tokens[pm.Token]
+		tok, known := s.tokens.Get(pm.Token)
 		if pm.Type == "credit_card" || pm.Type == "debit_card" {
 			if !known || tok.used || now.After(tok.expires) {
 				orderError(w, 400, "invalid_card_token", "card token is invalid or expired")
@@ -236,8 +236,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 	if in.ProcessingMode == "automatic" {
 		s.processLocked(o)
 	}
-	x.orders[o.ID] = o
-	x.orderIDs = append(x.orderIDs, o.ID)
+	x.orders.Put(o.ID, o)
 	sim.WriteJSON(w, http.StatusCreated, o)
 }
 
@@ -304,7 +303,7 @@ func orderOutcome(holder string) (mercadopago.TransactionStatus, mercadopago.Ord
 }
 
 func (s *Server) lookupOrder(w http.ResponseWriter, r *http.Request) *order {
-	if o, ok := s.ext().orders[r.PathValue("id")]; ok {
+	if o, ok := s.ext().orders.Get(r.PathValue("id")); ok {
 		if sl := sellerOf(r); sl == nil || o.UserID == strconv.FormatInt(sl.ID, 10) {
 			s.expireLocked(o)
 			return o
@@ -474,7 +473,7 @@ func (s *Server) refundOrder(w http.ResponseWriter, r *http.Request) {
 func (s *Server) OrderCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.ext().orders)
+	return s.ext().orders.Len()
 }
 
 // Order returns an order as the API would send it, decoded with the
@@ -482,7 +481,7 @@ func (s *Server) OrderCount() int {
 func (s *Server) Order(id string) (*mercadopago.Order, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o, ok := s.ext().orders[id]
+	o, ok := s.ext().orders.Get(id)
 	if !ok {
 		return nil, false
 	}

@@ -236,7 +236,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		p.PointOfInteraction = &poiOut{Type: "CHECKOUT", SubType: "INTER_PSP"}
 		p.Payer.Type = strPtr(mercadopago.PayerGuest)
 	case in.Token != "":
-		tok, ok := s.tokens[in.Token]
+		tok, ok := s.tokens.Get(in.Token)
 		if !ok || tok.used || now.After(tok.expires) {
 			badRequest(w, 3003, "Invalid card_token_id")
 			return
@@ -415,6 +415,20 @@ func (s *Server) searchPayments(w http.ResponseWriter, r *http.Request) {
 // objects of t that match accepts, oldest first (newest first with
 // criteria=desc), paged by limit (default def, at most max) and offset.
 func search[K comparable, V any](s *Server, w http.ResponseWriter, r *http.Request, t *sim.Table[K, V], def, max int, match func(V) bool) {
+	desc := r.URL.Query().Get("criteria") == "desc"
+	searchAs(s, w, r, t, def, max, match, func(found []V, limit, offset int) any {
+		if desc {
+			slices.Reverse(found)
+		}
+		return results(found, limit, offset)
+	})
+}
+
+// searchAs answers a search endpoint with what answer makes of the objects
+// of t that match accepts (oldest first) and the limit (default def, at
+// most max) and offset asked for. match and answer run under s.mu, so they
+// may read the objects; match must not call t.
+func searchAs[K comparable, V any](s *Server, w http.ResponseWriter, r *http.Request, t *sim.Table[K, V], def, max int, match func(V) bool, answer func(found []V, limit, offset int) any) {
 	q := r.URL.Query()
 	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), def, max)
 	if !ok {
@@ -422,14 +436,23 @@ func search[K comparable, V any](s *Server, w http.ResponseWriter, r *http.Reque
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	found := t.Search(match)
-	if q.Get("criteria") == "desc" {
-		slices.Reverse(found)
-	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{
+	sim.WriteJSON(w, http.StatusOK, answer(t.Search(match), limit, offset))
+}
+
+// results is a search answer in the {paging, results} shape (payments,
+// customers, subscriptions and plans).
+func results[V any](found []V, limit, offset int) any {
+	return map[string]any{
 		"paging":  map[string]int{"total": len(found), "limit": limit, "offset": offset},
 		"results": sim.Page(found, offset, limit),
-	})
+	}
+}
+
+// elements is a search answer in the {elements, total, next_offset} shape
+// (preferences and merchant orders).
+func elements[V any](found []V, limit, offset int) any {
+	page := sim.Page(found, offset, limit)
+	return map[string]any{"elements": page, "total": len(found), "next_offset": offset + len(page)}
 }
 
 // paging reads limit and offset the way the search endpoints do.

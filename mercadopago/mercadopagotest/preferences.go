@@ -32,21 +32,9 @@ const (
 
 // checkoutState is what the Checkout Pro side of the simulator keeps.
 type checkoutState struct {
-	prefs      map[string]*preference
-	prefOrder  []string
-	orders     map[int64]*merchantOrder
-	moOrder    []int64
+	prefs      sim.Table[string, *preference]
+	orders     sim.Table[int64, *merchantOrder]
 	challenges map[string]int64 // creq → payment id
-}
-
-// co returns the checkout state, made on first use. Call with s.mu held.
-func (s *Server) co() *checkoutState {
-	if s.checkout.prefs == nil {
-		s.checkout.prefs = make(map[string]*preference)
-		s.checkout.orders = make(map[int64]*merchantOrder)
-		s.checkout.challenges = make(map[string]int64)
-	}
-	return &s.checkout
 }
 
 // preference is a preference as the API sends it.
@@ -220,14 +208,12 @@ func (s *Server) createPreference(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "bad_request", msg)
 		return
 	}
-	co := s.co()
-	co.prefs[id] = p
-	co.prefOrder = append(co.prefOrder, id)
+	s.checkout.prefs.Put(id, p)
 	sim.WriteJSON(w, http.StatusCreated, p)
 }
 
 func (s *Server) lookupPref(w http.ResponseWriter, id string) *preference {
-	if p, ok := s.co().prefs[id]; ok {
+	if p, ok := s.checkout.prefs.Get(id); ok {
 		return p
 	}
 	apiError(w, http.StatusNotFound, "not_found", "preference "+id+" not found")
@@ -264,38 +250,33 @@ func (s *Server) updatePreference(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) searchPreferences(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), 30, 100)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	co := s.co()
-	var match []map[string]any
-	for _, id := range co.prefOrder {
-		p := co.prefs[id]
-		if ref := q.Get("external_reference"); ref != "" && p.ExternalReference != ref {
-			continue
+	ref := r.URL.Query().Get("external_reference")
+	searchAs(s, w, r, &s.checkout.prefs, 30, 100, func(p *preference) bool {
+		return ref == "" || p.ExternalReference == ref
+	}, func(found []*preference, limit, offset int) any {
+		summaries := make([]map[string]any, len(found))
+		for i, p := range found {
+			summaries[i] = p.summary()
 		}
-		titles := []string{}
-		for _, it := range p.Items {
-			titles = append(titles, it.Title)
-		}
-		match = append(match, map[string]any{
-			"id": p.ID, "client_id": p.ClientID, "collector_id": p.CollectorID, "date_created": p.DateCreated,
-			"expiration_date_from": p.ExpirationDateFrom, "expiration_date_to": p.ExpirationDateTo, "expires": p.Expires,
-			"external_reference": p.ExternalReference, "items": titles, "last_updated": p.LastUpdated, "live_mode": false,
-			"marketplace": p.Marketplace, "operation_type": p.OperationType, "payer_email": "", "payer_id": nil,
-			"platform_id": nil, "processing_modes": nil, "product_id": nil, "purpose": "", "site_id": p.SiteID,
-			"sponsor_id": nil, "shipping_mode": nil,
-		})
+		return elements(summaries, limit, offset)
+	})
+}
+
+// summary is the preference as a search lists it: item titles only, and
+// nulls where the API has nothing for a sandbox preference.
+func (p *preference) summary() map[string]any {
+	titles := []string{}
+	for _, it := range p.Items {
+		titles = append(titles, it.Title)
 	}
-	page := []map[string]any{}
-	if offset < len(match) {
-		page = match[offset:min(len(match), offset+limit)]
+	return map[string]any{
+		"id": p.ID, "client_id": p.ClientID, "collector_id": p.CollectorID, "date_created": p.DateCreated,
+		"expiration_date_from": p.ExpirationDateFrom, "expiration_date_to": p.ExpirationDateTo, "expires": p.Expires,
+		"external_reference": p.ExternalReference, "items": titles, "last_updated": p.LastUpdated, "live_mode": false,
+		"marketplace": p.Marketplace, "operation_type": p.OperationType, "payer_email": "", "payer_id": nil,
+		"platform_id": nil, "processing_modes": nil, "product_id": nil, "purpose": "", "site_id": p.SiteID,
+		"sponsor_id": nil, "shipping_mode": nil,
 	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{"elements": page, "total": len(match), "next_offset": offset + len(page)})
 }
 
 var checkoutPage = template.Must(template.New("checkout").Parse(`<!doctype html>
@@ -317,7 +298,7 @@ var checkoutPage = template.Must(template.New("checkout").Parse(`<!doctype html>
 func (s *Server) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("pref_id")
 	s.mu.Lock()
-	p, ok := s.co().prefs[id]
+	p, ok := s.checkout.prefs.Get(id)
 	var data map[string]any
 	if ok {
 		total := money.FromInt(0)
@@ -447,7 +428,7 @@ func (s *Server) payCheckout(id, card string, installments int) (code int, retur
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.co().prefs[id]
+	p, ok := s.checkout.prefs.Get(id)
 	if !ok {
 		return http.StatusNotFound, "", "unknown preference"
 	}
@@ -534,7 +515,7 @@ func (s *Server) payPreference(p *preference, tok *cardToken, installments int) 
 func (s *Server) Preference(id string) (*mercadopago.Preference, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.co().prefs[id]
+	p, ok := s.checkout.prefs.Get(id)
 	if !ok {
 		return nil, false
 	}
@@ -550,5 +531,5 @@ func (s *Server) Preference(id string) (*mercadopago.Preference, bool) {
 func (s *Server) PreferenceCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.co().prefs)
+	return s.checkout.prefs.Len()
 }

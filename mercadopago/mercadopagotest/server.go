@@ -119,8 +119,8 @@ type Server struct {
 	seq        int64
 	payments   sim.Table[int64, *payment]
 	customers  sim.Table[string, *customer]
-	tokens     map[string]*cardToken
-	replays    map[string]*replay
+	tokens     sim.Table[string, *cardToken]
+	replays    sim.Table[string, *replay] // answers by method, path and idempotency key; a replay never changes once stored
 	recent     map[[32]byte]time.Time
 	deliveries []Delivery
 	pending    []Delivery
@@ -141,9 +141,8 @@ func NewServer(opts ...Option) *Server {
 		Clock:         &sim.Clock{},
 		cardLimit:     DefaultCardLimit,
 		seq:           1316782590,
-		tokens:        make(map[string]*cardToken),
-		replays:       make(map[string]*replay),
 		recent:        make(map[[32]byte]time.Time),
+		checkout:      checkoutState{challenges: make(map[string]int64)},
 		delivered:     make(chan struct{}, 1),
 		wake:          make(chan struct{}, 1),
 	}
@@ -341,9 +340,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		hash := sha256.Sum256(body)
 		id := r.Method + " " + r.URL.Path + " " + key
-		s.mu.Lock()
-		prev, seen := s.replays[id]
-		s.mu.Unlock()
+		prev, seen := s.replays.Get(id)
 		if seen {
 			if prev.bodyHash != hash {
 				// Simulator's choice: the API's answer to a reused key with
@@ -362,9 +359,7 @@ func (s *Server) idempotent(next http.Handler) http.Handler {
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
 		if rec.Code < 500 {
-			s.mu.Lock()
-			s.replays[id] = &replay{bodyHash: hash, status: rec.Code, header: rec.Header().Clone(), body: rec.Body.Bytes()}
-			s.mu.Unlock()
+			s.replays.Put(id, &replay{bodyHash: hash, status: rec.Code, header: rec.Header().Clone(), body: rec.Body.Bytes()})
 		}
 		for k, v := range rec.Header() {
 			w.Header()[k] = v

@@ -126,8 +126,7 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 		p.PaymentMethodsAllowed = map[string]any{"payment_types": []any{}, "payment_methods": []any{}}
 	}
 	p.InitPoint = s.URL + "/subscriptions/checkout?preapproval_plan_id=" + p.ID
-	x.plans[p.ID] = p
-	x.planIDs = append(x.planIDs, p.ID)
+	x.plans.Put(p.ID, p)
 	sim.WriteJSON(w, http.StatusCreated, p)
 }
 
@@ -140,7 +139,7 @@ func (s *Server) collectorFor(r *http.Request) int64 {
 }
 
 func (s *Server) lookupPlan(w http.ResponseWriter, r *http.Request) *plan {
-	if p, ok := s.ext().plans[r.PathValue("id")]; ok && p.CollectorID == s.collectorFor(r) {
+	if p, ok := s.ext().plans.Get(r.PathValue("id")); ok && p.CollectorID == s.collectorFor(r) {
 		return p
 	}
 	apiError(w, http.StatusNotFound, "not_found", "preapproval_plan not found")
@@ -196,27 +195,11 @@ func (s *Server) updatePlan(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) searchPlans(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), 30, 100)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	x := s.ext()
-	var match []*plan
-	for _, id := range x.planIDs {
-		p := x.plans[id]
-		if p.CollectorID != s.collectorFor(r) || (q.Get("status") != "" && p.Status != q.Get("status")) ||
-			(q.Get("q") != "" && !strings.Contains(strings.ToLower(p.Reason), strings.ToLower(q.Get("q")))) {
-			continue
-		}
-		match = append(match, p)
-	}
-	page := []*plan{}
-	if offset < len(match) {
-		page = match[offset:min(len(match), offset+limit)]
-	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{"paging": map[string]int{"total": len(match), "limit": limit, "offset": offset}, "results": page})
+	collector, st, text := s.collectorFor(r), q.Get("status"), strings.ToLower(q.Get("q"))
+	searchAs(s, w, r, &s.ext().plans, 30, 100, func(p *plan) bool {
+		return p.CollectorID == collector && (st == "" || p.Status == st) &&
+			(text == "" || strings.Contains(strings.ToLower(p.Reason), text))
+	}, results[*plan])
 }
 
 // subscriptionIn is what POST and PUT /preapproval accept.
@@ -245,10 +228,10 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 	x := s.ext()
 	now := s.Clock.Now()
 	sub := &subscription{ID: sim.RandomHex(16), ApplicationID: simApplicationID, CollectorID: s.collectorFor(r),
-		ExternalReference: in.ExternalReference, PayerEmail: in.PayerEmail, PayerID: 1000000000 + int64(len(x.subIDs)),
+		ExternalReference: in.ExternalReference, PayerEmail: in.PayerEmail, PayerID: 1000000000 + int64(x.subs.Len()),
 		DateCreated: mpTime(now), LastModified: mpTime(now), Status: string(mercadopago.SubscriptionPending)}
 	if in.PreapprovalPlanID != "" {
-		p, ok := x.plans[in.PreapprovalPlanID]
+		p, ok := x.plans.Get(in.PreapprovalPlanID)
 		if !ok || p.Status != string(mercadopago.PlanActive) {
 			badRequest(w, 400, "preapproval_plan_id is not an active plan") // simulator's code
 			return
@@ -287,8 +270,7 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, 400, "status must be pending or authorized")
 		return
 	}
-	x.subs[sub.ID] = sub
-	x.subIDs = append(x.subIDs, sub.ID)
+	x.subs.Put(sub.ID, sub)
 	sim.WriteJSON(w, http.StatusCreated, sub)
 	s.notifyTopic(mercadopago.TopicSubscriptionPreapproval, "created", sub.ID)
 }
@@ -297,7 +279,7 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) {
 // decides, as for payments (only approved cards can subscribe), and the
 // first charge is due one period from now (after a free trial, if any).
 func (s *Server) takeCard(w http.ResponseWriter, sub *subscription, token string, now time.Time) bool {
-	tok, ok := s.tokens[token]
+	tok, ok := s.tokens.Get(token)
 	if !ok || tok.used || now.After(tok.expires) {
 		badRequest(w, 3003, "Invalid card_token_id")
 		return false
@@ -307,7 +289,7 @@ func (s *Server) takeCard(w http.ResponseWriter, sub *subscription, token string
 		return false
 	}
 	tok.used = true
-	cardID := int64(8000000000 + len(s.ext().subIDs))
+	cardID := int64(8000000000 + s.ext().subs.Len())
 	sub.CardID, sub.PaymentMethodID = &cardID, strPtr(tok.brand())
 	sub.Status = string(mercadopago.SubscriptionAuthorized)
 	sub.next = now
@@ -329,7 +311,7 @@ func advance(t time.Time, n int, unit string) time.Time {
 }
 
 func (s *Server) lookupSubscription(w http.ResponseWriter, r *http.Request) *subscription {
-	if sub, ok := s.ext().subs[r.PathValue("id")]; ok && sub.CollectorID == s.collectorFor(r) {
+	if sub, ok := s.ext().subs.Get(r.PathValue("id")); ok && sub.CollectorID == s.collectorFor(r) {
 		return sub
 	}
 	apiError(w, http.StatusNotFound, "not_found", "preapproval not found")
@@ -410,32 +392,15 @@ func (s *Server) updateSubscription(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) searchSubscriptions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, offset, ok := paging(w, q.Get("limit"), q.Get("offset"), 30, 100)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	x := s.ext()
-	var match []*subscription
-	for _, id := range x.subIDs {
-		sub := x.subs[id]
-		switch {
-		case sub.CollectorID != s.collectorFor(r),
-			q.Get("status") != "" && sub.Status != q.Get("status"),
-			q.Get("payer_email") != "" && sub.PayerEmail != q.Get("payer_email"),
-			q.Get("payer_id") != "" && strconv.FormatInt(sub.PayerID, 10) != q.Get("payer_id"),
-			q.Get("preapproval_plan_id") != "" && (sub.PreapprovalPlanID == nil || *sub.PreapprovalPlanID != q.Get("preapproval_plan_id")):
-			continue
-		}
-		match = append(match, sub)
-	}
-	sort.SliceStable(match, func(i, j int) bool { return match[i].DateCreated > match[j].DateCreated })
-	page := []*subscription{}
-	if offset < len(match) {
-		page = match[offset:min(len(match), offset+limit)]
-	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{"paging": map[string]int{"total": len(match), "limit": limit, "offset": offset}, "results": page})
+	collector, st, email, payer, planID := s.collectorFor(r), q.Get("status"), q.Get("payer_email"), q.Get("payer_id"), q.Get("preapproval_plan_id")
+	searchAs(s, w, r, &s.ext().subs, 30, 100, func(sub *subscription) bool {
+		return sub.CollectorID == collector && (st == "" || sub.Status == st) && (email == "" || sub.PayerEmail == email) &&
+			(payer == "" || strconv.FormatInt(sub.PayerID, 10) == payer) &&
+			(planID == "" || sub.PreapprovalPlanID != nil && *sub.PreapprovalPlanID == planID)
+	}, func(found []*subscription, limit, offset int) any {
+		sort.SliceStable(found, func(i, j int) bool { return found[i].DateCreated > found[j].DateCreated }) // newest first
+		return results(found, limit, offset)
+	})
 }
 
 // ChargeSubscription plays one periodic charge of an authorized
@@ -445,7 +410,7 @@ func (s *Server) searchSubscriptions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) ChargeSubscription(id string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sub, ok := s.ext().subs[id]
+	sub, ok := s.ext().subs.Get(id)
 	if !ok {
 		return 0, fmt.Errorf("mercadopagotest: unknown subscription %q", id)
 	}
@@ -508,12 +473,12 @@ func (s *Server) notifyTopic(topic, action, dataID string) {
 func (s *Server) SubscriptionCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.ext().subs)
+	return s.ext().subs.Len()
 }
 
 // PlanCount is how many plans the server holds.
 func (s *Server) PlanCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.ext().plans)
+	return s.ext().plans.Len()
 }

@@ -203,7 +203,7 @@ func (s *Server) startChallenge(p *payment, tok *cardToken, mode string) bool {
 	p.ThreeDSInfo = &threeDSInfo{ExternalResourceURL: s.URL + ChallengePath, CReq: enc}
 	p.challengeHolder, p.challengeFails = tok.holder, tok.number == Card3DSChallengeFail
 	p.challengeStarted = s.Clock.Now()
-	s.co().challenges[enc] = p.ID
+	s.checkout.challenges[enc] = p.ID
 	return true
 }
 
@@ -232,7 +232,7 @@ func (s *Server) challengeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	creq := r.PostForm.Get("creq")
 	s.mu.Lock()
-	id, ok := s.co().challenges[creq]
+	id, ok := s.checkout.challenges[creq]
 	var p *payment
 	if ok {
 		p, _ = s.payments.Get(id)
@@ -271,11 +271,11 @@ func (s *Server) challengeCompleteHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) CompleteChallenge(creq string, authenticate bool) (mercadopago.PaymentStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, ok := s.co().challenges[creq]
+	id, ok := s.checkout.challenges[creq]
 	if !ok {
 		return "", fmt.Errorf("mercadopagotest: unknown or used creq")
 	}
-	delete(s.co().challenges, creq)
+	delete(s.checkout.challenges, creq)
 	p, _ := s.payments.Get(id)
 	if p == nil || p.StatusDetail != string(mercadopago.DetailPendingChallenge) {
 		return "", fmt.Errorf("mercadopagotest: payment %d is not waiting for a challenge", id)

@@ -103,7 +103,7 @@ func (s *Server) newCardToken(c TestCard) (string, error) {
 func (s *Server) store(t *cardToken, now time.Time) string {
 	t.id = sim.RandomHex(16)
 	t.expires = now.Add(CardTokenTTL)
-	s.tokens[t.id] = t
+	s.tokens.Put(t.id, t)
 	return t.id
 }
 
@@ -181,7 +181,8 @@ func (s *Server) createCardTokenHTTP(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
-	sim.WriteJSON(w, http.StatusCreated, s.tokenOut(s.tokens[id]))
+	tok, _ := s.tokens.Get(id)
+	sim.WriteJSON(w, http.StatusCreated, s.tokenOut(tok))
 }
 
 func nilIfEmpty(s string) any {
