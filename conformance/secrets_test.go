@@ -268,6 +268,9 @@ func TestNoSecretReachesLogsErrorsOrFormattedValues(t *testing.T) {
 		_, err = c.PIS.GetPayment(ctx, "no-such-session")
 		require.Error(t, err)
 		w.see(err)
+		_, err = c.PIS.UpdatePayment(ctx, s.SessionID, &fintecture.PaymentUpdate{Amount: money.MustParse("1.00")})
+		require.Error(t, err, "a paid session keeps its amount")
+		w.see(err)
 		_, err = fintecture.NewClient(fintecture.Credentials{AppID: appID, AppSecret: appSecret, PrivateKey: keyPEM[:len(keyPEM)/2]},
 			fintecture.WithEnvironment(fintecture.Production))
 		require.Error(t, err, "a truncated key")

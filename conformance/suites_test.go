@@ -265,6 +265,15 @@ func fintectureSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 		{name: "PIS.CancelPayment", method: "PATCH", path: payPath(open.SessionID),
 			run:    func(ctx context.Context) error { _, err := c.PIS.CancelPayment(ctx, open.SessionID); return err },
 			withID: func(ctx context.Context, id string) error { _, err := c.PIS.CancelPayment(ctx, id); return err }},
+		{name: "PIS.UpdatePayment", method: "PATCH", path: payPath(open.SessionID),
+			run: func(ctx context.Context) error {
+				_, err := c.PIS.UpdatePayment(ctx, open.SessionID, &fintecture.PaymentUpdate{Amount: money.MustParse("250.00")})
+				return err
+			},
+			withID: func(ctx context.Context, id string) error {
+				_, err := c.PIS.UpdatePayment(ctx, id, &fintecture.PaymentUpdate{Amount: money.MustParse("250.00")})
+				return err
+			}},
 		{name: "PIS.Refund", method: "POST", path: "/pis/v2/refund",
 			run: func(ctx context.Context) error {
 				_, err := c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: paid.SessionID, Amount: money.MustParse("10.00"), Communication: "refund"})

@@ -3,7 +3,6 @@ package fintecture
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -152,39 +151,11 @@ func (s *PISService) GetPayment(ctx context.Context, sessionID string, opts ...p
 	return w.payment(resp.Meta), nil
 }
 
-type wireCancelBody struct {
-	Meta struct {
-		Status PaymentStatus `json:"status"`
-	} `json:"meta"`
-}
-
-// CancelPayment cancels a session the payer has not paid yet
-// (PATCH /pis/v2/payments/{session_id} with status payment_cancelled). It
-// returns the session as Fintecture answers it; when the answer has no body
-// the result carries just the id and StatusCancelled.
+// CancelPayment cancels a session the payer has not paid yet: it is
+// UpdatePayment with Status StatusCancelled (PATCH
+// /pis/v2/payments/{session_id}, body {"meta":{"status":"payment_cancelled"}}).
+// It returns the session as Fintecture answers it; when the answer has no
+// body the result carries just the id and StatusCancelled.
 func (s *PISService) CancelPayment(ctx context.Context, sessionID string, opts ...paykit.RequestOption) (*Payment, error) {
-	if err := checkSessionID(sessionID); err != nil {
-		return nil, err
-	}
-	var body wireCancelBody
-	body.Meta.Status = StatusCancelled
-	req := (&transport.Request{Method: http.MethodPatch, Path: transport.Path("pis", "v2", "payments", sessionID),
-		JSON: &body, AllowEmpty: true}).Apply(opts)
-	var raw json.RawMessage
-	resp, err := s.c.api.Do(ctx, req, &raw)
-	if err != nil {
-		return nil, err
-	}
-	var w wirePayment
-	if len(bytes.TrimSpace(raw)) > 0 {
-		_ = json.Unmarshal(raw, &w) // a drifted answer still means the cancel was accepted
-	}
-	p := w.payment(resp.Meta)
-	if p.SessionID == "" {
-		p.SessionID = sessionID
-	}
-	if p.Status == "" {
-		p.Status = StatusCancelled
-	}
-	return p, nil
+	return s.UpdatePayment(ctx, sessionID, &PaymentUpdate{Status: StatusCancelled}, opts...)
 }

@@ -74,7 +74,60 @@ type ConnectRequest struct {
 
 	// DataType is the JSON:API type of "data"; empty sends "PIS".
 	DataType string
+
+	// Scheme optionally picks the transfer scheme (data.attributes.scheme):
+	// ConnectSchemeAuto, ConnectSchemeSEPA, ConnectSchemeInstantSEPA. Empty
+	// leaves it to Fintecture. The accepted values are not all confirmed
+	// (see the constants), so any value of letters, digits and underscores
+	// is sent as given.
+	Scheme string
+	// Beneficiary optionally names the account to pay into
+	// (data.attributes.beneficiary); nil uses the one set up in the Console.
+	Beneficiary *Beneficiary
+	// ExternalReference is an optional reference of your own kept with the
+	// payment (data.attributes.external_reference, as Fintecture's Node SDK
+	// sends it).
+	ExternalReference string
+	// PaymentMethods optionally lists the methods the Connect page offers,
+	// in that order (meta.payment_methods, sent as [{"id":…,"order":0},…]
+	// as Fintecture's Node SDK does). Empty offers what the Console sets.
+	PaymentMethods []PaymentMethod
+	// Custom is optional data of your own for reconciliation, sent as the
+	// object meta.custom (Fintecture's Node SDK 2.5.3 forwards it; the API
+	// also takes a plain string there, which this field does not send).
+	// Values must encode as JSON.
+	Custom map[string]any
+
+	// ExtraMeta and ExtraAttributes add members this type does not model to
+	// "meta" and "data.attributes" (e.g. "psu_phone_prefix", or the
+	// "reconciliation" object of Smart Transfer). A key that names a member
+	// paykit sets from a field above is refused with a *ValidationError,
+	// never silently replaced. Values must encode as JSON.
+	ExtraMeta, ExtraAttributes map[string]any
 }
+
+// PaymentMethod names a way to pay offered on the Connect page
+// (ConnectRequest.PaymentMethods).
+type PaymentMethod string
+
+// Payment methods of Fintecture's Node SDK (IPaymentMethod); the API may
+// know more, and any lower-case name is sent as given.
+const (
+	PaymentMethodImmediateTransfer PaymentMethod = "immediate_transfer"
+	PaymentMethodSmartTransfer     PaymentMethod = "smart_transfer"
+	PaymentMethodBNPL              PaymentMethod = "bnpl"
+)
+
+// Values for ConnectRequest.Scheme. ConnectSchemeAuto appears in the example
+// payload of Fintecture's official Ruby SDK; "SEPA" is what payments report
+// in payment_scheme. ConnectSchemeInstantSEPA is NOT confirmed by any source
+// read so far (the providers list calls instant SEPA "iSCT", see
+// SchemeInstantSEPA): check it against your sandbox before relying on it.
+const (
+	ConnectSchemeAuto        = "AUTO"
+	ConnectSchemeSEPA        = "SEPA"
+	ConnectSchemeInstantSEPA = "INSTANT_SEPA"
+)
 
 // Session is a created payment session: send the payer to URL.
 type Session struct {
@@ -96,29 +149,42 @@ type wirePSUAddress struct {
 }
 
 type wireConnectMeta struct {
-	PSUName          string          `json:"psu_name,omitempty"`
-	PSUEmail         string          `json:"psu_email,omitempty"`
-	PSUPhone         string          `json:"psu_phone,omitempty"`
-	PSUIP            string          `json:"psu_ip,omitempty"`
-	PSUCompany       string          `json:"psu_company,omitempty"`
-	PSUIncorporation string          `json:"psu_incorporation,omitempty"`
-	PSUAddress       *wirePSUAddress `json:"psu_address,omitempty"`
-	Expiry           int64           `json:"expiry,omitempty"`
+	PSUName          string              `json:"psu_name,omitempty"`
+	PSUEmail         string              `json:"psu_email,omitempty"`
+	PSUPhone         string              `json:"psu_phone,omitempty"`
+	PSUIP            string              `json:"psu_ip,omitempty"`
+	PSUCompany       string              `json:"psu_company,omitempty"`
+	PSUIncorporation string              `json:"psu_incorporation,omitempty"`
+	PSUAddress       *wirePSUAddress     `json:"psu_address,omitempty"`
+	Expiry           int64               `json:"expiry,omitempty"`
+	PaymentMethods   []wirePaymentMethod `json:"payment_methods,omitempty"`
+	Custom           map[string]any      `json:"custom,omitempty"`
+}
+
+type wirePaymentMethod struct {
+	ID    PaymentMethod `json:"id"`
+	Order int           `json:"order"`
 }
 
 type wireConnectAttributes struct {
-	Amount        Amount `json:"amount"`
-	Currency      string `json:"currency"`
-	Communication string `json:"communication,omitempty"`
-	EndToEndID    string `json:"end_to_end_id,omitempty"`
-	ExecutionDate string `json:"execution_date,omitempty"`
+	Amount            Amount           `json:"amount"`
+	Currency          string           `json:"currency"`
+	Communication     string           `json:"communication,omitempty"`
+	EndToEndID        string           `json:"end_to_end_id,omitempty"`
+	ExecutionDate     string           `json:"execution_date,omitempty"`
+	Scheme            string           `json:"scheme,omitempty"`
+	Beneficiary       *wireBeneficiary `json:"beneficiary,omitempty"`
+	ExternalReference string           `json:"external_reference,omitempty"`
 }
 
+// wireConnectBody's Meta and Data.Attributes hold a wireConnectMeta and a
+// wireConnectAttributes, wrapped in an objectJSON when the request has
+// extra members.
 type wireConnectBody struct {
-	Meta wireConnectMeta `json:"meta"`
+	Meta any `json:"meta"`
 	Data struct {
-		Type       string                `json:"type"`
-		Attributes wireConnectAttributes `json:"attributes"`
+		Type       string `json:"type"`
+		Attributes any    `json:"attributes"`
 	} `json:"data"`
 }
 
@@ -158,7 +224,70 @@ func (r *ConnectRequest) validate() error {
 			return invalid(name, "must not contain line breaks")
 		}
 	}
-	return nil
+	return r.validateOptional()
+}
+
+// maxSchemeLen bounds ConnectRequest.Scheme; the known values are far
+// shorter.
+const maxSchemeLen = 32
+
+// validateOptional checks the optional members: scheme, beneficiary,
+// external reference, payment methods, custom data and extra members.
+func (r *ConnectRequest) validateOptional() error {
+	if r.Scheme != "" && !isSchemeName(r.Scheme) {
+		return invalid("data.attributes.scheme", "must be letters, digits and underscores (at most 32), e.g. AUTO or SEPA")
+	}
+	if r.Beneficiary != nil {
+		if err := r.Beneficiary.validate(); err != nil {
+			return err
+		}
+	}
+	if hasControl(r.ExternalReference) {
+		return invalid("data.attributes.external_reference", "must not contain control characters")
+	}
+	seen := make(map[PaymentMethod]bool, len(r.PaymentMethods))
+	for _, m := range r.PaymentMethods {
+		if !isMethodName(string(m)) {
+			return invalid("meta.payment_methods", "each must be a lower-case name such as immediate_transfer, smart_transfer or bnpl")
+		}
+		if seen[m] {
+			return invalid("meta.payment_methods", "must not list "+string(m)+" twice")
+		}
+		seen[m] = true
+	}
+	if len(r.Custom) > 0 {
+		if err := checkExtraMembers("meta.custom", r.Custom, nil, ""); err != nil {
+			return err
+		}
+	}
+	if err := checkExtraMembers("meta", r.ExtraMeta, connectMetaKeys(), "a ConnectRequest field"); err != nil {
+		return err
+	}
+	return checkExtraMembers("data.attributes", r.ExtraAttributes, connectAttrKeys(), "a ConnectRequest field")
+}
+
+func isSchemeName(s string) bool {
+	if len(s) > maxSchemeLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isUpperAlpha(c) && !isDigit(c) && c != '_' && (c < 'a' || c > 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+func isMethodName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && !isDigit(c) && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func isCurrency(s string) bool {
@@ -198,24 +327,36 @@ func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...pay
 	if body.Data.Type == "" {
 		body.Data.Type = "PIS"
 	}
-	body.Data.Attributes = wireConnectAttributes{
-		Amount:        wireAmount(r.Amount),
-		Currency:      r.Currency,
-		Communication: r.Communication,
-		EndToEndID:    r.EndToEndID,
-		ExecutionDate: r.ExecutionDate,
+	attrs := wireConnectAttributes{
+		Amount:            wireAmount(r.Amount),
+		Currency:          r.Currency,
+		Communication:     r.Communication,
+		EndToEndID:        r.EndToEndID,
+		ExecutionDate:     r.ExecutionDate,
+		Scheme:            r.Scheme,
+		ExternalReference: r.ExternalReference,
 	}
+	if r.Beneficiary != nil {
+		attrs.Beneficiary = r.Beneficiary.wire()
+	}
+	var meta wireConnectMeta
 	if p := r.PSU; p != nil {
-		body.Meta = wireConnectMeta{PSUName: p.Name, PSUEmail: p.Email, PSUPhone: p.Phone, PSUIP: p.IP,
+		meta = wireConnectMeta{PSUName: p.Name, PSUEmail: p.Email, PSUPhone: p.Phone, PSUIP: p.IP,
 			PSUCompany: p.Company, PSUIncorporation: p.Incorporation}
 		if a := p.Address; a != nil {
-			body.Meta.PSUAddress = &wirePSUAddress{Street: a.Street, Number: a.Number, Complement: a.Complement,
+			meta.PSUAddress = &wirePSUAddress{Street: a.Street, Number: a.Number, Complement: a.Complement,
 				Zip: a.Zip, City: a.City, Country: a.Country}
 		}
 	}
 	if r.Expiry > 0 {
-		body.Meta.Expiry = int64(r.Expiry / time.Second)
+		meta.Expiry = int64(r.Expiry / time.Second)
 	}
+	for i, m := range r.PaymentMethods {
+		meta.PaymentMethods = append(meta.PaymentMethods, wirePaymentMethod{ID: m, Order: i})
+	}
+	meta.Custom = r.Custom
+	body.Meta = withExtra(meta, r.ExtraMeta)
+	body.Data.Attributes = withExtra(attrs, r.ExtraAttributes)
 	req := &transport.Request{
 		Method: http.MethodPost,
 		Path:   "/pis/v2/connect",

@@ -13,7 +13,10 @@ import (
 
 type connectBody struct {
 	Meta struct {
-		PSUName string `json:"psu_name"`
+		PSUName        string `json:"psu_name"`
+		PaymentMethods []struct {
+			ID string `json:"id"`
+		} `json:"payment_methods"`
 	} `json:"meta"`
 	Data struct {
 		Type       string `json:"type"`
@@ -22,8 +25,20 @@ type connectBody struct {
 			Currency      string          `json:"currency"`
 			Communication string          `json:"communication"`
 			EndToEndID    string          `json:"end_to_end_id"`
+			Beneficiary   *struct {
+				Name string `json:"name"`
+				IBAN string `json:"iban"`
+			} `json:"beneficiary"`
 		} `json:"attributes"`
 	} `json:"data"`
+}
+
+// knownPaymentMethods are the Connect page's payment methods the simulator
+// offers (those of Fintecture's Node SDK).
+var knownPaymentMethods = map[string]bool{
+	string(fintecture.PaymentMethodImmediateTransfer): true,
+	string(fintecture.PaymentMethodSmartTransfer):     true,
+	string(fintecture.PaymentMethodBNPL):              true,
 }
 
 // parseAmount reads an amount the way the API wants it: a JSON string with
@@ -72,6 +87,16 @@ func (s *Server) handleConnect(w http.ResponseWriter, r *http.Request, body []by
 	if len(cur) != 3 || strings.ToUpper(cur) != cur {
 		s.writeError(w, http.StatusBadRequest, "invalid_currency", "Invalid currency", "currency must be an ISO 4217 code")
 		return
+	}
+	if bf := b.Data.Attributes.Beneficiary; bf != nil && (bf.Name == "" || !fintecture.ValidIBAN(bf.IBAN)) {
+		s.writeError(w, http.StatusBadRequest, "invalid_beneficiary", "Invalid beneficiary", "beneficiary needs a name and a valid iban")
+		return
+	}
+	for _, m := range b.Meta.PaymentMethods {
+		if !knownPaymentMethods[m.ID] {
+			s.writeError(w, http.StatusBadRequest, "invalid_payment_method", "Invalid payment method", "unknown payment method "+m.ID)
+			return
+		}
 	}
 	ss := &session{
 		id: sim.RandomHex(16), connectID: newUUID(), state: state, redirectURI: redirect,
@@ -135,25 +160,57 @@ func (s *Server) handleGetPayment(w http.ResponseWriter, r *http.Request, _ []by
 	sim.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handleCancel(w http.ResponseWriter, r *http.Request, body []byte) {
+// handleUpdatePayment plays PATCH /pis/v2/payments/{id}: meta.status may
+// only be payment_cancelled (a session that is already final stays as it
+// is), meta.amount changes the amount of a session nobody has paid yet, and
+// other members are accepted and ignored. An update without a meta object,
+// or with an empty one and no data.attributes, is refused.
+func (s *Server) handleUpdatePayment(w http.ResponseWriter, r *http.Request, body []byte) {
 	var b struct {
-		Meta struct {
-			Status string `json:"status"`
-		} `json:"meta"`
+		Meta map[string]json.RawMessage `json:"meta"`
+		Data struct {
+			Attributes map[string]json.RawMessage `json:"attributes"`
+		} `json:"data"`
 	}
-	if err := json.Unmarshal(body, &b); err != nil || b.Meta.Status != string(fintecture.StatusCancelled) {
-		s.writeError(w, http.StatusBadRequest, "invalid_status", "Invalid status", "meta.status must be payment_cancelled")
+	if err := json.Unmarshal(body, &b); err != nil || b.Meta == nil {
+		s.writeError(w, http.StatusBadRequest, "invalid_body", "Invalid Body", "meta is required")
 		return
+	}
+	if len(b.Meta) == 0 && len(b.Data.Attributes) == 0 {
+		s.writeError(w, http.StatusBadRequest, "invalid_body", "Invalid Body", "nothing to update")
+		return
+	}
+	var status string
+	if raw, ok := b.Meta["status"]; ok {
+		if err := json.Unmarshal(raw, &status); err != nil || status != string(fintecture.StatusCancelled) {
+			s.writeError(w, http.StatusBadRequest, "invalid_status", "Invalid status", "meta.status can only be set to payment_cancelled")
+			return
+		}
+	}
+	var amount money.Decimal
+	raw, newAmount := b.Meta["amount"]
+	if newAmount {
+		var msg string
+		if amount, msg = parseAmount(raw); msg != "" {
+			s.writeError(w, http.StatusBadRequest, "invalid_amount", "Invalid amount", msg)
+			return
+		}
 	}
 	ss, ok := s.sessions.Get(r.PathValue("id"))
 	s.mu.Lock()
 	var out map[string]any
 	final := false
 	if ok {
-		if ss.status.Final() && ss.status != fintecture.StatusCancelled {
-			final = true
+		cancelAgain := status != "" && !newAmount && ss.status == fintecture.StatusCancelled
+		if ss.status.Final() && !cancelAgain {
+			final = true // a final session changes no more; cancelling twice is fine
 		} else {
-			ss.status, ss.transferState = fintecture.StatusCancelled, fintecture.TransferCancelled
+			if newAmount {
+				ss.amount = amount
+			}
+			if status != "" {
+				ss.status, ss.transferState = fintecture.StatusCancelled, fintecture.TransferCancelled
+			}
 			out = paymentJSON(ss)
 		}
 	}

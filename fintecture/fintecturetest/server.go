@@ -2,7 +2,7 @@
 // for testing code that uses package fintecture: a token endpoint that checks
 // the app's Basic credentials, payment sessions (Connect) that verify the
 // Digest and the RSA signature of every request in production mode, payment
-// lookup, cancel and refund, a Pay method that stands in for the payer at
+// lookup, update (cancel, new amount) and refund, a Pay method that stands in for the payer at
 // the bank, and webhooks encrypted exactly as Fintecture sends them. Fault
 // injection and request counts come from the embedded sim.Server.
 //
@@ -229,7 +229,7 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "POST /pis/v2/connect", Handler: s.authed(s.handleConnect)},
 		{Pattern: "GET /pis/v2/payments", Handler: s.authed(s.handleListPayments)},
 		{Pattern: "GET /pis/v2/payments/{id}", Handler: s.authed(s.handleGetPayment)},
-		{Pattern: "PATCH /pis/v2/payments/{id}", Handler: s.authed(s.handleCancel)},
+		{Pattern: "PATCH /pis/v2/payments/{id}", Handler: s.authed(s.handleUpdatePayment)},
 		{Pattern: "POST /pis/v2/refund", Handler: s.authed(s.handleRefund)},
 		{Pattern: "POST /pis/v2/request-to-pay", Handler: s.authed(s.handleRequestToPay)},
 		{Pattern: "GET /pis/v2/settlements", Handler: s.authed(s.handleListSettlements)},
