@@ -113,6 +113,13 @@ func fintectureWire(t *testing.T) (wiretest.Provider[*fintecture.Client], []wire
 			Then: func(t *testing.T, got any) {
 				assert.Equal(t, fintecture.StatusCancelled, got.(*fintecture.Payment).Status)
 			}},
+		{Name: "PIS.UpdatePayment", Method: "PATCH", Path: "/pis/v2/payments/s1",
+			Call: func(ctx context.Context, c *fintecture.Client) (any, error) {
+				return c.PIS.UpdatePayment(ctx, "s1", &fintecture.PaymentUpdate{Amount: money.MustParse("1.5"),
+					TransferReason: "price_changed", InvoiceReference: "#1"})
+			},
+			Body:  `{"meta":{"amount":"1.50","transfer_reason":"price_changed"},"data":{"attributes":{"invoice_reference":"#1"}}}`,
+			Reply: wiretest.Reply{Body: fixture("payment_updated.json")}},
 		{Name: "PIS.Refund", Method: "POST", Path: "/pis/v2/refund", Query: "state=credit+note+7",
 			Call: func(ctx context.Context, c *fintecture.Client) (any, error) {
 				return c.PIS.Refund(ctx, &fintecture.RefundRequest{SessionID: "s1", Amount: money.MustParse("15.2"),
