@@ -70,8 +70,8 @@ func FuzzFastNotification(f *testing.F) {
 	f.Add([]byte(`{"extra":"\\\"","type":"é"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var fast Notification
-		if !fastNotification(b, &fast) {
-			return
+		if !fastNotification(b, &fast) || transport.CheckMembers(b, Notification{}) != nil {
+			return // UnmarshalJSON then takes the slow path
 		}
 		if !json.Valid(b) {
 			t.Fatalf("accepted invalid JSON %q", b)
@@ -88,4 +88,24 @@ func FuzzFastNotification(f *testing.F) {
 		fast.DateCreated = slow.DateCreated
 		assert.Equal(t, slow, fast, "%q", b)
 	})
+}
+
+// TestNotificationWithARepeatedMemberIsRefused: the fast path reads each
+// member once, so a body that repeats one (or names one in another letter
+// case) must still be refused whole, as Decode refuses every other answer.
+// (Inside a member no paykit type reads, Decode does not look either.)
+func TestNotificationWithARepeatedMemberIsRefused(t *testing.T) {
+	for _, body := range []string{
+		`{"id":"10","id":null}`,
+		`{"type":"payment","action":"payment.created","action":"payment.updated","data":{"id":"1"}}`,
+		`{"type":"payment","data":{"id":"1","id":"2"}}`,
+	} {
+		var n Notification
+		err := n.UnmarshalJSON([]byte(body))
+		assert.ErrorContains(t, err, "appears twice", body)
+		assert.Equal(t, Notification{}, n, "nothing half-read is kept: %s", body)
+	}
+	var n Notification
+	require.NoError(t, n.UnmarshalJSON([]byte(`{"type":"payment","action":"payment.updated","data":{"id":"1"}}`)))
+	assert.Equal(t, "payment.updated", n.Action)
 }

@@ -91,11 +91,16 @@ type NotificationData struct {
 // UnmarshalJSON decodes tolerantly (see Payment.UnmarshalJSON); ids may be
 // numbers or numeric strings.
 func (n *Notification) UnmarshalJSON(b []byte) error {
+	type plain Notification
 	if fastNotification(b, n) {
-		return nil
+		// The fast path reads each member once; a document that repeats
+		// one, or names one in another letter case, goes to Decode, which
+		// refuses it whole.
+		if transport.CheckMembers(b, (*plain)(nil)) == nil {
+			return nil
+		}
 	}
 	*n = Notification{}
-	type plain Notification
 	return transport.Decode(b, (*plain)(n))
 }
 

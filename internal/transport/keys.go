@@ -417,3 +417,16 @@ func (k *keyScanner) object(s *shape) error {
 		}
 	}
 }
+
+// CheckMembers runs Decode's member check alone: it reports a member that
+// data, a valid JSON document, repeats in one object, or one that names a
+// field of v's type only without regard to case. A decoder that reads data
+// another way (an allocation-free fast path) calls it so that it refuses
+// exactly what Decode refuses. v is a value or pointer of the target type.
+func CheckMembers(data []byte, v any) error {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return checkKeys(data, t)
+}
