@@ -182,7 +182,7 @@ func (q *TransactionSearch) values() (url.Values, int, int, error) {
 		if val == "" {
 			continue
 		}
-		if strings.TrimSpace(val) != val || hasControl(val) || len(val) > 128 {
+		if strings.TrimSpace(val) != val || transport.HasControl(val) || len(val) > 128 {
 			return nil, 0, 0, invalid(name, "must be at most 128 characters, without surrounding spaces or control characters")
 		}
 		v.Set(name, val)

@@ -45,7 +45,7 @@ func (l TransactionLookup) validate() error {
 	for _, v := range []string{l.TransactionID, l.ReferenceNumber, l.ClientReferenceNumber} {
 		if v != "" {
 			n++
-			if strings.TrimSpace(v) != v || hasControl(v) {
+			if strings.TrimSpace(v) != v || transport.HasControl(v) {
 				return invalid("lookup", "ids must not have surrounding spaces or control characters")
 			}
 		}
@@ -369,7 +369,7 @@ func checkRef(ref string) error {
 	if strings.TrimSpace(ref) == "" {
 		return invalid("referenceCode", "must not be empty (the transaction's referenceNumber)")
 	}
-	if hasControl(ref) {
+	if transport.HasControl(ref) {
 		return invalid("referenceCode", "must not contain control characters")
 	}
 	return nil

@@ -122,7 +122,7 @@ func FuzzParseReturn(f *testing.F) {
 		r.URL.RawQuery = query
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		ret, err := ParseReturn(r)
-		if err == nil && hasControl(ret.ClientReferenceCode+ret.OrderID+ret.Claimed) {
+		if err == nil && transport.HasControl(ret.ClientReferenceCode+ret.OrderID+ret.Claimed) {
 			t.Fatalf("control characters survived: %q", ret)
 		}
 	})

@@ -247,7 +247,7 @@ func (r *PaymentRequest) validate() error {
 	if strings.TrimSpace(r.ClientReferenceCode) == "" {
 		return invalid("clientReferenceCode", "must not be empty")
 	}
-	if hasControl(r.ClientReferenceCode) {
+	if transport.HasControl(r.ClientReferenceCode) {
 		return invalid("clientReferenceCode", "must not contain control characters")
 	}
 	if _, err := netip.ParseAddr(r.CustomerIP); err != nil || net.ParseIP(r.CustomerIP) == nil {
@@ -269,13 +269,4 @@ func checkAbsURL(s string) error {
 		return ruleError("must be an absolute http or https URL")
 	}
 	return nil
-}
-
-func hasControl(s string) bool {
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,10 @@
 package fintecture
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/paykit-go/paykit/internal/transport"
+)
 
 // Beneficiary is the account a Connect payment is paid into, when it is not
 // the one set up for your application in the Console
@@ -61,7 +65,7 @@ func (b *Beneficiary) validate() error {
 	}
 	for name, v := range map[string]string{"name": b.Name, "bank_name": b.BankName, "street": b.Street, "number": b.Number,
 		"complement": b.Complement, "zip": b.Zip, "city": b.City, "form": b.Form, "incorporation": b.Incorporation} {
-		if hasControl(v) {
+		if transport.HasControl(v) {
 			return invalid(beneficiaryPath+"."+name, "must not contain control characters")
 		}
 	}

@@ -1,6 +1,7 @@
 package fintecture
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -57,14 +58,7 @@ func withExtra(fixed any, extra map[string]any) any {
 	return objectJSON{fixed: fixed, extra: extra}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // jsonKeys lists the JSON member names of a wire struct's fields: the names
 // paykit sets itself, which extra members may not replace.
@@ -94,7 +88,7 @@ const errExtraEncoding = "must encode as JSON (no NaN, infinities, channels or f
 // Keys are checked in order so the first error is always the same one.
 func checkExtraMembers(path string, extra map[string]any, reserved map[string]bool, field string) error {
 	for _, k := range sortedKeys(extra) {
-		if strings.TrimSpace(k) == "" || hasControl(k) {
+		if strings.TrimSpace(k) == "" || transport.HasControl(k) {
 			return invalid(path, "extra keys must be non-empty and free of control characters")
 		}
 		if reserved[k] {
@@ -105,9 +99,4 @@ func checkExtraMembers(path string, extra map[string]any, reserved map[string]bo
 		}
 	}
 	return nil
-}
-
-// hasControl reports whether s holds an ASCII control character or DEL.
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
 }

@@ -242,7 +242,7 @@ func (r *ConnectRequest) validateOptional() error {
 			return err
 		}
 	}
-	if hasControl(r.ExternalReference) {
+	if transport.HasControl(r.ExternalReference) {
 		return invalid("data.attributes.external_reference", "must not contain control characters")
 	}
 	seen := make(map[PaymentMethod]bool, len(r.PaymentMethods))

@@ -1,9 +1,7 @@
 package fintecture
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -77,10 +75,10 @@ func (u *PaymentUpdate) validate() error {
 			return err
 		}
 	}
-	if hasControl(u.TransferReason) {
+	if transport.HasControl(u.TransferReason) {
 		return invalid("meta.transfer_reason", "must not contain control characters")
 	}
-	if hasControl(u.InvoiceReference) {
+	if transport.HasControl(u.InvoiceReference) {
 		return invalid("data.attributes.invoice_reference", "must not contain control characters")
 	}
 	if err := checkExtraMembers("meta", u.ExtraMeta, updateMetaKeys(), "a PaymentUpdate field"); err != nil {
@@ -114,8 +112,9 @@ func (u *PaymentUpdate) body() *wireUpdateBody {
 // PaymentUpdate describes. The update is checked first; a *ValidationError
 // means nothing was sent.
 //
-// It returns the session as Fintecture answers it. When the answer has no
-// body, or leaves them out, the result's SessionID, Status and Amount are
+// It returns the session as Fintecture answers it, read as every answer is
+// (a drifted member is zeroed and named in Unparsed; a repeated one refuses
+// the answer). When the answer has no body, or leaves them out, the result's SessionID, Status and Amount are
 // the ones you sent; fetch the payment with GetPayment to see Fintecture's
 // own values.
 //
@@ -132,26 +131,20 @@ func (s *PISService) UpdatePayment(ctx context.Context, sessionID string, u *Pay
 	if err := u.validate(); err != nil {
 		return nil, err
 	}
-	req := (&transport.Request{Method: http.MethodPatch, Path: transport.Path("pis", "v2", "payments", sessionID),
-		JSON: u.body(), AllowEmpty: true}).Apply(opts)
-	var raw json.RawMessage
-	resp, err := s.c.api.Do(ctx, req, &raw)
-	if err != nil {
-		return nil, err
-	}
-	var w wirePayment
-	if len(bytes.TrimSpace(raw)) > 0 {
-		_ = json.Unmarshal(raw, &w) // a drifted answer still means the update was accepted
-	}
-	p := w.payment(resp.Meta)
-	if p.SessionID == "" {
-		p.SessionID = sessionID
-	}
-	if p.Status == "" {
-		p.Status = u.Status
-	}
-	if p.Amount.IsZero() && !u.Amount.IsZero() {
-		p.Amount = wireAmount(u.Amount).Decimal()
-	}
-	return p, nil
+	req := &transport.Request{Method: http.MethodPatch, Path: transport.Path("pis", "v2", "payments", sessionID),
+		JSON: u.body(), AllowEmpty: true}
+	return transport.CallWire(ctx, s.c.api, req, opts, func(w *wirePayment, resp *transport.Response) (*Payment, error) {
+		// An empty answer leaves w zero: the result then reports what was sent.
+		p := w.payment(resp.Meta)
+		if p.SessionID == "" {
+			p.SessionID = sessionID
+		}
+		if p.Status == "" {
+			p.Status = u.Status
+		}
+		if p.Amount.IsZero() && !u.Amount.IsZero() {
+			p.Amount = wireAmount(u.Amount).Decimal()
+		}
+		return p, nil
+	})
 }

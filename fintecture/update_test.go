@@ -162,3 +162,24 @@ func TestUpdatePaymentValidationSendsNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdatePaymentRefusesARepeatedAmount: the update's answer is read as
+// every answer is, so one that states the amount twice is refused, not read
+// as whichever value came last.
+func TestUpdatePaymentRefusesARepeatedAmount(t *testing.T) {
+	mt, rec := mockAPI(t)
+	mt.RegisterResponder(http.MethodPatch, testBase+"/pis/v2/payments/s9", func(r *http.Request) (*http.Response, error) {
+		rec.add(r)
+		return httpmock.NewStringResponse(200,
+			`{"meta":{"session_id":"s9"},"data":{"attributes":{"amount":"2.50","amount":"250.00"}}}`), nil
+	})
+	c := newTestClient(t, mt, true)
+	p, err := c.PIS.UpdatePayment(context.Background(), "s9", &PaymentUpdate{Amount: money.MustParse("250")})
+	require.Error(t, err)
+	assert.Nil(t, p)
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr, "the provider's error, with the call's status and excerpt")
+	assert.Equal(t, 200, apiErr.StatusCode)
+	require.Error(t, apiErr.Err)
+	assert.Contains(t, apiErr.Err.Error(), `"amount" appears twice`, "the cause names the repeated member")
+}

@@ -148,6 +148,11 @@ func IDRule(id string) string {
 	return ""
 }
 
+// HasControl reports whether s holds an ASCII control character or DEL:
+// the rule for ids, keys and references a provider package checks before
+// sending.
+func HasControl(s string) bool { return hasControl(s, false) }
+
 // hasControl reports whether s holds an ASCII control character (or DEL);
 // a horizontal tab is allowed when tab is true, as in header values.
 func hasControl(s string, tab bool) bool {
