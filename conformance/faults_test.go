@@ -71,8 +71,6 @@ type env struct {
 type providerSuite struct {
 	name  string
 	setup func(t *testing.T, hc *http.Client, log *slog.Logger) env
-	// invalid returns the Field of err's provider ValidationError.
-	invalid func(err error) (field string, ok bool)
 }
 
 // faultCase is one way the network or the provider can fail.

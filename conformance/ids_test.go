@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/paykit-go/paykit"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -59,9 +60,10 @@ func TestIDsThatAreNotPathSegmentsNeverReachTheWire(t *testing.T) {
 							errs = j.Unwrap()
 						}
 						for _, err := range errs {
-							field, ok := ps.invalid(err)
-							if assert.True(t, ok, "want a %s ValidationError, got %T: %v", ps.name, err, err) {
-								assert.NotEmpty(t, field, "the ValidationError names no field")
+							var v *paykit.ValidationError
+							if assert.True(t, errors.As(err, &v), "want a %s ValidationError, got %T: %v", ps.name, err, err) {
+								assert.NotEmpty(t, v.Field, "the ValidationError names no field")
+								assert.Equal(t, ps.name, v.Provider, "the ValidationError names the provider")
 							}
 						}
 						assert.Zero(t, trips.Load(), "a request with id %q was sent", id)

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/etpay"
 	"github.com/paykit-go/paykit/etpay/etpaytest"
 	"github.com/paykit-go/paykit/finrota"
@@ -24,22 +22,10 @@ import (
 )
 
 var providerSuites = []providerSuite{
-	{name: "mercadopago", setup: mercadopagoSuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
-	{name: "finrota", setup: finrotaSuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
-	{name: "fintecture", setup: fintectureSuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
-	{name: "etpay", setup: etpaySuite, invalid: validation(func(v *paykit.ValidationError) string { return v.Field })},
-}
-
-// validation makes a providerSuite.invalid for the provider's
-// ValidationError type V.
-func validation[V error](field func(V) string) func(error) (string, bool) {
-	return func(err error) (string, bool) {
-		var v V
-		if !errors.As(err, &v) {
-			return "", false
-		}
-		return field(v), true
-	}
+	{name: "mercadopago", setup: mercadopagoSuite},
+	{name: "finrota", setup: finrotaSuite},
+	{name: "fintecture", setup: fintectureSuite},
+	{name: "etpay", setup: etpaySuite},
 }
 
 var bg = context.Background()
