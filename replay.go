@@ -34,6 +34,13 @@ type ReplayStore interface {
 	// answers the provider with an error, so the provider's retry is taken.
 	// Releasing a key that is not held is not an error.
 	Release(ctx context.Context, key string) error
+	// Done records key as acted upon until the time until, whether or not
+	// it is held now and by whom: a verifier claims a delivery for a short
+	// processing lease, and marks it done once the handler acted, so that a
+	// replica that dies between the claim and the action leaves a claim
+	// that runs out (and the provider's retry is taken) instead of one that
+	// refuses the retry for the whole window.
+	Done(ctx context.Context, key string, until time.Time) error
 }
 
 // ErrReplayed is matched (errors.Is) by the error a verifier returns for a
@@ -152,6 +159,31 @@ func (s *MemoryReplayStore) Release(_ context.Context, key string) error {
 	if e, ok := s.entries[key]; ok {
 		s.remove(e)
 	}
+	return nil
+}
+
+// Done implements ReplayStore. It never fails. An until that has already
+// passed forgets key.
+func (s *MemoryReplayStore) Done(_ context.Context, key string, until time.Time) error {
+	now := s.clock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.entries[key]; ok {
+		s.remove(e)
+	}
+	if now.After(until) {
+		return nil
+	}
+	if s.entries == nil {
+		s.entries = make(map[string]*replayEntry)
+	}
+	s.prune(now)
+	for len(s.entries) >= s.limit() {
+		s.remove(s.order[0])
+	}
+	e := &replayEntry{key: key, until: until}
+	s.entries[key] = e
+	heap.Push(&s.order, e)
 	return nil
 }
 

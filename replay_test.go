@@ -166,3 +166,50 @@ func TestMemoryReplayStoreConcurrentClaims(t *testing.T) {
 	assert.Equal(t, int32(1), wins.Load(), "exactly one of the concurrent claims wins")
 	assert.LessOrEqual(t, s.Len(), 10)
 }
+
+func TestMemoryReplayStoreDoneOutlivesTheShortClaim(t *testing.T) {
+	ctx := context.Background()
+	s, clk := newStore(0)
+	ok, _ := s.Claim(ctx, "k", t0.Add(time.Minute))
+	require.True(t, ok)
+	require.NoError(t, s.Done(ctx, "k", t0.Add(time.Hour)))
+
+	clk.Add(2 * time.Minute)
+	ok, _ = s.Claim(ctx, "k", t0.Add(3*time.Minute))
+	assert.False(t, ok, "a delivery marked done stays held past its processing lease")
+
+	clk.Add(time.Hour)
+	ok, _ = s.Claim(ctx, "k", t0.Add(2*time.Hour))
+	assert.True(t, ok, "and is free after the until Done gave")
+}
+
+func TestMemoryReplayStoreClaimNotDoneRunsOut(t *testing.T) {
+	ctx := context.Background()
+	s, clk := newStore(0)
+	ok, _ := s.Claim(ctx, "k", t0.Add(time.Minute))
+	require.True(t, ok)
+	clk.Add(time.Minute + time.Nanosecond)
+	ok, _ = s.Claim(ctx, "k", t0.Add(time.Hour))
+	assert.True(t, ok, "a claim never marked done (the holder died) runs out, so the retry is taken")
+}
+
+func TestMemoryReplayStoreDoneInThePastForgets(t *testing.T) {
+	ctx := context.Background()
+	s, clk := newStore(0)
+	clk.Add(time.Hour)
+	ok, _ := s.Claim(ctx, "k", t0.Add(2*time.Hour))
+	require.True(t, ok)
+	require.NoError(t, s.Done(ctx, "k", t0))
+	assert.Equal(t, 0, s.Len())
+}
+
+func TestMemoryReplayStoreDoneIsBounded(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(2)
+	for i := range 5 {
+		require.NoError(t, s.Done(ctx, fmt.Sprint("k", i), t0.Add(time.Duration(i+1)*time.Minute)))
+	}
+	assert.Equal(t, 2, s.Len())
+	ok, _ := s.Claim(ctx, "k4", t0.Add(time.Hour))
+	assert.False(t, ok, "the latest entries are kept")
+}

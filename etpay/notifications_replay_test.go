@@ -39,7 +39,8 @@ func (s *brokenStore) Claim(context.Context, string, time.Time) (bool, error) {
 	s.claims++
 	return false, errStoreDown
 }
-func (s *brokenStore) Release(context.Context, string) error { return errStoreDown }
+func (s *brokenStore) Release(context.Context, string) error         { return errStoreDown }
+func (s *brokenStore) Done(context.Context, string, time.Time) error { return errStoreDown }
 
 var vectorLookup = lookupFor(map[string]string{"sess_7f3a": vectorSecret})
 

@@ -37,7 +37,8 @@ func (s *brokenStore) Claim(context.Context, string, time.Time) (bool, error) {
 	s.claims++
 	return false, errStoreDown
 }
-func (s *brokenStore) Release(context.Context, string) error { return errStoreDown }
+func (s *brokenStore) Release(context.Context, string) error         { return errStoreDown }
+func (s *brokenStore) Done(context.Context, string, time.Time) error { return errStoreDown }
 
 const formCT = "application/x-www-form-urlencoded"
 

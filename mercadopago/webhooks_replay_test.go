@@ -41,7 +41,8 @@ func (s *brokenStore) Claim(context.Context, string, time.Time) (bool, error) {
 	s.claims++
 	return false, errStoreDown
 }
-func (s *brokenStore) Release(context.Context, string) error { return errStoreDown }
+func (s *brokenStore) Release(context.Context, string) error         { return errStoreDown }
+func (s *brokenStore) Done(context.Context, string, time.Time) error { return errStoreDown }
 
 // delivery is one signed notification; each call of request makes a fresh
 // copy of the same delivery.

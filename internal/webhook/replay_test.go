@@ -55,6 +55,7 @@ var errDown = errors.New("down")
 
 func (failing) Claim(context.Context, string, time.Time) (bool, error) { return false, errDown }
 func (failing) Release(context.Context, string) error                  { return errDown }
+func (failing) Done(context.Context, string, time.Time) error          { return errDown }
 
 func TestClaimAndReleaseErrors(t *testing.T) {
 	err := Claim(context.Background(), failing{}, "x: webhook", "k", time.Now())
