@@ -133,7 +133,7 @@ type WebhookVerifier struct {
 	clock     webhook.Clock
 	maxBody   int64
 	replay    paykit.ReplayStore
-	replaySet bool      // WithReplayStore was given, possibly with nil
+	replaySet bool // WithReplayStore was given, possibly with nil
 	lease     time.Duration
 	leaseSet  bool
 	retention time.Duration
