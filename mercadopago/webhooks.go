@@ -418,8 +418,9 @@ func unhex(c byte) (byte, bool) {
 //     carries a new ts and signature but the same event, and is refused
 //     once the event was acted upon. The event is claimed for the
 //     retention (DefaultEventRetention), or, with WithProcessingLease, for
-//     the lease until Done marks it. A body without an id is claimed by its
-//     delivery alone (a retry is then accepted again).
+//     the lease until Done marks it. A body without an id, or whose id is
+//     data.id itself, is claimed by its delivery alone (a retry is then
+//     accepted again).
 //
 // A notification already claimed gets an error matching paykit.ErrReplayed;
 // a store failure gets one matching paykit.ErrReplayStore (answer 5xx so
@@ -496,7 +497,7 @@ const replayPrefix = "mercadopago:"
 // eventKeyOf names the event a notification reports, the same on every
 // retry of it: SHA-256 of the signed data.id (letter case folded, as the
 // signature accepts either) and the body's id. It is "" when the body has
-// no id.
+// no id, or one equal to data.id.
 func eventKeyOf(dataID string, n *Notification, body []byte) string {
 	var id string
 	if n.ID != 0 {
@@ -513,11 +514,14 @@ func eventKeyOf(dataID string, n *Notification, body []byte) string {
 			id = ""
 		}
 	}
-	if id == "" {
-		return ""
-	}
 	if dataID == "" {
 		dataID = n.Data.ID
+	}
+	if id == "" || strings.EqualFold(id, dataID) {
+		// An id that repeats data.id names the resource, not the event
+		// (merchant_order notifications have been seen so): every update of
+		// the resource would share it.
+		return ""
 	}
 	h := sha256.New()
 	h.Write([]byte(strings.ToLower(dataID)))
