@@ -3,7 +3,11 @@ package mercadopago_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -337,4 +341,35 @@ func TestSellerStoreSaveReplacesThePair(t *testing.T) {
 	assert.Equal(t, "APP_USR-reconnected", access)
 	assert.Equal(t, "TG-reconnected", refresh)
 	assert.Equal(t, int64(2), v)
+}
+
+func TestSellerPairLoadedFromTheStoreIsASecret(t *testing.T) {
+	const access, refresh = "APP_USR-stored-only-5f2c9a", "TG-stored-only-77aa01"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"message":"bad token ` + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") +
+			` refresh ` + refresh + `","error":"bad_request","status":400,"cause":[]}`))
+	}))
+	defer echo.Close()
+	tokens := paykit.NewMemoryTokenStore()
+	data, err := json.Marshal(map[string]any{"access_token": access, "refresh_token": refresh,
+		"expiry": time.Now().Add(time.Hour), "user_id": 1})
+	require.NoError(t, err)
+	_, ok, err := tokens.CompareAndSwap(context.Background(), "seller", 0, data, 0)
+	require.NoError(t, err)
+	require.True(t, ok)
+
+	c, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: "APP_USR-platform"}, mercadopago.WithBaseURL(echo.URL))
+	require.NoError(t, err)
+	app := &mercadopago.OAuthApp{ClientID: "1", ClientSecret: "s"}
+	src, err := c.OAuth.TokenSource(app, nil, nil, mercadopago.WithSellerStore(mercadopago.SellerStore{
+		Tokens: tokens, Locker: paykit.NewMemoryLocker(), Key: "seller"}))
+	require.NoError(t, err)
+	_, err = c.Users.Me(context.Background(), mercadopago.WithSeller(src))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), access)
+	assert.NotContains(t, err.Error(), refresh)
+	assert.Contains(t, err.Error(), "[redacted]")
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", src, src, src), access)
 }
