@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -348,12 +349,14 @@ func TestLateNewsOfAnEarlierAttemptChangesNothing(t *testing.T) {
 	// The payer tries again with ETpay; then Mercado Pago's notification
 	// of the declined card arrives once more: first the very same delivery
 	// (acknowledged by the verifier, never reaching the shop), then a new
-	// delivery about it (a fresh x-request-id), which the shop weighs.
+	// notification about it (its own event id and x-request-id), which the
+	// shop weighs.
 	submit(t, r.URL+"/orders/"+id+"/pay/etpay", nil)
 	d := mp.Deliveries()[0]
+	body := string(d.Body)
 	notify := func(reqID, sig string) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodPost, d.URL, strings.NewReader(string(d.Body)))
+		req, err := http.NewRequest(http.MethodPost, d.URL, strings.NewReader(body))
 		require.NoError(t, err)
 		req.Header.Set("X-Signature", sig)
 		req.Header.Set("X-Request-Id", reqID)
@@ -367,6 +370,10 @@ func TestLateNewsOfAnEarlierAttemptChangesNothing(t *testing.T) {
 	assert.Equal(t, StatusPending, o.Status, events(o))
 	assert.NotContains(t, events(o), "not the payment this order waits for", "a replay is not handled again")
 
+	// A new notification carries a new event id: a retry of the same one
+	// (same id) would be recognised as the event already handled.
+	body = regexp.MustCompile(`"id":\d+`).ReplaceAllString(body, `"id":987654321`)
+	require.NotEqual(t, string(d.Body), body)
 	notify("late-"+d.RequestID, mercadopagotest.SignNotification(mp.WebhookSecret, d.DataID, "late-"+d.RequestID, time.Now()))
 	o, _ = r.Shop.Order(id)
 	assert.Equal(t, StatusPending, o.Status, events(o))
