@@ -132,6 +132,29 @@ func WithPaymentsListPath(p string) Option { return func(s *settings) { s.listPa
 // replaced (default transport.DefaultTokenSkew, one minute).
 func WithTokenSkew(d time.Duration) Option { return func(s *settings) { s.tokenSkew = d } }
 
+// WithTokenStore shares the client's access token with every replica that
+// uses the same store and key (one key per set of credentials, e.g.
+// "finrota:" + your app id), so a fleet asks the token endpoint about once per
+// expiry rather than once per replica. The client loads the stored token
+// first and uses it while it is fresh; when it is due, it fetches a new one
+// and stores it. Without WithTokenLocker, replicas that find it due at the
+// same moment (a cold start, a common expiry) may each fetch once; with a
+// locker, one fetches and the others wait and read its token. A store or
+// locker that fails never fails a call: the client then fetches a token of
+// its own. The store holds the token, a secret: keep it where your other
+// secrets are. A nil store or an empty key is an error.
+func WithTokenStore(store paykit.TokenStore, key string) Option {
+	return func(s *settings) { s.SetTokenStore(store, key) }
+}
+
+// WithTokenLocker makes replicas sharing a token store (WithTokenStore)
+// fetch a due token one at a time across the fleet: the one holding the
+// lock fetches and stores, the others wait and then read the stored token.
+// It needs WithTokenStore; a nil locker is an error.
+func WithTokenLocker(l paykit.Locker) Option {
+	return func(s *settings) { s.SetTokenLocker(l) }
+}
+
 // Client talks to Finrota. It is safe for concurrent use; create one per set
 // of credentials and share it.
 type Client struct {
@@ -184,7 +207,10 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, errors.New("finrota: token skew: must be less than 12h (access tokens live about 24h)")
 	}
 	c := &Client{creds: &creds, refundField: s.refundField, listPath: s.listPath, clock: s.Now()}
-	c.tokens = transport.NewTokenSource(c.fetchAccessToken, s.tokenSkew, c.clock)
+	c.tokens = transport.NewTokenSource(s.SharedFetch(c.fetchAccessToken, s.tokenSkew, func(tok string) {
+		// A token read from the store is a secret of this client too.
+		c.tc.AddSecrets(tok)
+	}), s.tokenSkew, c.clock)
 	secrets := []string{creds.APIKey, creds.SecretKey}
 	cfg := transport.Config{
 		Provider:         "finrota",

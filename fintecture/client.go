@@ -170,6 +170,29 @@ func WithRetryBackoff(base, max time.Duration) Option {
 // an error. The webhook verifier has its own clock option, WithWebhookClock.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.SetClock(now) } }
 
+// WithTokenStore shares the client's access token with every replica that
+// uses the same store and key (one key per set of credentials, e.g.
+// "fintecture:" + your app id), so a fleet asks the token endpoint about once per
+// expiry rather than once per replica. The client loads the stored token
+// first and uses it while it is fresh; when it is due, it fetches a new one
+// and stores it. Without WithTokenLocker, replicas that find it due at the
+// same moment (a cold start, a common expiry) may each fetch once; with a
+// locker, one fetches and the others wait and read its token. A store or
+// locker that fails never fails a call: the client then fetches a token of
+// its own. The store holds the token, a secret: keep it where your other
+// secrets are. A nil store or an empty key is an error.
+func WithTokenStore(store paykit.TokenStore, key string) Option {
+	return func(s *settings) { s.SetTokenStore(store, key) }
+}
+
+// WithTokenLocker makes replicas sharing a token store (WithTokenStore)
+// fetch a due token one at a time across the fleet: the one holding the
+// lock fetches and stores, the others wait and then read the stored token.
+// It needs WithTokenStore; a nil locker is an error.
+func WithTokenLocker(l paykit.Locker) Option {
+	return func(s *settings) { s.SetTokenLocker(l) }
+}
+
 // Client talks to the Fintecture API. It is safe for concurrent use; create
 // one per application and reuse it.
 type Client struct {
@@ -248,7 +271,13 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if c.token, err = transport.New(tokenCfg); err != nil {
 		return nil, fmt.Errorf("fintecture: %w", err)
 	}
-	c.tokens = transport.NewTokenSource(c.fetchToken, 0, s.Clock)
+	c.tokens = transport.NewTokenSource(s.SharedFetch(c.fetchToken, 0, func(tok string) {
+		// A token read from the store is a secret of this client too.
+		c.token.AddSecrets(tok)
+		if c.api != nil {
+			c.api.AddSecrets(tok)
+		}
+	}), 0, s.Clock)
 	cfg.Auth = c.tokens
 	if key != nil {
 		signer := httpsig.NewSigner(creds.AppID, key)

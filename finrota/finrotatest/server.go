@@ -75,6 +75,18 @@ func WithCredentials(apiKey, secretKey string) Option {
 	return func(s *Server) { s.apiKey, s.secretKey = apiKey, secretKey }
 }
 
+// WithAccessTokenTTL sets how long the access tokens the token endpoint
+// issues live (default AccessTokenTTL, the documented 24 hours); a fleet
+// test shortens it to make tokens expire while it runs. A duration that is
+// not positive keeps the default.
+func WithAccessTokenTTL(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.accessTTL = d
+		}
+	}
+}
+
 // WithClock makes the simulator read time from now (for expiry tests).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
@@ -88,6 +100,7 @@ type Server struct {
 
 	apiKey, secretKey string
 	now               func() time.Time
+	accessTTL         time.Duration
 	refundField       string
 	listener          net.Listener
 
@@ -140,7 +153,7 @@ type txn struct {
 // NewServer starts a simulator on loopback. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		apiKey: APIKey, secretKey: SecretKey, now: time.Now, refundField: finrota.RefundAmountField,
+		apiKey: APIKey, secretKey: SecretKey, now: time.Now, refundField: finrota.RefundAmountField, accessTTL: AccessTokenTTL,
 		access: map[string]time.Time{}, widgets: map[string]*widgetToken{}, prepared: map[string]*preparedPayment{},
 		plans: map[string]plan{}, threeDS: map[string]*txn{},
 	}
@@ -291,7 +304,7 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := "eyJhbGciOiJIUzI1NiJ9." + sim.RandomHex(24) + "." + sim.RandomHex(16)
-	exp := s.now().Add(AccessTokenTTL)
+	exp := s.now().Add(s.accessTTL)
 	s.mu.Lock()
 	s.access[tok] = exp
 	s.accessIssued++

@@ -11,8 +11,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -30,7 +32,51 @@ type Common struct {
 	// Sleep replaces the wait between attempts; only a provider package's
 	// own tests set it (no option does).
 	Sleep func(ctx context.Context, d time.Duration) error
-	errs  []error
+	// TokenStore, TokenKey and TokenLocker share a client-credentials token
+	// across a fleet (WithTokenStore, WithTokenLocker); nil when not set.
+	TokenStore  paykit.TokenStore
+	TokenKey    string
+	TokenLocker paykit.Locker
+	lockerSet   bool
+	errs        []error
+}
+
+// SetTokenStore records the store and key a client shares its token under.
+// A nil store, or a key that is empty or holds control characters, is an
+// error.
+func (c *Common) SetTokenStore(store paykit.TokenStore, key string) {
+	switch {
+	case store == nil:
+		c.errs = append(c.errs, errors.New("token store: must not be nil (leave the option out to keep the token in this process)"))
+	case strings.TrimSpace(key) == "":
+		c.errs = append(c.errs, errors.New("token store key: must not be empty"))
+	case len(key) > 200 || strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		c.errs = append(c.errs, errors.New("token store key: must be at most 200 bytes without control characters"))
+	default:
+		c.TokenStore, c.TokenKey = store, key
+	}
+}
+
+// SetTokenLocker records the locker that lets one replica fetch the shared
+// token while the others wait. nil is an error.
+func (c *Common) SetTokenLocker(l paykit.Locker) {
+	c.lockerSet = true
+	if l == nil {
+		c.errs = append(c.errs, errors.New("token locker: must not be nil"))
+		return
+	}
+	c.TokenLocker = l
+}
+
+// SharedFetch wraps fetch with the token store when one was set
+// (transport.SharedToken), and returns it as it is otherwise. onLoad is
+// told every token read from the store.
+func (c *Common) SharedFetch(fetch transport.FetchFunc, skew time.Duration, onLoad func(string)) transport.FetchFunc {
+	if c.TokenStore == nil {
+		return fetch
+	}
+	return transport.SharedToken{Store: c.TokenStore, Key: c.TokenKey, Locker: c.TokenLocker,
+		Skew: skew, Clock: c.Now(), OnLoad: onLoad}.Wrap(fetch)
 }
 
 // New returns the defaults: baseURL and transport.DefaultMaxRetries.
@@ -71,6 +117,9 @@ func (c *Common) Fail(err error) { c.errs = append(c.errs, err) }
 
 // Err returns the first option error, prefixed with the provider's name.
 func (c *Common) Err(provider string) error {
+	if c.lockerSet && c.TokenLocker != nil && c.TokenStore == nil && len(c.errs) == 0 {
+		c.errs = append(c.errs, errors.New("token locker: needs a token store (WithTokenStore)"))
+	}
 	if len(c.errs) == 0 {
 		return nil
 	}
