@@ -12,3 +12,11 @@ import (
 func TestMemoryReplayStore(t *testing.T) {
 	storetest.ReplayStore(t, func(*testing.T) paykit.ReplayStore { return paykit.NewMemoryReplayStore(0) })
 }
+
+func TestMemoryTokenStore(t *testing.T) {
+	storetest.TokenStore(t, func(*testing.T) paykit.TokenStore { return paykit.NewMemoryTokenStore() })
+}
+
+func TestMemoryLocker(t *testing.T) {
+	storetest.Locker(t, func(*testing.T) paykit.Locker { return paykit.NewMemoryLocker() })
+}
