@@ -340,8 +340,19 @@ type SellerTokenSource struct {
 	onRefresh func(*OAuthToken)
 	ts        *transport.TokenSource
 
+	// shared is the fleet's record of the pair (WithSellerStore); nil
+	// keeps the pair in this process.
+	shared *SellerStore
+	optErr error
+	// beforeRefresh, set by this package's tests, runs under the lock
+	// just before the refresh is sent.
+	beforeRefresh func(paykit.Lease)
+
 	mu      sync.Mutex
 	cur     *OAuthToken
+	seed    *OAuthToken  // the token TokenSource was given (seeds an empty store)
+	last    string       // the access token last handed out (shared mode)
+	unsaved *unsavedPair // a refreshed pair the store failed to take
 	handed  bool
 	refresh int
 }
@@ -352,20 +363,43 @@ type SellerTokenSource struct {
 // runs inside the one refresh in flight and must not call the source back.
 // A refresh the API refuses (the seller revoked the application: an *Error
 // with Code "invalid_grant") fails the call; connect the seller again.
-func (s *OAuthService) TokenSource(app *OAuthApp, tok *OAuthToken, onRefresh func(*OAuthToken)) (*SellerTokenSource, error) {
+//
+// The source refreshes once per process. When several replicas act for the
+// same seller, give each WithSellerStore: then they share one stored pair
+// and one refresh per expiry across the fleet (refresh tokens are
+// single-use), and tok may be nil once the store holds the pair.
+func (s *OAuthService) TokenSource(app *OAuthApp, tok *OAuthToken, onRefresh func(*OAuthToken), opts ...SellerOption) (*SellerTokenSource, error) {
 	if err := app.check(true, false); err != nil {
 		return nil, err
 	}
-	if tok == nil || tok.AccessToken == "" {
+	src := &SellerTokenSource{svc: s, app: *app, onRefresh: onRefresh}
+	for _, o := range opts {
+		if o != nil {
+			o(src)
+		}
+	}
+	if src.optErr != nil {
+		return nil, src.optErr
+	}
+	if tok != nil && tok.AccessToken != "" {
+		s.c.t.AddSecrets(tok.AccessToken, tok.RefreshToken)
+		src.cur, src.seed = tok, tok
+	} else if src.shared == nil || tok != nil {
 		return nil, invalid("access_token", "must not be empty")
 	}
-	s.c.t.AddSecrets(tok.AccessToken, tok.RefreshToken)
-	src := &SellerTokenSource{svc: s, app: *app, onRefresh: onRefresh, cur: tok}
 	src.ts = transport.NewTokenSource(src.fetch, 0, s.c.t.Now)
+	if src.shared != nil {
+		// Waiting for the lock (up to a lease) and the refresh (two
+		// thirds of one) must fit in one fetch.
+		src.ts.SetFetchTimeout(2*src.shared.lease() + 5*time.Second)
+	}
 	return src, nil
 }
 
 func (src *SellerTokenSource) fetch(ctx context.Context) (transport.Token, error) {
+	if src.shared != nil {
+		return src.fetchShared(ctx)
+	}
 	src.mu.Lock()
 	cur, handed := src.cur, src.handed
 	src.mu.Unlock()
@@ -439,7 +473,9 @@ func WithSeller(src *SellerTokenSource) paykit.RequestOption {
 		}
 		s.Auth = src
 		src.mu.Lock()
-		s.Secrets = append(s.Secrets, secretsOf(src.cur.AccessToken, src.cur.RefreshToken)...)
+		if src.cur != nil {
+			s.Secrets = append(s.Secrets, secretsOf(src.cur.AccessToken, src.cur.RefreshToken)...)
+		}
 		src.mu.Unlock()
 	}
 }

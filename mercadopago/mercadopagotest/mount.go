@@ -23,6 +23,11 @@ type ext struct {
 	plans      sim.Table[string, *plan]
 	subs       sim.Table[string, *subscription]
 	chargeback sim.Table[string, *chargeback]
+
+	sellerTTL     time.Duration // lifetime of seller access tokens
+	refreshes     int           // refresh_token grants answered with a new pair
+	invalidGrants int           // refresh_token grants refused with invalid_grant
+	tokenHook     func(grantType string)
 }
 
 // ext returns the extension state, creating it on first use (options run
@@ -34,6 +39,7 @@ func (s *Server) ext() *ext {
 			codes:  map[string]*authCode{},
 			access: map[string]*grant{}, refresh: map[string]*grant{},
 			collector: map[int64]int64{},
+			sellerTTL: SellerTokenTTL,
 		}
 		s.x.addSeller(DefaultSellerID, "TESTSELLER01", "test_seller@testuser.com")
 	}

@@ -199,6 +199,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &in) {
 		return
 	}
+	if hook := s.ext().tokenHook; hook != nil {
+		hook(in.GrantType)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	x := s.ext()
@@ -229,22 +232,25 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		g, ok := x.refresh[in.RefreshToken]
 		if !ok {
+			x.invalidGrants++
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "invalid refresh_token")
 			return
 		}
-		// Simulator's choice: a refresh token is used once, and the new
-		// answer carries the next one.
+		// A refresh token is used once, as the API documents ("can only be
+		// used once"): the answer carries the next one, and the spent one
+		// answers invalid_grant from then on.
 		delete(x.refresh, in.RefreshToken)
+		x.refreshes++
 		seller = g.seller
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
 		return
 	}
 	g := &grant{seller: seller, access: "APP_USR-" + sim.RandomHex(16) + "-" + strconv.FormatInt(seller.ID, 10),
-		refresh: "TG-" + sim.RandomHex(16) + "-" + strconv.FormatInt(seller.ID, 10), expires: now.Add(SellerTokenTTL)}
+		refresh: "TG-" + sim.RandomHex(16) + "-" + strconv.FormatInt(seller.ID, 10), expires: now.Add(x.sellerTTL)}
 	x.access[g.access], x.refresh[g.refresh] = g, g
 	sim.WriteJSON(w, http.StatusOK, map[string]any{
-		"access_token": g.access, "token_type": "Bearer", "expires_in": int64(SellerTokenTTL / time.Second),
+		"access_token": g.access, "token_type": "Bearer", "expires_in": int64(x.sellerTTL / time.Second),
 		"scope": "offline_access read write", "user_id": seller.ID, "refresh_token": g.refresh,
 		"public_key": "APP_USR-" + sim.RandomHex(8), "live_mode": false,
 	})
@@ -261,6 +267,42 @@ func pkceMatches(challenge, method, verifier string) bool {
 		want = base64.RawURLEncoding.EncodeToString(sum[:])
 	}
 	return subtle.ConstantTimeCompare([]byte(want), []byte(challenge)) == 1
+}
+
+// WithSellerTokenTTL sets the lifetime of the seller access tokens the
+// OAuth endpoint issues (default SellerTokenTTL, the documented 180 days),
+// so a test can make them expire while it runs. A duration that is not
+// positive keeps the default.
+func WithSellerTokenTTL(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.ext().sellerTTL = d
+		}
+	}
+}
+
+// WithTokenHook calls hook at the start of every POST /oauth/token with
+// its grant_type, before the grant is checked and outside the server's
+// lock: a test blocks in it to hold a refresh in flight (a replica paused
+// mid-refresh).
+func WithTokenHook(hook func(grantType string)) Option {
+	return func(s *Server) { s.ext().tokenHook = hook }
+}
+
+// SellerRefreshes is how many refresh_token grants the server answered with
+// a new pair.
+func (s *Server) SellerRefreshes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ext().refreshes
+}
+
+// InvalidGrants is how many refresh_token grants the server refused with
+// invalid_grant (an unknown or already spent refresh token).
+func (s *Server) InvalidGrants() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ext().invalidGrants
 }
 
 // SellerTokenCount is how many seller access tokens the server has issued.
