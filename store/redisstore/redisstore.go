@@ -232,8 +232,15 @@ func (s *Store) CompareAndSwap(ctx context.Context, key string, old int64, data 
 // when the lock is held. A fence is INCR's answer, raised to the server's
 // clock in microseconds when that is higher, so fences keep growing after
 // the counter itself was lost.
+//
+// The client library repeats a command whose answer was lost on a broken
+// connection; a grant already made to this owner by the first attempt is
+// answered again (its fence) rather than refused.
 var lockScript = redis.NewScript(markerCheck + `
 if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then
+  if redis.call('GET', KEYS[2]) == ARGV[2] then
+    return tonumber(redis.call('GET', KEYS[3]))
+  end
   return 0
 end
 local t = redis.call('TIME')
@@ -287,9 +294,14 @@ func (s *Store) Unlock(ctx context.Context, lease paykit.Lease) error {
 	return nil
 }
 
-// claimScript: KEYS[2] is the claim; ARGV[2] its lifetime in milliseconds.
+// claimScript: KEYS[2] is the claim; ARGV[2] its lifetime in milliseconds,
+// ARGV[3] a random id of this claim. The client library repeats a command
+// whose answer was lost on a broken connection: a claim the first attempt
+// made is recognised by its id and answered 1 again, rather than 0 (which
+// would acknowledge the delivery as a replay and never act on it).
 var claimScript = redis.NewScript(markerCheck + `
-if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[2]) == ARGV[3] then return 1 end
 return 0
 `)
 
@@ -304,7 +316,7 @@ func (s *Store) Claim(ctx context.Context, key string, until time.Time) (bool, e
 		}
 		return true, nil
 	}
-	n, err := s.run(ctx, claimScript, []string{s.claimKey(key)}, ms).Int64()
+	n, err := s.run(ctx, claimScript, []string{s.claimKey(key)}, ms, randomID()).Int64()
 	if err != nil {
 		return false, wrap("claiming a delivery", err)
 	}
@@ -317,7 +329,7 @@ var doneScript = redis.NewScript(markerCheck + `
 if ARGV[2] == '0' then
   redis.call('DEL', KEYS[2])
 else
-  redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+  redis.call('SET', KEYS[2], 'done', 'PX', ARGV[2])
 end
 return 1
 `)

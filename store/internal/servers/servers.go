@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -27,8 +26,16 @@ const startGuard = 90 * time.Second
 
 const installHint = "install them with: apt-get install -y redis-server postgresql"
 
+// T is what the helpers need of a test: testing.TB has it, and so does a
+// program's own stand-in (the fleet benchmark).
+type T interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // FreePort returns a loopback TCP port nothing listens on right now.
-func FreePort(t testing.TB) int {
+func FreePort(t T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,7 +70,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func start(t testing.TB, cred *syscall.Credential, name string, args ...string) *process {
+func start(t T, cred *syscall.Credential, name string, args ...string) *process {
 	t.Helper()
 	p := &process{out: &syncBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(name, args...)
@@ -97,7 +104,7 @@ func (p *process) stop(sig os.Signal) {
 
 // waitReady calls ready until it succeeds, failing the test when the
 // process exits first or the start guard passes.
-func (p *process) waitReady(t testing.TB, what string, ready func(context.Context) error) {
+func (p *process) waitReady(t T, what string, ready func(context.Context) error) {
 	t.Helper()
 	deadline := time.Now().Add(startGuard)
 	for {
@@ -126,7 +133,7 @@ type Redis struct {
 	// Addr is host:port of the server.
 	Addr string
 
-	t    testing.TB
+	t    T
 	dir  string
 	port int
 	aof  bool
@@ -143,7 +150,7 @@ type RedisOptions struct {
 
 // StartRedis starts redis-server on a free loopback port in a temporary
 // directory and stops it when the test ends.
-func StartRedis(t testing.TB, opts RedisOptions) *Redis {
+func StartRedis(t T, opts RedisOptions) *Redis {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -241,7 +248,7 @@ type Postgres struct {
 // pgBinDirs are where Debian's postgresql packages put initdb and postgres.
 var pgBinDirs = []string{"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"}
 
-func pgBin(t testing.TB, name string) string {
+func pgBin(t T, name string) string {
 	t.Helper()
 	for _, d := range pgBinDirs {
 		p := filepath.Join(d, name)
@@ -262,7 +269,7 @@ func pgBin(t testing.TB, name string) string {
 // ends. initdb refuses to run as root, so as root the cluster belongs to
 // the user postgres (Debian's package creates it) and both programs run as
 // that user.
-func StartPostgres(t testing.TB) *Postgres {
+func StartPostgres(t T) *Postgres {
 	t.Helper()
 	initdb, postgres := pgBin(t, "initdb"), pgBin(t, "postgres")
 	dir, err := os.MkdirTemp("", "paykit-pg-")
