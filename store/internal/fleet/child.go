@@ -95,7 +95,7 @@ func StartProc(cfg Config, args ...string) (*Proc, error) {
 	p.cmd = exec.Command(exe, args...)
 	p.cmd.Env = append(os.Environ(), ChildEnv+"=1", ConfigEnv+"="+string(js))
 	p.cmd.Stderr = os.Stderr
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	p.cmd.SysProcAttr = childAttr()
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
 		return nil, err
 	}
