@@ -38,8 +38,10 @@ type Notification struct {
 	Extra map[string]json.RawMessage
 
 	// replayKey is the key WebhookVerifier.Verify claimed in the replay
-	// store ("" otherwise).
-	replayKey string
+	// store ("" otherwise), and replayUntil the end of its window, which
+	// Done records it for.
+	replayKey   string
+	replayUntil time.Time
 }
 
 // Errors a notification can fail with; the error returned wraps one of them
@@ -100,6 +102,9 @@ type verifyConfig struct {
 	// notifications in; replaySet says WithReplayStore was given.
 	replay    paykit.ReplayStore
 	replaySet bool
+	// lease is WithProcessingLease's d; leaseSet says it was given.
+	lease    time.Duration
+	leaseSet bool
 	// redirectParams are the query or form fields VerifyRedirect reads the
 	// JWT from; nil means tokenFields.
 	redirectParams []string
@@ -111,6 +116,9 @@ func defaultConfig() verifyConfig {
 
 // check reports options that cannot work together.
 func (c *verifyConfig) check() error {
+	if c.leaseSet && c.lease <= 0 {
+		return fmt.Errorf("etpay: notification verifier: %w", webhook.ErrBadProcessingLease)
+	}
 	if c.maxAge <= 0 {
 		return fmt.Errorf("etpay: WithMaxAge: %s: must be positive", c.maxAge)
 	}
@@ -169,6 +177,18 @@ func WithUntimedTokens() WebhookOption {
 // as WithClock. VerifyNotification records nothing and refuses this option.
 func WithReplayStore(store paykit.ReplayStore) WebhookOption {
 	return func(c *verifyConfig) { c.replay, c.replaySet = store, true }
+}
+
+// WithProcessingLease makes a WebhookVerifier's Verify claim a
+// notification only for d (the handler's processing lease) instead of for
+// its whole window, and sets the lease Handler uses (default 2 minutes).
+// After acting on the notification call Done, which records it for its
+// window; when you cannot act, call Release. A process that dies in between
+// leaves a claim that runs out after d, so ETpay's repeat is accepted by
+// whichever replica it reaches. d must be positive and above the longest
+// your handling takes. VerifyNotification records nothing and ignores it.
+func WithProcessingLease(d time.Duration) WebhookOption {
+	return func(c *verifyConfig) { c.lease, c.leaseSet = d, true }
 }
 
 var hs256Only = []string{jwt.SigningMethodHS256.Alg()}
@@ -490,10 +510,18 @@ func tokenFromBody(body []byte) (string, error) {
 // verified again within that time gets an error matching
 // paykit.ErrReplayed; a store failure gets one matching
 // paykit.ErrReplayStore (answer 5xx so that ETpay retries, and do not act on
-// it). Handler does all of this; if you call Verify yourself and then cannot
-// act on the notification, call Release so that ETpay's retry of it is
-// accepted.
+// it). Handler does all of this; if you call Verify yourself, call Done once
+// you acted on the notification (needed with WithProcessingLease, where the
+// claim lasts only the lease) and Release when you could not, so that
+// ETpay's retry of it is accepted.
 func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
+	if v == nil {
+		return nil, errors.New("etpay: nil WebhookVerifier (use NewWebhookVerifier)")
+	}
+	return v.verifyClaim(r, v.cfg.lease)
+}
+
+func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
 	if v == nil {
 		return nil, errors.New("etpay: nil WebhookVerifier (use NewWebhookVerifier)")
 	}
@@ -515,11 +543,26 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 		until = v.cfg.now().Add(v.cfg.maxAge)
 	}
 	key := "etpay:" + hex.EncodeToString(sig)
-	if err := webhook.Claim(r.Context(), v.cfg.replay, "etpay: notification", key, until); err != nil {
+	if err := webhook.Claim(r.Context(), v.cfg.replay, "etpay: notification", key, webhook.ClaimUntil(v.cfg.now(), until, lease)); err != nil {
 		return nil, err
 	}
-	n.replayKey = key
+	n.replayKey, n.replayUntil = key, until
 	return n, nil
+}
+
+// Done records that n was acted upon, for the rest of its window: ETpay's
+// repeats of the notification are then refused (ErrReplayed; Handler
+// answers them 200) by every verifier sharing the replay store. Call it
+// after acting on a notification from Verify when the verifier has
+// WithProcessingLease; without it the claim already lasts the window.
+// Handler calls it when its func succeeds. A notification that did not
+// come from this verifier's Verify is ignored. The error matches
+// paykit.ErrReplayStore.
+func (v *WebhookVerifier) Done(ctx context.Context, n *Notification) error {
+	if v == nil || n == nil {
+		return nil
+	}
+	return webhook.Done(ctx, v.cfg.replay, "etpay: notification", n.replayKey, n.replayUntil)
 }
 
 // Release forgets that n was accepted, so that the same notification is
@@ -567,10 +610,11 @@ func (v *WebhookVerifier) verifyToken(ctx context.Context, tok string, fresh boo
 // A notification already accepted (a replay, or a retry of one handle
 // already handled) is answered 200 without calling handle, so ETpay stops
 // sending it. When the replay store fails the answer is 503 and handle is
-// not called: ETpay retries, and nothing is acted upon unrecorded. If the
-// process dies while handle runs, the claim stays until it expires and
-// retries of that notification are acknowledged without calling handle:
-// confirm payments with Payments.Status.
+// not called: ETpay retries, and nothing is acted upon unrecorded. The
+// claim lasts the processing lease (WithProcessingLease, 2 minutes by
+// default) while handle runs, and Done records the notification when
+// handle succeeds: if the process dies while handle runs, the claim runs
+// out after the lease and ETpay's retry is handled.
 func (v *WebhookVerifier) Handler(handle func(ctx context.Context, n *Notification) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -578,7 +622,11 @@ func (v *WebhookVerifier) Handler(handle func(ctx context.Context, n *Notificati
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		n, err := v.Verify(r)
+		lease := v.cfg.lease
+		if lease <= 0 {
+			lease = webhook.DefaultProcessingLease
+		}
+		n, err := v.verifyClaim(r, lease)
 		if errors.Is(err, paykit.ErrReplayed) {
 			w.WriteHeader(http.StatusOK)
 			return
@@ -597,6 +645,9 @@ func (v *WebhookVerifier) Handler(handle func(ctx context.Context, n *Notificati
 				return
 			}
 		}
+		// handle acted: answer 200 even if the record fails, so ETpay stops
+		// sending it (a repeat after the lease would act again).
+		_ = v.Done(r.Context(), n)
 		w.WriteHeader(http.StatusOK)
 	})
 }

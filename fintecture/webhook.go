@@ -75,8 +75,10 @@ type Notification struct {
 	Fields map[string]string
 
 	// replayKey is the key Verify claimed in the replay store ("" when the
-	// event did not come from Verify).
-	replayKey string
+	// event did not come from Verify), and replayUntil the end of its
+	// window, which Done records it for.
+	replayKey   string
+	replayUntil time.Time
 }
 
 // DefaultWebhookMaxAge is how far a webhook's signed Date may be from now,
@@ -100,6 +102,19 @@ type WebhookVerifier struct {
 	maxBody   int64
 	replay    paykit.ReplayStore
 	replaySet bool // WithReplayStore was given, possibly with nil
+	lease     time.Duration
+	leaseSet  bool
+}
+
+// WithProcessingLease makes Verify claim a delivery only for d (the
+// handler's processing lease) instead of for its whole window, and sets the
+// lease Handler uses (default 2 minutes). After acting on the event call
+// Done, which records the delivery for its window; when you cannot act,
+// call Release. A process that dies in between leaves a claim that runs
+// out after d, so Fintecture's retry is accepted by whichever replica it
+// reaches. d must be positive and above the longest your handling takes.
+func WithProcessingLease(d time.Duration) WebhookOption {
+	return func(v *WebhookVerifier) { v.lease, v.leaseSet = d, true }
 }
 
 // String describes the verifier without its private key.
@@ -163,6 +178,9 @@ func NewWebhookVerifier(privateKeyPEM []byte, opts ...WebhookOption) (*WebhookVe
 	if v.replaySet && v.replay == nil {
 		return nil, fmt.Errorf("fintecture: webhook verifier: %w", webhook.ErrNilReplayStore)
 	}
+	if v.leaseSet && v.lease <= 0 {
+		return nil, fmt.Errorf("fintecture: webhook verifier: %w", webhook.ErrBadProcessingLease)
+	}
 	if v.replay == nil {
 		v.replay = webhook.DefaultReplayStore(v.clock)
 	}
@@ -197,14 +215,19 @@ var signedHeaders = []string{"date", "digest", "x-request-id"}
 // delivery verified again within that time gets an error matching
 // paykit.ErrReplayed; a store failure gets one matching
 // paykit.ErrReplayStore (answer 5xx so that Fintecture retries, and do not
-// act on it). Handler does all of this; if you call Verify yourself and then
-// cannot act on the event, call Release so that Fintecture's retry of it is
-// accepted.
+// act on it). Handler does all of this; if you call Verify yourself, call
+// Done once you acted on the event (needed with WithProcessingLease, where
+// the claim lasts only the lease) and Release when you could not, so that
+// Fintecture's retry of it is accepted.
 //
 // The body stays readable afterwards. A webhook proves only that someone
 // with your public key sent it: before fulfilling an order, confirm with
 // PISService.GetPayment.
 func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
+	return v.verifyClaim(r, v.lease)
+}
+
+func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: nil request", ErrWebhookMalformed)
 	}
@@ -293,10 +316,10 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 		until = v.clock.Now().Add(webhook.UntimedRetention)
 	}
 	key := replayKey(headers)
-	if err := webhook.Claim(r.Context(), v.replay, "fintecture: webhook", key, until); err != nil {
+	if err := webhook.Claim(r.Context(), v.replay, "fintecture: webhook", key, webhook.ClaimUntil(v.clock.Now(), until, lease)); err != nil {
 		return nil, err
 	}
-	ev.replayKey = key
+	ev.replayKey, ev.replayUntil = key, until
 	return ev, nil
 }
 
@@ -322,6 +345,21 @@ func (v *WebhookVerifier) Release(ctx context.Context, ev *Notification) error {
 		return nil
 	}
 	return webhook.Release(ctx, v.replay, "fintecture: webhook", ev.replayKey)
+}
+
+// Done records that ev was acted upon, for the rest of its window:
+// Fintecture's retries of the delivery are then refused (ErrReplayed;
+// Handler answers them 200) by every verifier sharing the replay store.
+// Call it after acting on an event from Verify when the verifier has
+// WithProcessingLease; without it the claim already lasts the window.
+// Handler calls it when its func succeeds. An event that did not come from
+// this verifier's Verify is ignored. The error matches
+// paykit.ErrReplayStore.
+func (v *WebhookVerifier) Done(ctx context.Context, ev *Notification) error {
+	if ev == nil {
+		return nil
+	}
+	return webhook.Done(ctx, v.replay, "fintecture: webhook", ev.replayKey, ev.replayUntil)
 }
 
 // digestMatches compares a Digest header value with SHA-256 of body. The
@@ -452,10 +490,11 @@ func flatten(obj map[string]json.RawMessage, out map[string]string, depth int) {
 // A delivery already accepted (a replay, or a retry of a webhook fn already
 // handled) is answered 200 without calling fn, so Fintecture stops sending
 // it. When the replay store fails the answer is 503 and fn is not called:
-// Fintecture retries, and nothing is acted upon unrecorded. If the process
-// dies while fn runs, the claim stays until it expires and retries of that
-// delivery are acknowledged without calling fn: confirm payments with
-// PISService.GetPayment as Verify advises.
+// Fintecture retries, and nothing is acted upon unrecorded. The claim lasts
+// the processing lease (WithProcessingLease, 2 minutes by default) while fn
+// runs, and Done records the delivery when fn succeeds: if the process dies
+// while fn runs, the claim runs out after the lease and Fintecture's retry
+// is handled.
 func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *Notification) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -463,7 +502,11 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *Notification)
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		ev, err := v.Verify(r)
+		lease := v.lease
+		if lease <= 0 {
+			lease = webhook.DefaultProcessingLease
+		}
+		ev, err := v.verifyClaim(r, lease)
 		if err != nil {
 			switch {
 			case errors.Is(err, paykit.ErrReplayed):
@@ -486,6 +529,9 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, ev *Notification)
 			http.Error(w, "webhook not processed", http.StatusInternalServerError)
 			return
 		}
+		// fn acted: answer 200 even if the record fails, so Fintecture
+		// stops sending it (a retry after the lease would act again).
+		_ = v.Done(r.Context(), ev)
 		w.WriteHeader(http.StatusOK)
 	})
 }

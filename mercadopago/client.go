@@ -205,7 +205,10 @@ func (c *Client) BaseURL() string { return c.t.BaseURL() }
 
 // WithIdempotencyKey makes a call carry key in X-Idempotency-Key instead of
 // a generated UUID. Use an id from your own system (the order id) so that a
-// repeat after a crash is recognised and answered with the first result.
+// repeat after a crash is recognised and answered with the first result:
+// such a key is the same on every replica and after a restart, where a
+// generated one is new with every call. The same key with a different
+// request is refused by Mercado Pago rather than paid.
 func WithIdempotencyKey(key string) paykit.RequestOption { return transport.WithIdempotencyKey(key) }
 
 // WithHeader adds a header to one call (e.g. X-Meli-Session-Id for fraud

@@ -1,16 +1,19 @@
 package mercadopago
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -79,8 +82,13 @@ type Notification struct {
 	Unparsed []string `json:"-"`
 
 	// replayKey is the key Verify claimed in the replay store ("" when the
-	// notification did not come from Verify).
+	// notification did not come from Verify): the event's key when the
+	// body names the event, else the delivery's signature. sigKey is the
+	// signature's key when it was claimed besides the event's.
 	replayKey string
+	sigKey    string
+	// replayUntil is when replayKey's record ends once Done marks it.
+	replayUntil time.Time
 }
 
 // NotificationData is the "data" node: the id of the resource that changed.
@@ -125,8 +133,36 @@ type WebhookVerifier struct {
 	clock     webhook.Clock
 	maxBody   int64
 	replay    paykit.ReplayStore
-	replaySet bool      // WithReplayStore was given, possibly with nil
+	replaySet bool // WithReplayStore was given, possibly with nil
+	lease     time.Duration
+	leaseSet  bool
+	retention time.Duration
 	pool      sync.Pool // *macState
+}
+
+// DefaultEventRetention is how long a verifier remembers a notification
+// event it acted upon: Mercado Pago retries an unanswered notification for
+// four days (after 15 minutes, 30 minutes, 6 hours, 48 hours and 96 hours,
+// as its notification docs list), so a retry within five days is
+// recognised. See https://www.mercadopago.com/developers/en/docs/your-integrations/notifications/webhooks
+const DefaultEventRetention = 5 * 24 * time.Hour
+
+// WithProcessingLease makes Verify claim a notification only for d (the
+// handler's processing lease) instead of for the whole retention, and sets
+// the lease Handler uses (webhook default: 2 minutes). After acting on the
+// notification call Done, which records it for the retention; when you
+// cannot act, call Release. A process that dies in between leaves a claim
+// that runs out after d, so Mercado Pago's retry is accepted by whichever
+// replica it reaches. d must be positive and above the longest your
+// handling takes.
+func WithProcessingLease(d time.Duration) WebhookOption {
+	return func(v *WebhookVerifier) { v.lease, v.leaseSet = d, true }
+}
+
+// WithEventRetention sets how long an event acted upon is remembered
+// (default DefaultEventRetention); it must be positive.
+func WithEventRetention(d time.Duration) WebhookOption {
+	return func(v *WebhookVerifier) { v.retention = d }
 }
 
 type macState struct {
@@ -176,11 +212,17 @@ func NewWebhookVerifier(secret string, opts ...WebhookOption) (*WebhookVerifier,
 	if strings.TrimSpace(secret) == "" {
 		return nil, errors.New("mercadopago: webhook secret: must not be empty")
 	}
-	v := &WebhookVerifier{secret: []byte(secret), maxAge: DefaultWebhookMaxAge}
+	v := &WebhookVerifier{secret: []byte(secret), maxAge: DefaultWebhookMaxAge, retention: DefaultEventRetention}
 	for _, o := range opts {
 		if o != nil {
 			o(v)
 		}
+	}
+	if v.leaseSet && v.lease <= 0 {
+		return nil, fmt.Errorf("mercadopago: webhook verifier: %w", webhook.ErrBadProcessingLease)
+	}
+	if v.retention <= 0 {
+		return nil, errors.New("mercadopago: webhook verifier: event retention: must be positive")
 	}
 	if v.replaySet && v.replay == nil {
 		return nil, fmt.Errorf("mercadopago: webhook verifier: %w", webhook.ErrNilReplayStore)
@@ -366,15 +408,30 @@ func unhex(c byte) (byte, bool) {
 // re-readable in r.Body). Only the signed parts are trustworthy: see
 // Notification.
 //
-// A notification that passes is then claimed in the verifier's replay store,
-// keyed on its signature (which covers data.id, x-request-id and ts) until
-// ts plus the maximum age. The same delivery verified again within that time
-// gets an error matching paykit.ErrReplayed; a store failure gets one
-// matching paykit.ErrReplayStore (answer 5xx so Mercado Pago retries, and do
-// not act on it). Handler does all of this; if you call Verify yourself and
-// then cannot act on the notification, call Release so that Mercado Pago's
-// retry of it is accepted.
+// A notification that passes is then claimed in the verifier's replay
+// store, so that it is acted upon once, by whichever replica it reaches:
+//   - the delivery, keyed on its signature (data.id, x-request-id and ts),
+//     until ts plus the maximum age: a captured copy replayed is refused;
+//   - the event, keyed on the signed data.id and the body's id (which the
+//     notification docs call the event's own identifier, there to prevent
+//     duplicates): Mercado Pago's retry of an unanswered notification
+//     carries a new ts and signature but the same event, and is refused
+//     once the event was acted upon. The event is claimed for the
+//     retention (DefaultEventRetention), or, with WithProcessingLease, for
+//     the lease until Done marks it. A body without an id, or whose id is
+//     data.id itself, is claimed by its delivery alone (a retry is then
+//     accepted again).
+//
+// A notification already claimed gets an error matching paykit.ErrReplayed;
+// a store failure gets one matching paykit.ErrReplayStore (answer 5xx so
+// Mercado Pago retries, and do not act on it). Handler does all of this; if
+// you call Verify yourself, call Done once you acted on the notification and
+// Release when you could not, so that Mercado Pago's retry is accepted.
 func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
+	return v.verifyClaim(r, v.lease)
+}
+
+func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
 	if r == nil || r.URL == nil {
 		return nil, ErrMissingSignature
 	}
@@ -399,24 +456,79 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 		return nil, ErrMalformedNotification
 	}
 	n.DataID, n.RequestID, n.Timestamp = dataID, reqID, ts
+	now := v.clock.Now()
 	until := ts.Add(v.maxAge)
 	if v.maxAge <= 0 {
-		until = v.clock.Now().Add(webhook.UntimedRetention)
+		until = now.Add(webhook.UntimedRetention)
 	}
 	var kb [len(replayPrefix) + 2*sha256.Size]byte
 	copy(kb[:], replayPrefix)
 	hex.Encode(kb[len(replayPrefix):], mac[:])
-	key := string(kb[:])
-	if err := webhook.Claim(r.Context(), v.replay, "mercadopago: webhook", key, until); err != nil {
+	sigKey := string(kb[:])
+	eventKey := eventKeyOf(dataID, n, body)
+	if eventKey == "" {
+		if err := webhook.Claim(r.Context(), v.replay, "mercadopago: webhook", sigKey, webhook.ClaimUntil(now, until, lease)); err != nil {
+			return nil, err
+		}
+		n.replayKey, n.replayUntil = sigKey, until
+		return n, nil
+	}
+	if err := webhook.Claim(r.Context(), v.replay, "mercadopago: webhook", sigKey, until); err != nil {
 		return nil, err
 	}
-	n.replayKey = key
+	end := now.Add(v.retention)
+	if end.Before(until) {
+		end = until
+	}
+	if err := webhook.Claim(r.Context(), v.replay, "mercadopago: webhook", eventKey, webhook.ClaimUntil(now, end, lease)); err != nil {
+		if errors.Is(err, paykit.ErrReplayStore) {
+			_ = webhook.Release(r.Context(), v.replay, "mercadopago: webhook", sigKey)
+		}
+		return nil, err
+	}
+	n.replayKey, n.sigKey, n.replayUntil = eventKey, sigKey, end
 	return n, nil
 }
 
 // replayPrefix keeps this verifier's keys apart from other providers' in a
 // shared store.
 const replayPrefix = "mercadopago:"
+
+// eventKeyOf names the event a notification reports, the same on every
+// retry of it: SHA-256 of the signed data.id (letter case folded, as the
+// signature accepts either) and the body's id. It is "" when the body has
+// no id, or one equal to data.id.
+func eventKeyOf(dataID string, n *Notification, body []byte) string {
+	var id string
+	if n.ID != 0 {
+		id = strconv.FormatInt(n.ID, 10)
+	} else {
+		// Some topics send the id as a string of hex digits.
+		var raw struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if json.Unmarshal(body, &raw) == nil {
+			id = strings.Trim(string(bytes.TrimSpace(raw.ID)), `"`)
+		}
+		if id == "null" || len(id) > 128 {
+			id = ""
+		}
+	}
+	if dataID == "" {
+		dataID = n.Data.ID
+	}
+	if id == "" || strings.EqualFold(id, dataID) {
+		// An id that repeats data.id names the resource, not the event
+		// (merchant_order notifications have been seen so): every update of
+		// the resource would share it.
+		return ""
+	}
+	h := sha256.New()
+	h.Write([]byte(strings.ToLower(dataID)))
+	h.Write([]byte{'\n'})
+	h.Write([]byte(id))
+	return replayPrefix + "event:" + hex.EncodeToString(h.Sum(nil))
+}
 
 // Release forgets that n was accepted, so that the same delivery is taken
 // again when Mercado Pago retries it. Call it when you verified n with
@@ -427,7 +539,26 @@ func (v *WebhookVerifier) Release(ctx context.Context, n *Notification) error {
 	if n == nil {
 		return nil
 	}
-	return webhook.Release(ctx, v.replay, "mercadopago: webhook", n.replayKey)
+	err := webhook.Release(ctx, v.replay, "mercadopago: webhook", n.replayKey)
+	if serr := webhook.Release(ctx, v.replay, "mercadopago: webhook", n.sigKey); err == nil {
+		err = serr
+	}
+	return err
+}
+
+// Done records that n was acted upon, for the event retention: Mercado
+// Pago's retries of it are then refused (ErrReplayed; Handler answers them
+// 200) by every verifier sharing the replay store. Call it after acting on
+// a notification from Verify when the verifier has WithProcessingLease;
+// without it the claim already lasts the retention and Done changes
+// nothing. Handler calls it when its func succeeds. A notification that
+// did not come from this verifier's Verify is ignored. The error matches
+// paykit.ErrReplayStore.
+func (v *WebhookVerifier) Done(ctx context.Context, n *Notification) error {
+	if n == nil {
+		return nil
+	}
+	return webhook.Done(ctx, v.replay, "mercadopago: webhook", n.replayKey, n.replayUntil)
 }
 
 // queryValue returns the first value of key in a raw query, unescaping only
@@ -466,13 +597,15 @@ func queryValue(raw, key string) (string, bool) {
 // error from fn gets 500 and releases the delivery's claim, so Mercado Pago
 // delivers the notification again and the retry is accepted.
 //
-// A delivery already accepted (a replay, or a retry of a notification fn
-// already handled) is answered 200 without calling fn, so Mercado Pago stops
+// The claim lasts the processing lease (WithProcessingLease, 2 minutes by
+// default) while fn runs; when fn succeeds, Done records the event for the
+// retention. A delivery already accepted (a replay, or a retry of a
+// notification fn already handled, on this replica or another sharing the
+// replay store) is answered 200 without calling fn, so Mercado Pago stops
 // sending it. When the replay store fails the answer is 503 and fn is not
 // called: Mercado Pago retries, and nothing is acted upon unrecorded. If the
-// process dies while fn runs, the claim stays until it expires and retries
-// of that delivery are acknowledged without calling fn: reconcile with
-// Payments.Get as the notification docs advise.
+// process dies while fn runs, the claim runs out after the lease and
+// Mercado Pago's next retry is handled.
 //
 // Answer within 22 seconds: do slow work after acknowledging.
 func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) error) http.Handler {
@@ -482,7 +615,11 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) 
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		n, err := v.Verify(r)
+		lease := v.lease
+		if lease <= 0 {
+			lease = webhook.DefaultProcessingLease
+		}
+		n, err := v.verifyClaim(r, lease)
 		switch {
 		case errors.Is(err, paykit.ErrReplayed):
 			w.WriteHeader(http.StatusOK)
@@ -507,6 +644,9 @@ func (v *WebhookVerifier) Handler(fn func(ctx context.Context, n *Notification) 
 			http.Error(w, "notification not processed", http.StatusInternalServerError)
 			return
 		}
+		// fn acted: answer 200 even if the record fails, so Mercado Pago
+		// stops sending it (a retry after the lease would act again).
+		_ = v.Done(r.Context(), n)
 		w.WriteHeader(http.StatusOK)
 	})
 }

@@ -60,3 +60,45 @@ func Release(ctx context.Context, store paykit.ReplayStore, name, key string) er
 	}
 	return nil
 }
+
+// DefaultProcessingLease is how long a verifier's Handler holds its claim
+// on a delivery while the handler func runs, unless WithProcessingLease
+// says otherwise: when the process dies before the func returns, the claim
+// runs out this long after it was taken and the provider's retry is
+// accepted (by any replica sharing the store). Keep it above the longest
+// time the func may take, or a retry arriving after the lease while the
+// func still runs is acted upon too.
+const DefaultProcessingLease = 2 * time.Minute
+
+// ErrBadProcessingLease is returned by verifier constructors given a
+// processing lease that is not positive.
+var ErrBadProcessingLease = errors.New("processing lease: must be positive")
+
+// ClaimUntil is when a claim taken at now ends: at now plus lease when
+// lease is positive (a processing lease, made good by Done), but never after
+// end, the end of the replay window; at end when lease is zero.
+func ClaimUntil(now, end time.Time, lease time.Duration) time.Time {
+	if lease <= 0 {
+		return end
+	}
+	if u := now.Add(lease); u.Before(end) {
+		return u
+	}
+	return end
+}
+
+// Done records key in store as acted upon until until (the end of the
+// replay window), whoever holds it now. Like Release it ignores the
+// cancellation of ctx and gives up after a few seconds. An empty key is a
+// no-op. The error matches paykit.ErrReplayStore.
+func Done(ctx context.Context, store paykit.ReplayStore, name, key string, until time.Time) error {
+	if key == "" || store == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+	defer cancel()
+	if err := store.Done(ctx, key, until); err != nil {
+		return fmt.Errorf("%s: marking a delivery done: %w: %w", name, paykit.ErrReplayStore, err)
+	}
+	return nil
+}

@@ -66,3 +66,27 @@ func TestClaimAndReleaseErrors(t *testing.T) {
 	assert.ErrorIs(t, err, paykit.ErrReplayStore)
 	assert.ErrorIs(t, err, errDown)
 }
+
+func TestClaimUntil(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := now.Add(time.Hour)
+	assert.Equal(t, end, ClaimUntil(now, end, 0), "no lease: the whole window")
+	assert.Equal(t, now.Add(2*time.Minute), ClaimUntil(now, end, 2*time.Minute))
+	assert.Equal(t, end, ClaimUntil(now, end, 2*time.Hour), "never beyond the window")
+}
+
+func TestDoneOutlivesTheRequestAndWrapsErrors(t *testing.T) {
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	store := paykit.NewMemoryReplayStore(0, paykit.WithReplayClock(func() time.Time { return now }))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the request is over
+	require.NoError(t, Done(ctx, store, "x", "k", now.Add(time.Hour)))
+	ok, err := store.Claim(context.Background(), "k", now.Add(time.Hour))
+	require.NoError(t, err)
+	assert.False(t, ok, "recorded although the request's context had ended")
+	assert.NoError(t, Done(ctx, store, "x", "", now.Add(time.Hour)), "no key: nothing to do")
+
+	err = Done(context.Background(), failing{}, "prov: webhook", "k", now)
+	assert.ErrorIs(t, err, paykit.ErrReplayStore)
+	assert.Contains(t, err.Error(), "prov: webhook")
+}

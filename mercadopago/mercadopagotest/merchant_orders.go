@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/paykit-go/paykit/internal/sim"
@@ -137,19 +136,10 @@ func (s *Server) notifyMerchantOrder(mo *merchantOrder, notificationURL *string)
 		"date_created": mpTime(now), "id": dataID, "live_mode": false, "status": mo.Status,
 		"type": mercadopago.TopicMerchantOrderWebhook, "user_id": simUserID, "version": len(mo.Payments),
 	})
-	sep := "?"
-	if strings.Contains(target, "?") {
-		sep = "&"
-	}
-	s.pending = append(s.pending, Delivery{
-		URL:    target + sep + "data.id=" + dataID + "&type=" + mercadopago.TopicMerchantOrderWebhook,
+	s.enqueue(target, "data.id="+dataID+"&type="+mercadopago.TopicMerchantOrderWebhook, Delivery{
 		Action: "update", DataID: dataID, RequestID: reqID,
 		Signature: SignNotification(s.WebhookSecret, dataID, reqID, now), Body: body,
 	})
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
 }
 
 // moIn is what POST and PUT /merchant_orders accept.

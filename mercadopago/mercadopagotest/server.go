@@ -33,6 +33,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -94,6 +95,39 @@ func WithWebhook(url, secret string) Option {
 // WithCardLimit sets how many cards a customer may save (cause 129 beyond).
 func WithCardLimit(n int) Option { return func(s *Server) { s.cardLimit = n } }
 
+// DefaultNotificationRetries is when Mercado Pago sends an unanswered
+// notification again, counted from the first sending: after 15 minutes, 30
+// minutes, 6 hours, 48 hours and 96 hours, as the notification docs' table
+// lists ("Deadline after the first dispatch"; one locale's page shows 5 and
+// 45 minutes, 6 hours, 2 and 4 days instead). A sending counts as answered
+// when it gets a 2xx.
+// See https://www.mercadopago.com/developers/en/docs/checkout-api/additional-content/notifications/ipn
+var DefaultNotificationRetries = []time.Duration{15 * time.Minute, 30 * time.Minute, 6 * time.Hour, 48 * time.Hour, 96 * time.Hour}
+
+// WithNotificationRetries makes the server send a notification that got no
+// 2xx answer again on Mercado Pago's schedule (DefaultNotificationRetries),
+// with time compressed by factor: factor 3600 turns 15 minutes into a
+// quarter of a second. Each retry carries the same body and x-request-id
+// with a new ts and signature, as Mercado Pago signs every sending. Without
+// this option (or with a factor below 1) a notification is sent once.
+func WithNotificationRetries(factor float64) Option {
+	return func(s *Server) { s.retryFactor = factor }
+}
+
+// WithWebhookEndpoints delivers the notifications of payments without a
+// notification_url to these URLs, each sending (first or retry) to one
+// chosen at random, as a load balancer in front of replicas would. It
+// replaces the URL of WithWebhook; secret signs them.
+func WithWebhookEndpoints(secret string, urls ...string) Option {
+	return func(s *Server) {
+		s.endpoints = append([]string(nil), urls...)
+		s.WebhookSecret = secret
+		if len(urls) > 0 {
+			s.webhookURL = urls[0]
+		}
+	}
+}
+
 // WithHTTPClient sends notifications with hc.
 func WithHTTPClient(hc *http.Client) Option { return func(s *Server) { s.httpc = hc } }
 
@@ -110,10 +144,14 @@ type Server struct {
 	// widget token.
 	Clock *sim.Clock
 
-	webhookURL string
-	cardLimit  int
-	httpc      *http.Client
-	listener   net.Listener
+	webhookURL  string
+	endpoints   []string
+	retryFactor float64
+	stop        chan struct{}
+	waiting     int // retries waiting for their time
+	cardLimit   int
+	httpc       *http.Client
+	listener    net.Listener
 
 	mu         sync.Mutex
 	seq        int64
@@ -145,6 +183,7 @@ func NewServer(opts ...Option) *Server {
 		checkout:      checkoutState{challenges: make(map[string]int64)},
 		delivered:     make(chan struct{}, 1),
 		wake:          make(chan struct{}, 1),
+		stop:          make(chan struct{}),
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -166,6 +205,9 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.Server.Close()
 	s.mu.Lock()
+	if !s.closed {
+		close(s.stop) // retries waiting for their time are dropped
+	}
 	s.closed = true
 	s.mu.Unlock()
 	select {
@@ -426,6 +468,12 @@ type Delivery struct {
 	Body       []byte
 	StatusCode int   // 0 when no answer came
 	Err        error // the transport error, if any
+	// Attempt is 0 for the first sending and n for the nth retry.
+	Attempt int
+
+	first time.Time // when the first sending was queued (real time)
+	bases []string  // the endpoints one is chosen from, without the query
+	query string    // data.id=…&type=…
 }
 
 // Deliveries returns the notifications sent so far, in order.
@@ -478,22 +526,78 @@ func (s *Server) notify(p *payment, action string) {
 		"type":         "payment",
 		"user_id":      simUserID,
 	})
-	sig := SignNotification(s.WebhookSecret, dataID, reqID, now)
-	target := url
-	if strings.Contains(target, "?") {
-		target += "&"
-	} else {
-		target += "?"
-	}
-	target += "data.id=" + dataID + "&type=payment"
+	s.enqueue(url, "data.id="+dataID+"&type=payment", Delivery{Action: action, DataID: dataID, RequestID: reqID,
+		Signature: SignNotification(s.WebhookSecret, dataID, reqID, now), Body: body})
+}
+
+// enqueue queues d for target, or for the WithWebhookEndpoints list when
+// target is that list's default. Call with s.mu held.
+func (s *Server) enqueue(target, query string, d Delivery) {
 	if s.closed {
 		return
 	}
-	s.pending = append(s.pending, Delivery{URL: target, Action: action, DataID: dataID, RequestID: reqID, Signature: sig, Body: body})
+	d.bases = []string{target}
+	if len(s.endpoints) > 0 && target == s.webhookURL {
+		d.bases = s.endpoints
+	}
+	d.query, d.first = query, time.Now()
+	d.URL = withQuery(d.bases[0], query)
+	s.pending = append(s.pending, d)
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
+}
+
+// RetriesWaiting is how many notifications wait for their next retry
+// (WithNotificationRetries).
+func (s *Server) RetriesWaiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
+}
+
+func withQuery(base, query string) string {
+	if strings.Contains(base, "?") {
+		return base + "&" + query
+	}
+	return base + "?" + query
+}
+
+// retry schedules d's next sending, if the schedule has one. Call with
+// s.mu held.
+func (s *Server) retry(d Delivery) {
+	if s.retryFactor < 1 || d.Attempt >= len(DefaultNotificationRetries) || s.closed {
+		return
+	}
+	next := d
+	next.Attempt++
+	next.StatusCode, next.Err = 0, nil
+	due := d.first.Add(time.Duration(float64(DefaultNotificationRetries[d.Attempt]) / s.retryFactor))
+	s.wg.Add(1)
+	s.waiting++
+	go func() {
+		defer s.wg.Done()
+		t := time.NewTimer(time.Until(due))
+		defer t.Stop()
+		select {
+		case <-s.stop:
+		case <-t.C:
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.waiting--
+		if s.closed {
+			return
+		}
+		// Signed anew at each sending, as Mercado Pago does.
+		next.Signature = SignNotification(s.WebhookSecret, next.DataID, next.RequestID, s.Clock.Now())
+		s.pending = append(s.pending, next)
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}()
 }
 
 // deliver sends the queued notifications one at a time, in order, like a
@@ -513,6 +617,9 @@ func (s *Server) deliver() {
 		}
 		d := s.pending[0]
 		s.pending = s.pending[1:]
+		if len(d.bases) > 0 {
+			d.URL = withQuery(d.bases[rand.IntN(len(d.bases))], d.query)
+		}
 		s.mu.Unlock()
 		req, err := http.NewRequest(http.MethodPost, d.URL, bytes.NewReader(d.Body))
 		if err == nil {
@@ -530,6 +637,9 @@ func (s *Server) deliver() {
 		d.Err = err
 		s.mu.Lock()
 		s.deliveries = append(s.deliveries, d)
+		if d.StatusCode < 200 || d.StatusCode > 299 {
+			s.retry(d)
+		}
 		s.mu.Unlock()
 		select {
 		case s.delivered <- struct{}{}:
