@@ -358,7 +358,14 @@ func Run(t servers.T, o Options) (*Report, error) {
 			go func() {
 				defer nwg.Done()
 				var dwg sync.WaitGroup
-				for _, r := range targets {
+				for i, r := range targets {
+					// Mercado Pago signs every sending anew: every other
+					// delivery carries a later ts and its own signature, so
+					// only the event's own id tells it is the same one.
+					sig := sig
+					if i%2 == 1 {
+						sig = mercadopagotest.SignNotification(cfg.WebhookSecret, dataID, reqID, ts.Add(time.Duration(i)*time.Second))
+					}
 					dwg.Add(1)
 					go func(r replica) {
 						defer dwg.Done()
