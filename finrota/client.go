@@ -95,6 +95,13 @@ func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHT
 // reached Finrota, such as Widget.Pay, is never repeated whatever this says.
 func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
+// WithObserver makes o see every call of the client: its operation
+// ("finrota.<Service>.<Method>") and route template, each attempt with
+// its status and error type, and each token fetch (see paykit.Observer; the
+// module github.com/paykit-go/paykit/otel makes one that records
+// OpenTelemetry spans and metrics). Nil, the default, observes nothing.
+func WithObserver(o *paykit.Observer) Option { return func(s *settings) { s.Observer = o } }
+
 // WithLogger logs one debug record per HTTP attempt (no secrets, no tokens).
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
@@ -199,6 +206,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("finrota: %w", err)
 	}
 	c.tc = tc
+	if s.Observer != nil {
+		c.tokens.OnFetch(tc.ObserveToken)
+	}
 	c.Widget = &WidgetService{c: c}
 	c.Transactions = &TransactionsService{c: c}
 	return c, nil

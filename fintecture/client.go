@@ -151,6 +151,13 @@ func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHT
 // Fintecture, whatever this says.
 func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
+// WithObserver makes o see every call of the client: its operation
+// ("fintecture.<Service>.<Method>") and route template, each attempt with
+// its status and error type, and each token fetch (see paykit.Observer; the
+// module github.com/paykit-go/paykit/otel makes one that records
+// OpenTelemetry spans and metrics). Nil, the default, observes nothing.
+func WithObserver(o *paykit.Observer) Option { return func(s *settings) { s.Observer = o } }
+
 // WithLogger logs one debug record per HTTP attempt, without secrets.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
@@ -262,6 +269,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	}
 	if c.api, err = transport.New(cfg); err != nil {
 		return nil, fmt.Errorf("fintecture: %w", err)
+	}
+	if s.Observer != nil {
+		c.tokens.OnFetch(c.api.ObserveToken)
 	}
 	c.PIS = &PISService{c: c}
 	c.Providers = &ProvidersService{c: c}

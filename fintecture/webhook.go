@@ -100,6 +100,7 @@ type WebhookVerifier struct {
 	maxBody   int64
 	replay    paykit.ReplayStore
 	replaySet bool // WithReplayStore was given, possibly with nil
+	obs       *paykit.Observer
 }
 
 // String describes the verifier without its private key.
@@ -143,6 +144,23 @@ func WithWebhookClock(now func() time.Time) WebhookOption {
 
 // WithMaxBodyBytes caps the body read (default 1 MiB).
 func WithMaxBodyBytes(n int64) WebhookOption { return func(v *WebhookVerifier) { v.maxBody = n } }
+
+// WithWebhookObserver makes o's Verify see every verification, with its
+// outcome and, for a refused delivery, a short reason (see paykit.Observer).
+// Nil, the default, observes nothing.
+func WithWebhookObserver(o *paykit.Observer) WebhookOption {
+	return func(v *WebhookVerifier) { v.obs = o }
+}
+
+// webhookReasons name Verify's refusals for an Observer.
+var webhookReasons = []webhook.Reason{
+	{Err: ErrWebhookMissingHeader, Name: "missing_signature"},
+	{Err: ErrWebhookMalformed, Name: "malformed"},
+	{Err: ErrWebhookDigest, Name: "digest"},
+	{Err: ErrWebhookSignature, Name: "signature"},
+	{Err: ErrWebhookKeyID, Name: "key_id"},
+	{Err: ErrWebhookTooOld, Name: "too_old"},
+}
 
 // NewWebhookVerifier parses the application's private key (PEM, PKCS#8 or
 // PKCS#1) once and returns a verifier.
@@ -205,6 +223,17 @@ var signedHeaders = []string{"date", "digest", "x-request-id"}
 // with your public key sent it: before fulfilling an order, confirm with
 // PISService.GetPayment.
 func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
+	if v.obs == nil {
+		return v.verifyRequest(r)
+	}
+	started := time.Now()
+	n, err := v.verifyRequest(r)
+	webhook.Observe(v.obs, r, "fintecture", "webhook", started, err, webhookReasons)
+	return n, err
+}
+
+// verifyRequest is Verify without the Observer.
+func (v *WebhookVerifier) verifyRequest(r *http.Request) (*Notification, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: nil request", ErrWebhookMalformed)
 	}

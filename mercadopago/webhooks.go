@@ -125,7 +125,8 @@ type WebhookVerifier struct {
 	clock     webhook.Clock
 	maxBody   int64
 	replay    paykit.ReplayStore
-	replaySet bool      // WithReplayStore was given, possibly with nil
+	replaySet bool // WithReplayStore was given, possibly with nil
+	obs       *paykit.Observer
 	pool      sync.Pool // *macState
 }
 
@@ -168,6 +169,22 @@ func WithMaxBodyBytes(n int64) WebhookOption {
 // (paykit.WithReplayClock) must read the same time as WithWebhookClock.
 func WithReplayStore(store paykit.ReplayStore) WebhookOption {
 	return func(v *WebhookVerifier) { v.replay, v.replaySet = store, true }
+}
+
+// WithWebhookObserver makes o's Verify see every verification, with its
+// outcome and, for a refused delivery, a short reason (see paykit.Observer).
+// Nil, the default, observes nothing.
+func WithWebhookObserver(o *paykit.Observer) WebhookOption {
+	return func(v *WebhookVerifier) { v.obs = o }
+}
+
+// webhookReasons name Verify's refusals for an Observer.
+var webhookReasons = []webhook.Reason{
+	{Err: ErrMissingSignature, Name: "missing_signature"},
+	{Err: ErrMalformedSignature, Name: "malformed"},
+	{Err: ErrSignatureMismatch, Name: "signature"},
+	{Err: ErrWebhookTooOld, Name: "too_old"},
+	{Err: ErrMalformedNotification, Name: "malformed"},
 }
 
 // NewWebhookVerifier returns a verifier for the application's webhook secret
@@ -375,6 +392,17 @@ func unhex(c byte) (byte, bool) {
 // then cannot act on the notification, call Release so that Mercado Pago's
 // retry of it is accepted.
 func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
+	if v.obs == nil {
+		return v.verifyRequest(r)
+	}
+	started := time.Now()
+	n, err := v.verifyRequest(r)
+	webhook.Observe(v.obs, r, "mercadopago", "webhook", started, err, webhookReasons)
+	return n, err
+}
+
+// verifyRequest is Verify without the Observer.
+func (v *WebhookVerifier) verifyRequest(r *http.Request) (*Notification, error) {
 	if r == nil || r.URL == nil {
 		return nil, ErrMissingSignature
 	}

@@ -1,6 +1,6 @@
 // Package clientopt holds the client options every provider package offers
 // (WithBaseURL, WithHTTPClient, WithMaxRetries, WithLogger, WithUserAgent,
-// WithRetryBackoff, WithClock), so they are checked the same way and reach
+// WithRetryBackoff, WithClock, WithObserver), so they are checked the same way and reach
 // the transport the same way in all four. Each provider's Option writes to
 // a settings struct that embeds Common; its With functions keep their own
 // doc comments, which say what the option means for that provider.
@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
@@ -27,6 +28,8 @@ type Common struct {
 	BackoffCap  time.Duration
 	// Clock is nil until WithClock sets it; Now reads time.Now then.
 	Clock func() time.Time
+	// Observer sees every call (nil: none).
+	Observer *paykit.Observer
 	// Sleep replaces the wait between attempts; only a provider package's
 	// own tests set it (no option does).
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -86,7 +89,7 @@ func (c *Common) Now() func() time.Time {
 }
 
 // Config fills cfg's shared fields (base URL, HTTP client, retries,
-// backoff, logger, user agent, clock) from c.
+// backoff, logger, user agent, clock, observer) from c.
 func (c *Common) Config(cfg *transport.Config) {
 	cfg.BaseURL = c.BaseURL
 	cfg.HTTPClient = c.HTTPClient
@@ -96,4 +99,5 @@ func (c *Common) Config(cfg *transport.Config) {
 	cfg.AppInfo = c.AppInfo
 	cfg.Clock = c.Now()
 	cfg.Sleep = c.Sleep
+	cfg.Observer = c.Observer
 }
