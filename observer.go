@@ -52,7 +52,10 @@ type CallInfo struct {
 	// "fintecture" or "etpay".
 	Provider string
 	// Operation is "<provider>.<Service>.<Method>" for the client method
-	// that made the call, e.g. "mercadopago.Payments.Create".
+	// that made the call, e.g. "mercadopago.Payments.Create". A method
+	// that only wraps another (Subscriptions.Pause wraps
+	// Subscriptions.Update) reports the one it wraps; a token fetch is
+	// "<provider>.AccessToken".
 	Operation string
 	// Route is the path template of the endpoint, with each id as a
 	// {name} placeholder, e.g. "/v1/payments/{id}".
