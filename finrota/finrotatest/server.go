@@ -90,6 +90,7 @@ type Server struct {
 	now               func() time.Time
 	refundField       string
 	listener          net.Listener
+	middleware        func(http.Handler) http.Handler
 
 	txns sim.Table[string, *txn] // by transaction id
 
@@ -149,7 +150,7 @@ func NewServer(opts ...Option) *Server {
 			o(s)
 		}
 	}
-	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), notFound))
+	s.Server = sim.NewServerOn(s.listener, sim.Around(s.middleware, sim.Mux(s.routes(), notFound)))
 	return s
 }
 
