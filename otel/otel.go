@@ -211,9 +211,12 @@ func attemptName(c paykit.CallInfo) string {
 
 func (o *observer) call(ctx context.Context, c paykit.CallInfo) (context.Context, func(paykit.CallDone)) {
 	start := time.Now()
-	ctx, span := o.tracer.Start(ctx, spanName(c), trace.WithSpanKind(trace.SpanKindInternal), trace.WithTimestamp(start),
-		trace.WithAttributes(ProviderKey.String(c.Provider), OperationKey.String(c.Operation), semconv.URLTemplate(c.Route),
-			semconv.HTTPRequestMethodKey.String(c.Method), semconv.ServerAddress(c.ServerAddress)))
+	ctx, span := o.tracer.Start(ctx, spanName(c), trace.WithSpanKind(trace.SpanKindInternal), trace.WithTimestamp(start))
+	if span.IsRecording() {
+		// Set after Start, so that a no-op or unsampled span builds none.
+		span.SetAttributes(ProviderKey.String(c.Provider), OperationKey.String(c.Operation), semconv.URLTemplate(c.Route),
+			semconv.HTTPRequestMethodKey.String(c.Method), semconv.ServerAddress(c.ServerAddress))
+	}
 	return ctx, func(d paykit.CallDone) {
 		end := time.Now()
 		if span.IsRecording() {
@@ -243,18 +246,18 @@ func (o *observer) call(ctx context.Context, c paykit.CallInfo) (context.Context
 func (o *observer) attempt(ctx context.Context, a paykit.AttemptInfo) (context.Context, func(paykit.AttemptDone)) {
 	start := time.Now()
 	c := a.Call
-	attrs := []attribute.KeyValue{
-		semconv.HTTPRequestMethodKey.String(c.Method), semconv.ServerAddress(c.ServerAddress), semconv.ServerPort(c.ServerPort),
-		semconv.URLTemplate(c.Route), AttemptKey.Int(a.Attempt), IdempotencyKeySentKey.Bool(a.IdempotencyKeySent),
+	if a.Attempt > 1 && o.retries.Enabled(ctx) {
+		o.retries.Add(ctx, 1, metric.WithAttributes(ProviderKey.String(c.Provider), OperationKey.String(c.Operation)))
 	}
-	if a.Attempt > 1 {
-		attrs = append(attrs, semconv.HTTPRequestResendCount(a.Attempt-1), RetryWaitKey.Float64(a.Wait.Seconds()))
-		if o.retries.Enabled(ctx) {
-			o.retries.Add(ctx, 1, metric.WithAttributes(ProviderKey.String(c.Provider), OperationKey.String(c.Operation)))
+	ctx, span := o.tracer.Start(ctx, attemptName(c), trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(start))
+	if span.IsRecording() {
+		span.SetAttributes(semconv.HTTPRequestMethodKey.String(c.Method), semconv.ServerAddress(c.ServerAddress),
+			semconv.ServerPort(c.ServerPort), semconv.URLTemplate(c.Route), AttemptKey.Int(a.Attempt),
+			IdempotencyKeySentKey.Bool(a.IdempotencyKeySent))
+		if a.Attempt > 1 {
+			span.SetAttributes(semconv.HTTPRequestResendCount(a.Attempt-1), RetryWaitKey.Float64(a.Wait.Seconds()))
 		}
 	}
-	ctx, span := o.tracer.Start(ctx, attemptName(c), trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(start),
-		trace.WithAttributes(attrs...))
 	return ctx, func(d paykit.AttemptDone) {
 		end := time.Now()
 		if span.IsRecording() {
