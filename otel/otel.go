@@ -21,6 +21,10 @@
 // reason (paykit.webhook.verifications), and time whole calls, retries and
 // waits included (paykit.client.operation.duration).
 //
+// Span attributes are set just after a span starts, and only when it
+// records, so a no-op or unsampled span costs no attribute at all; a
+// sampler therefore sees the span's name and kind, not its attributes.
+//
 // Nothing recorded holds a secret: no token, no idempotency key (only
 // whether one was sent), no body, no raw path. Trace context is sent to a
 // provider only with WithPropagator.
