@@ -40,7 +40,11 @@ func (s *seen) observer() *paykit.Observer {
 			s.mu.Unlock()
 			return ctx, func(d paykit.AttemptDone) { s.mu.Lock(); s.ends = append(s.ends, d); s.mu.Unlock() }
 		},
-		Token: func(_ context.Context, t paykit.TokenInfo) { s.mu.Lock(); s.tokens = append(s.tokens, t); s.mu.Unlock() },
+		Token: func(_ context.Context, t paykit.TokenInfo) {
+			s.mu.Lock()
+			s.tokens = append(s.tokens, t)
+			s.mu.Unlock()
+		},
 	}
 }
 
