@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/internal/sim"
 	"github.com/paykit-go/paykit/internal/transport"
 )
@@ -67,10 +68,10 @@ type env struct {
 
 // providerSuite sets up a fresh simulator and client for one provider. hc is
 // the HTTP client the provider client must use, log (nil for none) its
-// logger.
+// logger, obs (none by default) its Observer.
 type providerSuite struct {
 	name  string
-	setup func(t *testing.T, hc *http.Client, log *slog.Logger) env
+	setup func(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env
 }
 
 // faultCase is one way the network or the provider can fail.

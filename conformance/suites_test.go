@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/paykit-go/paykit"
+
 	"github.com/paykit-go/paykit/etpay"
 	"github.com/paykit-go/paykit/etpay/etpaytest"
 	"github.com/paykit-go/paykit/finrota"
@@ -30,9 +32,17 @@ var providerSuites = []providerSuite{
 
 var bg = context.Background()
 
-func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
+// observerOf is the suite's optional Observer (nil: none).
+func observerOf(obs []*paykit.Observer) *paykit.Observer {
+	if len(obs) == 0 {
+		return nil
+	}
+	return obs[0]
+}
+
+func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env {
 	srv := mercadopagotest.NewServer()
-	c, err := srv.Client(mercadopago.WithHTTPClient(hc), mercadopago.WithLogger(log), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff))
+	c, err := srv.Client(mercadopago.WithHTTPClient(hc), mercadopago.WithLogger(log), mercadopago.WithRetryBackoff(instantBackoff, instantBackoff), mercadopago.WithObserver(observerOf(obs)))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)
@@ -120,9 +130,9 @@ func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 			mercadopagoCustomers(t, srv, c, setupClient)...)...)}
 }
 
-func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
+func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env {
 	srv := finrotatest.NewServer()
-	c, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithLogger(log), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
+	c, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithLogger(log), finrota.WithRetryBackoff(instantBackoff, instantBackoff), finrota.WithObserver(observerOf(obs)))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)
@@ -149,7 +159,7 @@ func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	}
 	refundRef, cancelRef := reference(toRefund), reference(toCancel)
 	pt := prepare(c, "750.25") // also warms c's access token
-	cold, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithLogger(log), finrota.WithRetryBackoff(instantBackoff, instantBackoff))
+	cold, err := srv.Client(finrota.WithHTTPClient(hc), finrota.WithLogger(log), finrota.WithRetryBackoff(instantBackoff, instantBackoff), finrota.WithObserver(observerOf(obs)))
 	require.NoError(t, err)
 	creds := srv.Credentials()
 	return env{srv: srv.Server, client: c, secrets: []string{creds.APIKey, creds.SecretKey, "4155650100416111"}, calls: []call{
@@ -209,10 +219,10 @@ func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	}}
 }
 
-func fintectureSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
+func fintectureSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env {
 	srv := fintecturetest.NewServer(fintecturetest.WithProduction())
 	opts := []fintecture.Option{fintecture.WithEnvironment(fintecture.Production), fintecture.WithBaseURL(srv.URL)}
-	c, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithLogger(log), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
+	c, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithLogger(log), fintecture.WithRetryBackoff(instantBackoff, instantBackoff), fintecture.WithObserver(observerOf(obs)))...)
 	require.NoError(t, err)
 	setupClient, err := fintecture.NewClient(srv.Credentials(), opts...)
 	require.NoError(t, err)
@@ -230,7 +240,7 @@ func fintectureSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	require.NoError(t, err)
 	settlementID, err := srv.Settle(paid.SessionID)
 	require.NoError(t, err)
-	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithLogger(log), fintecture.WithRetryBackoff(instantBackoff, instantBackoff))...)
+	fresh, err := fintecture.NewClient(srv.Credentials(), append(opts, fintecture.WithHTTPClient(hc), fintecture.WithLogger(log), fintecture.WithRetryBackoff(instantBackoff, instantBackoff), fintecture.WithObserver(observerOf(obs)))...)
 	require.NoError(t, err)
 	_, err = c.Token(bg) // warm the token so faults hit the call itself
 	require.NoError(t, err)
@@ -319,9 +329,9 @@ func fintectureSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 	}}
 }
 
-func etpaySuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
+func etpaySuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env {
 	srv := etpaytest.NewServer()
-	c, err := srv.Client(etpay.WithHTTPClient(hc), etpay.WithLogger(log), etpay.WithRetryBackoff(instantBackoff, instantBackoff))
+	c, err := srv.Client(etpay.WithHTTPClient(hc), etpay.WithLogger(log), etpay.WithRetryBackoff(instantBackoff, instantBackoff), etpay.WithObserver(observerOf(obs)))
 	require.NoError(t, err)
 	setupClient, err := srv.Client()
 	require.NoError(t, err)

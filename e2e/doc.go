@@ -6,7 +6,7 @@
 // of what an importer of paykit downloads: the root go.work puts it next to
 // the SDK for development, and the README's test command runs it:
 //
-//	go test -race ./... ./bench/... ./e2e/... ./store/...
+//	go test -race ./... ./bench/... ./e2e/... ./otel/... ./otel/example/... ./store/...
 //
 // The test needs a Chromium (Debian: apt-get install chromium). It looks
 // for $PAYKIT_CHROMIUM, then chromium, chromium-browser, google-chrome on

@@ -93,6 +93,13 @@ func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHT
 // repeated.
 func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
+// WithObserver makes o see every call of the client: its operation
+// ("etpay.<Service>.<Method>") and route template, each attempt with
+// its status and error type, and each token fetch (see paykit.Observer; the
+// module github.com/paykit-go/paykit/otel makes one that records
+// OpenTelemetry spans and metrics). Nil, the default, observes nothing.
+func WithObserver(o *paykit.Observer) Option { return func(s *settings) { s.Observer = o } }
+
 // WithLogger logs one debug record per HTTP attempt, without credentials.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 

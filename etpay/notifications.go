@@ -108,6 +108,8 @@ type verifyConfig struct {
 	// redirectParams are the query or form fields VerifyRedirect reads the
 	// JWT from; nil means tokenFields.
 	redirectParams []string
+	// obs sees every verification (WithWebhookObserver).
+	obs *paykit.Observer
 }
 
 func defaultConfig() verifyConfig {
@@ -126,6 +128,26 @@ func (c *verifyConfig) check() error {
 		return fmt.Errorf("etpay: notification verifier: %w", webhook.ErrNilReplayStore)
 	}
 	return nil
+}
+
+// WithWebhookObserver makes o's Verify see every verification, with its
+// outcome and, for a refused delivery, a short reason (see paykit.Observer).
+// Nil, the default, observes nothing.
+func WithWebhookObserver(o *paykit.Observer) WebhookOption {
+	return func(c *verifyConfig) { c.obs = o }
+}
+
+// notificationReasons name the refusals of Verify and VerifyRedirect for
+// an Observer.
+var notificationReasons = []webhook.Reason{
+	{Err: ErrNoNotification, Name: "missing_signature"},
+	{Err: ErrMalformedNotification, Name: "malformed"},
+	{Err: ErrAlgorithm, Name: "algorithm"},
+	{Err: ErrSignature, Name: "signature"},
+	{Err: ErrExpired, Name: "too_old"},
+	{Err: ErrNoTimeClaims, Name: "malformed"},
+	{Err: ErrNotYetValid, Name: "not_yet_valid"},
+	{Err: ErrUnknownSession, Name: "unknown_session"},
 }
 
 // WithWebhookClock makes the time checks use now instead of time.Now.
@@ -521,10 +543,20 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 	return v.verifyClaim(r, v.cfg.lease)
 }
 
+// verifyClaim is Verify with the claim's lease given, observed when an
+// Observer is set.
 func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
-	if v == nil {
-		return nil, errors.New("etpay: nil WebhookVerifier (use NewWebhookVerifier)")
+	if v.cfg.obs == nil {
+		return v.verifyRequest(r, lease)
 	}
+	started := time.Now()
+	n, err := v.verifyRequest(r, lease)
+	webhook.Observe(v.cfg.obs, r, "etpay", "notification", started, err, notificationReasons)
+	return n, err
+}
+
+// verifyRequest is verifyClaim without the Observer.
+func (v *WebhookVerifier) verifyRequest(r *http.Request, lease time.Duration) (*Notification, error) {
 	tok, err := NotificationToken(r)
 	if err != nil {
 		return nil, err
@@ -713,6 +745,17 @@ type RedirectOutcome struct {
 // confirmation and do not name the parameter that carries a JWT on it; set
 // the names your integration receives with WithRedirectParams.
 func (v *WebhookVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
+	if v == nil || v.cfg.obs == nil {
+		return v.verifyRedirect(r)
+	}
+	started := time.Now()
+	out, err := v.verifyRedirect(r)
+	webhook.Observe(v.cfg.obs, r, "etpay", "redirect", started, err, notificationReasons)
+	return out, err
+}
+
+// verifyRedirect is VerifyRedirect without the Observer.
+func (v *WebhookVerifier) verifyRedirect(r *http.Request) (*RedirectOutcome, error) {
 	if v == nil {
 		return nil, errors.New("etpay: nil WebhookVerifier (use NewWebhookVerifier)")
 	}

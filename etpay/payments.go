@@ -175,7 +175,7 @@ func (s *PaymentsService) Status(ctx context.Context, q *StatusQuery, opts ...pa
 		OrderID:          q.OrderID,
 		SessionToken:     q.SessionToken,
 	}
-	r := (&transport.Request{Method: http.MethodPost, Path: "/merchant/check_payment_status", JSON: body, Repeatable: true}).Apply(opts)
+	r := (&transport.Request{Op: transport.Op{Name: "etpay.Payments.Status", Route: "/merchant/check_payment_status"}, Method: http.MethodPost, Path: "/merchant/check_payment_status", JSON: body, Repeatable: true}).Apply(opts)
 	r.IdempotencyKey, r.NoIdempotencyKey = "", true
 	resp, err := s.c.t.Do(ctx, r, nil)
 	if err != nil {

@@ -170,7 +170,7 @@ func (s *SessionsService) Create(ctx context.Context, req *SessionRequest, opts 
 		WebhookURL:       req.WebhookURL,
 		Concat:           req.Concat,
 	}
-	r := (&transport.Request{Method: http.MethodPost, Path: "/session/initialize", JSON: body}).Apply(opts)
+	r := (&transport.Request{Op: transport.Op{Name: "etpay.Sessions.Create", Route: "/session/initialize"}, Method: http.MethodPost, Path: "/session/initialize", JSON: body}).Apply(opts)
 	r.IdempotencyKey, r.NoIdempotencyKey = "", true
 	return transport.CallWire(ctx, s.c.t, r, nil, func(out *initializeAnswer, resp *transport.Response) (*Session, error) {
 		tok := out.Token

@@ -44,6 +44,7 @@ type connectResponse struct {
 func (c *Client) fetchAccessToken(ctx context.Context) (transport.Token, error) {
 	var out connectResponse
 	_, err := c.tc.Do(ctx, &transport.Request{
+		Op:     transport.Op{Name: "finrota.AccessToken", Route: tokenConnectPath},
 		Method: http.MethodPost,
 		Path:   tokenConnectPath,
 		JSON:   connectRequest{APIKey: c.creds.APIKey, SecretKey: c.creds.SecretKey},

@@ -1,6 +1,7 @@
 package finrota
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +95,13 @@ func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHT
 // transport.DefaultMaxRetries; 0 turns retries off). A POST that may have
 // reached Finrota, such as Widget.Pay, is never repeated whatever this says.
 func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
+
+// WithObserver makes o see every call of the client: its operation
+// ("finrota.<Service>.<Method>") and route template, each attempt with
+// its status and error type, and each token fetch (see paykit.Observer; the
+// module github.com/paykit-go/paykit/otel makes one that records
+// OpenTelemetry spans and metrics). Nil, the default, observes nothing.
+func WithObserver(o *paykit.Observer) Option { return func(s *settings) { s.Observer = o } }
 
 // WithLogger logs one debug record per HTTP attempt (no secrets, no tokens).
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
@@ -207,10 +215,16 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, errors.New("finrota: token skew: must be less than 12h (access tokens live about 24h)")
 	}
 	c := &Client{creds: &creds, refundField: s.refundField, listPath: s.listPath, clock: s.Now()}
+	var observe func(ctx context.Context, refresh bool, started time.Time, err error)
+	if s.Observer != nil {
+		observe = func(ctx context.Context, refresh bool, started time.Time, err error) {
+			c.tc.ObserveToken(ctx, refresh, started, err)
+		}
+	}
 	c.tokens = transport.NewTokenSource(s.SharedFetch(c.fetchAccessToken, s.tokenSkew, func(tok string) {
 		// A token read from the store is a secret of this client too.
 		c.tc.AddSecrets(tok)
-	}), s.tokenSkew, c.clock)
+	}, observe), s.tokenSkew, c.clock)
 	secrets := []string{creds.APIKey, creds.SecretKey}
 	cfg := transport.Config{
 		Provider:         "finrota",
@@ -225,6 +239,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("finrota: %w", err)
 	}
 	c.tc = tc
+	s.ObserveSource(c.tokens, observe)
 	c.Widget = &WidgetService{c: c}
 	c.Transactions = &TransactionsService{c: c}
 	return c, nil

@@ -128,3 +128,43 @@ func TestTokenStoreOptionsAreChecked(t *testing.T) {
 	_, err = finrota.NewClient(creds, finrota.WithTokenLocker(nil))
 	assert.ErrorContains(t, err, "token locker: must not be nil")
 }
+
+// With a shared store, an Observer hears of the fleet's fetches from
+// Finrota's token endpoint, not of every replica reading the stored token.
+func TestFleetObserverCountsProviderFetchesOnly(t *testing.T) {
+	clk := &sim.Clock{}
+	clk.Set(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC))
+	srv := finrotatest.NewServer(finrotatest.WithClock(clk.Now), finrotatest.WithAccessTokenTTL(10*time.Minute))
+	defer srv.Close()
+	store := paykit.NewMemoryTokenStore()
+	locker := paykit.NewMemoryLocker(paykit.WithLockClock(clk.Now))
+	var mu sync.Mutex
+	var seen []paykit.TokenInfo
+	obs := &paykit.Observer{Token: func(_ context.Context, ti paykit.TokenInfo) {
+		mu.Lock()
+		seen = append(seen, ti)
+		mu.Unlock()
+	}}
+	cs := make([]*finrota.Client, 10)
+	for i := range cs {
+		c, err := srv.Client(finrota.WithClock(clk.Now), finrota.WithTokenStore(store, "finrota:obs"),
+			finrota.WithTokenLocker(locker), finrota.WithObserver(obs))
+		require.NoError(t, err)
+		cs[i] = c
+	}
+
+	allCall(t, cs)
+	clk.Advance(10 * time.Minute)
+	allCall(t, cs)
+
+	require.Equal(t, 2, srv.AccessTokensIssued())
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, 2, "one observed fetch per fetch from the provider")
+	assert.False(t, seen[0].Refresh, "the cold start's fetch found no stored token")
+	assert.True(t, seen[1].Refresh, "the expiry's fetch replaced the stored token")
+	for _, ti := range seen {
+		assert.Equal(t, "finrota", ti.Provider)
+		assert.Empty(t, ti.ErrorType)
+	}
+}

@@ -76,6 +76,7 @@ func (c *Client) PaymentOptions(ctx context.Context, bin string, amount money.De
 	}
 	var raw json.RawMessage
 	resp, err := c.tc.Do(ctx, (&transport.Request{
+		Op:     transport.Op{Name: "finrota.PaymentOptions", Route: paymentOptionsPath},
 		Method: http.MethodGet,
 		Path:   paymentOptionsPath,
 		Query:  paymentOptionsQuery{BinNumber: bin, Amount: amount.String(), Currency: currency},

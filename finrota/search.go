@@ -215,7 +215,7 @@ func (s *TransactionsService) SearchPage(ctx context.Context, q *TransactionSear
 	if err != nil {
 		return nil, err
 	}
-	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodGet, Path: s.c.listPath, Query: v}, opts,
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Op: transport.Op{Name: "finrota.Transactions.SearchPage", Route: s.c.listPath}, Method: http.MethodGet, Path: s.c.listPath, Query: v}, opts,
 		func(w *wireRecordPage, _ *transport.Response) (*PaymentRecordPage, error) {
 			return w.page(page, size), nil
 		})

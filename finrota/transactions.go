@@ -146,7 +146,7 @@ func (s *TransactionsService) Get(ctx context.Context, lookup TransactionLookup,
 	}
 	// One decoding pass, straight into the typed fields; Raw is the body
 	// the transport already holds.
-	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodGet, Path: transactionPath, Query: lookup}, opts,
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Op: transport.Op{Name: "finrota.Transactions.Get", Route: transactionPath}, Method: http.MethodGet, Path: transactionPath, Query: lookup}, opts,
 		func(env *transactionEnvelope, resp *transport.Response) (*Transaction, error) {
 			if env.Data == nil {
 				return nil, resp.Refuse("answer carries no transaction data", nil)
@@ -329,7 +329,7 @@ func (s *TransactionsService) Cancel(ctx context.Context, req *CancelRequest, op
 		return nil, invalid("reason", "must not be empty")
 	}
 	body := *req
-	return s.operation(ctx, "cancel", "/pws/payment/cancel", body, opts)
+	return s.operation(ctx, transport.Op{Name: "finrota.Transactions.Cancel", Route: "/pws/payment/cancel"}, "cancel", body, opts)
 }
 
 // Refund refunds a payment in full (Amount zero) or in part (POST
@@ -362,7 +362,7 @@ func (s *TransactionsService) Refund(ctx context.Context, req *RefundRequest, op
 			body.RefundAmount = &amt
 		}
 	}
-	return s.operation(ctx, "refund", "/pws/payment/refund", body, opts)
+	return s.operation(ctx, transport.Op{Name: "finrota.Transactions.Refund", Route: "/pws/payment/refund"}, "refund", body, opts)
 }
 
 func checkRef(ref string) error {
@@ -375,8 +375,8 @@ func checkRef(ref string) error {
 	return nil
 }
 
-func (s *TransactionsService) operation(ctx context.Context, op, path string, body any, opts []paykit.RequestOption) (*OperationResult, error) {
-	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodPost, Path: path, JSON: body}, opts,
+func (s *TransactionsService) operation(ctx context.Context, name transport.Op, op string, body any, opts []paykit.RequestOption) (*OperationResult, error) {
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Op: name, Method: http.MethodPost, Path: name.Route, JSON: body}, opts,
 		func(env *operationEnvelope, resp *transport.Response) (*OperationResult, error) {
 			return env.result(op, resp, s.c.tc.Secrets())
 		})

@@ -66,7 +66,7 @@ type widgetTokenBody struct {
 // Docs: Finrota widget integration, section 6 "Widget Token Generation".
 func (s *WidgetService) CreateToken(ctx context.Context, opts ...paykit.RequestOption) (*WidgetTokenResponse, error) {
 	started := s.c.clock()
-	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodGet, Path: "/b2c/widget/token"}, opts,
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Op: transport.Op{Name: "finrota.Widget.CreateToken", Route: "/b2c/widget/token"}, Method: http.MethodGet, Path: "/b2c/widget/token"}, opts,
 		func(out *widgetTokenBody, resp *transport.Response) (*WidgetTokenResponse, error) {
 			tok := out.Token
 			if tok == "" && out.Data != nil {
@@ -189,7 +189,7 @@ func (s *WidgetService) Pay(ctx context.Context, req *PaymentRequest, opts ...pa
 		ClientReferenceCode: req.ClientReferenceCode,
 		CustomerIPAddress:   req.CustomerIP,
 	}
-	return transport.CallWire(ctx, s.c.tc, &transport.Request{Method: http.MethodPost, Path: paymentPath, JSON: body}, opts,
+	return transport.CallWire(ctx, s.c.tc, &transport.Request{Op: transport.Op{Name: "finrota.Widget.Pay", Route: paymentPath}, Method: http.MethodPost, Path: paymentPath, JSON: body}, opts,
 		func(out *paymentAnswer, resp *transport.Response) (*PaymentResult, error) {
 			return out.result(resp, s.c.tc.Secrets())
 		})

@@ -1,6 +1,7 @@
 package fintecture
 
 import (
+	"context"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -151,6 +152,13 @@ func WithHTTPClient(hc *http.Client) Option { return func(s *settings) { s.SetHT
 // Fintecture, whatever this says.
 func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = n } }
 
+// WithObserver makes o see every call of the client: its operation
+// ("fintecture.<Service>.<Method>") and route template, each attempt with
+// its status and error type, and each token fetch (see paykit.Observer; the
+// module github.com/paykit-go/paykit/otel makes one that records
+// OpenTelemetry spans and metrics). Nil, the default, observes nothing.
+func WithObserver(o *paykit.Observer) Option { return func(s *settings) { s.Observer = o } }
+
 // WithLogger logs one debug record per HTTP attempt, without secrets.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.Logger = l } }
 
@@ -271,13 +279,19 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if c.token, err = transport.New(tokenCfg); err != nil {
 		return nil, fmt.Errorf("fintecture: %w", err)
 	}
+	var observe func(ctx context.Context, refresh bool, started time.Time, err error)
+	if s.Observer != nil {
+		observe = func(ctx context.Context, refresh bool, started time.Time, err error) {
+			c.api.ObserveToken(ctx, refresh, started, err)
+		}
+	}
 	c.tokens = transport.NewTokenSource(s.SharedFetch(c.fetchToken, 0, func(tok string) {
 		// A token read from the store is a secret of this client too.
 		c.token.AddSecrets(tok)
 		if c.api != nil {
 			c.api.AddSecrets(tok)
 		}
-	}), 0, s.Clock)
+	}, observe), 0, s.Clock)
 	cfg.Auth = c.tokens
 	if key != nil {
 		signer := httpsig.NewSigner(creds.AppID, key)
@@ -292,6 +306,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if c.api, err = transport.New(cfg); err != nil {
 		return nil, fmt.Errorf("fintecture: %w", err)
 	}
+	s.ObserveSource(c.tokens, observe)
 	c.PIS = &PISService{c: c}
 	c.Providers = &ProvidersService{c: c}
 	return c, nil

@@ -34,13 +34,13 @@ type listPage[T any] struct {
 	unparsed []string // the answer's own, then each item's under data[i]
 }
 
-// fetchList GETs one page of the list at path with query v (page and size
+// fetchList GETs one page of the list at op.Route with query v (page and size
 // already in it) and converts each item with conv; unparsedOf returns an
 // item's unreadable fields, reported against the page.
-func fetchList[W, T any](ctx context.Context, s *PISService, path string, v url.Values, page, size int, opts []paykit.RequestOption,
+func fetchList[W, T any](ctx context.Context, s *PISService, op transport.Op, v url.Values, page, size int, opts []paykit.RequestOption,
 	conv func(*W, paykit.Meta) T, unparsedOf func(*W) []string) (*listPage[T], error) {
 	var w wireList[W]
-	resp, err := s.c.api.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: path, Query: v}).Apply(opts), &w)
+	resp, err := s.c.api.Do(ctx, (&transport.Request{Op: op, Method: http.MethodGet, Path: op.Route, Query: v}).Apply(opts), &w)
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,7 @@ func (s *PISService) GetPayment(ctx context.Context, sessionID string, opts ...p
 	if err := checkSessionID(sessionID); err != nil {
 		return nil, err
 	}
-	req := (&transport.Request{Method: http.MethodGet, Path: transport.Path("pis", "v2", "payments", sessionID)}).Apply(opts)
+	req := (&transport.Request{Op: transport.Op{Name: "fintecture.PIS.GetPayment", Route: "/pis/v2/payments/{session_id}"}, Method: http.MethodGet, Path: transport.Path("pis", "v2", "payments", sessionID)}).Apply(opts)
 	var w wirePayment
 	resp, err := s.c.api.Do(ctx, req, &w)
 	if err != nil {

@@ -171,7 +171,7 @@ func (s *PISService) ListPaymentsPage(ctx context.Context, q *PaymentQuery, opts
 	if err != nil {
 		return nil, err
 	}
-	l, err := fetchList(ctx, s, "/pis/v2/payments", v, page, size, opts, (*wirePaymentItem).payment, func(w *wirePaymentItem) []string { return w.Unparsed })
+	l, err := fetchList(ctx, s, transport.Op{Name: "fintecture.PIS.ListPaymentsPage", Route: "/pis/v2/payments"}, v, page, size, opts, (*wirePaymentItem).payment, func(w *wirePaymentItem) []string { return w.Unparsed })
 	if err != nil {
 		return nil, err
 	}

@@ -358,6 +358,7 @@ func (s *PISService) Connect(ctx context.Context, r *ConnectRequest, opts ...pay
 	body.Meta = withExtra(meta, r.ExtraMeta)
 	body.Data.Attributes = withExtra(attrs, r.ExtraAttributes)
 	req := &transport.Request{
+		Op:     transport.Op{Name: "fintecture.PIS.Connect", Route: "/pis/v2/connect"},
 		Method: http.MethodPost,
 		Path:   "/pis/v2/connect",
 		Query:  url.Values{"redirect_uri": {r.RedirectURI}, "state": {r.State}},

@@ -293,8 +293,8 @@ func isCountry(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
-func (s *ProvidersService) request(path string, q url.Values) *transport.Request {
-	req := &transport.Request{Method: http.MethodGet, Path: path, Auth: transport.NoAuth}
+func (s *ProvidersService) request(op transport.Op, path string, q url.Values) *transport.Request {
+	req := &transport.Request{Op: op, Method: http.MethodGet, Path: path, Auth: transport.NoAuth}
 	if len(q) > 0 {
 		req.Query = q
 	}
@@ -310,7 +310,7 @@ func (s *ProvidersService) List(ctx context.Context, q *ProviderQuery, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	return transport.CallWire(ctx, s.c.api, s.request("/res/v1/providers", v), opts,
+	return transport.CallWire(ctx, s.c.api, s.request(transport.Op{Name: "fintecture.Providers.List", Route: "/res/v1/providers"}, "/res/v1/providers", v), opts,
 		func(w *wireProviderList, _ *transport.Response) (*Providers, error) { return w.providers(), nil })
 }
 
@@ -338,7 +338,7 @@ func (s *ProvidersService) Get(ctx context.Context, id string, opts ...paykit.Re
 		return nil, invalid("provider_id", "must be a provider code of at most 64 characters")
 	}
 	var w wireProviderOne
-	resp, err := s.c.api.Do(ctx, s.request(transport.Path("res", "v1", "providers", id), nil).Apply(opts), &w)
+	resp, err := s.c.api.Do(ctx, s.request(transport.Op{Name: "fintecture.Providers.Get", Route: "/res/v1/providers/{id}"}, transport.Path("res", "v1", "providers", id), nil).Apply(opts), &w)
 	if err != nil {
 		return nil, err
 	}

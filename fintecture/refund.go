@@ -93,7 +93,7 @@ func (s *PISService) Refund(ctx context.Context, r *RefundRequest, opts ...payki
 	if len(r.State) > MaxStateLen {
 		return nil, invalid("state", "must be at most 512 characters")
 	}
-	req := &transport.Request{Method: http.MethodPost, Path: "/pis/v2/refund", JSON: &body, AllowEmpty: true}
+	req := &transport.Request{Op: transport.Op{Name: "fintecture.PIS.Refund", Route: "/pis/v2/refund"}, Method: http.MethodPost, Path: "/pis/v2/refund", JSON: &body, AllowEmpty: true}
 	if r.State != "" {
 		req.Query = url.Values{"state": {r.State}}
 	}

@@ -70,7 +70,7 @@ func (s *PISService) GetRefund(ctx context.Context, refundSessionID string, opts
 	if err := checkSessionID(refundSessionID); err != nil {
 		return nil, err
 	}
-	req := (&transport.Request{Method: http.MethodGet, Path: transport.Path("pis", "v2", "payments", refundSessionID)}).Apply(opts)
+	req := (&transport.Request{Op: transport.Op{Name: "fintecture.PIS.GetRefund", Route: "/pis/v2/payments/{session_id}"}, Method: http.MethodGet, Path: transport.Path("pis", "v2", "payments", refundSessionID)}).Apply(opts)
 	return transport.CallWire(ctx, s.c.api, req, nil, func(w *wireRefundStatus, _ *transport.Response) (*RefundStatus, error) {
 		return w.status(refundSessionID), nil
 	})

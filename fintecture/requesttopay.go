@@ -225,7 +225,7 @@ func (s *PISService) RequestToPay(ctx context.Context, r *RequestToPayRequest, o
 	if r.State != "" {
 		q.Set("state", r.State)
 	}
-	req := &transport.Request{Method: http.MethodPost, Path: "/pis/v2/request-to-pay", JSON: &body}
+	req := &transport.Request{Op: transport.Op{Name: "fintecture.PIS.RequestToPay", Route: "/pis/v2/request-to-pay"}, Method: http.MethodPost, Path: "/pis/v2/request-to-pay", JSON: &body}
 	if len(q) > 0 {
 		req.Query = q
 	}

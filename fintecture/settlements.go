@@ -151,7 +151,7 @@ func (s *PISService) ListSettlementsPage(ctx context.Context, q *SettlementQuery
 	if err != nil {
 		return nil, err
 	}
-	l, err := fetchList(ctx, s, "/pis/v2/settlements", v, page, size, opts, (*wireSettlement).settlement, func(w *wireSettlement) []string { return w.Unparsed })
+	l, err := fetchList(ctx, s, transport.Op{Name: "fintecture.PIS.ListSettlementsPage", Route: "/pis/v2/settlements"}, v, page, size, opts, (*wireSettlement).settlement, func(w *wireSettlement) []string { return w.Unparsed })
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (s *PISService) GetSettlement(ctx context.Context, id string, includePaymen
 	if len(id) > 256 {
 		return nil, invalid("settlement_id", "must be at most 256 characters")
 	}
-	req := &transport.Request{Method: http.MethodGet, Path: transport.Path("pis", "v2", "settlements", id)}
+	req := &transport.Request{Op: transport.Op{Name: "fintecture.PIS.GetSettlement", Route: "/pis/v2/settlements/{id}"}, Method: http.MethodGet, Path: transport.Path("pis", "v2", "settlements", id)}
 	if includePayments {
 		req.Query = url.Values{"include": {"payments"}}
 	}

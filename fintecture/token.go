@@ -33,7 +33,7 @@ func (c *Client) fetchToken(ctx context.Context) (transport.Token, error) {
 	var tr tokenResponse
 	// Repeatable: a token request issues a token and moves no money, so a
 	// repeat after a 5xx or a broken connection cannot double anything.
-	_, err := c.token.Do(ctx, &transport.Request{Method: http.MethodPost, Path: "/oauth/accesstoken", Form: form, Repeatable: true}, &tr)
+	_, err := c.token.Do(ctx, &transport.Request{Op: transport.Op{Name: "fintecture.AccessToken", Route: "/oauth/accesstoken"}, Method: http.MethodPost, Path: "/oauth/accesstoken", Form: form, Repeatable: true}, &tr)
 	if err != nil {
 		return transport.Token{}, err
 	}

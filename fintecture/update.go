@@ -131,7 +131,7 @@ func (s *PISService) UpdatePayment(ctx context.Context, sessionID string, u *Pay
 	if err := u.validate(); err != nil {
 		return nil, err
 	}
-	req := &transport.Request{Method: http.MethodPatch, Path: transport.Path("pis", "v2", "payments", sessionID),
+	req := &transport.Request{Op: transport.Op{Name: "fintecture.PIS.UpdatePayment", Route: "/pis/v2/payments/{session_id}"}, Method: http.MethodPatch, Path: transport.Path("pis", "v2", "payments", sessionID),
 		JSON: u.body(), AllowEmpty: true}
 	return transport.CallWire(ctx, s.c.api, req, opts, func(w *wirePayment, resp *transport.Response) (*Payment, error) {
 		// An empty answer leaves w zero: the result then reports what was sent.

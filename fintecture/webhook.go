@@ -102,6 +102,7 @@ type WebhookVerifier struct {
 	maxBody   int64
 	replay    paykit.ReplayStore
 	replaySet bool // WithReplayStore was given, possibly with nil
+	obs       *paykit.Observer
 	lease     time.Duration
 	leaseSet  bool
 }
@@ -158,6 +159,23 @@ func WithWebhookClock(now func() time.Time) WebhookOption {
 
 // WithMaxBodyBytes caps the body read (default 1 MiB).
 func WithMaxBodyBytes(n int64) WebhookOption { return func(v *WebhookVerifier) { v.maxBody = n } }
+
+// WithWebhookObserver makes o's Verify see every verification, with its
+// outcome and, for a refused delivery, a short reason (see paykit.Observer).
+// Nil, the default, observes nothing.
+func WithWebhookObserver(o *paykit.Observer) WebhookOption {
+	return func(v *WebhookVerifier) { v.obs = o }
+}
+
+// webhookReasons name Verify's refusals for an Observer.
+var webhookReasons = []webhook.Reason{
+	{Err: ErrWebhookMissingHeader, Name: "missing_signature"},
+	{Err: ErrWebhookMalformed, Name: "malformed"},
+	{Err: ErrWebhookDigest, Name: "digest"},
+	{Err: ErrWebhookSignature, Name: "signature"},
+	{Err: ErrWebhookKeyID, Name: "key_id"},
+	{Err: ErrWebhookTooOld, Name: "too_old"},
+}
 
 // NewWebhookVerifier parses the application's private key (PEM, PKCS#8 or
 // PKCS#1) once and returns a verifier.
@@ -227,7 +245,20 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 	return v.verifyClaim(r, v.lease)
 }
 
+// verifyClaim is Verify with the claim's lease given, observed when an
+// Observer is set.
 func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
+	if v.obs == nil {
+		return v.verifyRequest(r, lease)
+	}
+	started := time.Now()
+	n, err := v.verifyRequest(r, lease)
+	webhook.Observe(v.obs, r, "fintecture", "webhook", started, err, webhookReasons)
+	return n, err
+}
+
+// verifyRequest is verifyClaim without the Observer.
+func (v *WebhookVerifier) verifyRequest(r *http.Request, lease time.Duration) (*Notification, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: nil request", ErrWebhookMalformed)
 	}

@@ -83,7 +83,7 @@ func (s *CardsService) Create(ctx context.Context, customerID, token string, opt
 	if strings.TrimSpace(token) == "" {
 		return nil, invalid("token", "must be a card token made by MercadoPago.js")
 	}
-	return s.do(ctx, http.MethodPost, transport.Path("v1", "customers", customerID, "cards"), cardCreate{Token: token}, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Cards.Create", Route: "/v1/customers/{customer_id}/cards"}, http.MethodPost, transport.Path("v1", "customers", customerID, "cards"), cardCreate{Token: token}, opts)
 }
 
 // Get reads one saved card.
@@ -91,7 +91,7 @@ func (s *CardsService) Get(ctx context.Context, customerID, cardID string, opts 
 	if err := checkIDs(customerID, cardID); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodGet, transport.Path("v1", "customers", customerID, "cards", cardID), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Cards.Get", Route: "/v1/customers/{customer_id}/cards/{card_id}"}, http.MethodGet, transport.Path("v1", "customers", customerID, "cards", cardID), nil, opts)
 }
 
 // Update changes a saved card's expiry or holder.
@@ -105,7 +105,7 @@ func (s *CardsService) Update(ctx context.Context, customerID, cardID string, re
 	if req.ExpirationMonth != nil && (*req.ExpirationMonth < 1 || *req.ExpirationMonth > 12) {
 		return nil, invalid("expiration_month", "must be between 1 and 12")
 	}
-	return s.do(ctx, http.MethodPut, transport.Path("v1", "customers", customerID, "cards", cardID), req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Cards.Update", Route: "/v1/customers/{customer_id}/cards/{card_id}"}, http.MethodPut, transport.Path("v1", "customers", customerID, "cards", cardID), req, opts)
 }
 
 // Delete removes a saved card.
@@ -113,7 +113,7 @@ func (s *CardsService) Delete(ctx context.Context, customerID, cardID string, op
 	if err := checkIDs(customerID, cardID); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodDelete, transport.Path("v1", "customers", customerID, "cards", cardID), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Cards.Delete", Route: "/v1/customers/{customer_id}/cards/{card_id}"}, http.MethodDelete, transport.Path("v1", "customers", customerID, "cards", cardID), nil, opts)
 }
 
 // List returns a customer's saved cards (GET /v1/customers/{id}/cards), to
@@ -123,7 +123,7 @@ func (s *CardsService) List(ctx context.Context, customerID string, opts ...payk
 		return nil, err
 	}
 	var out []Card
-	if _, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "customers", customerID, "cards")}).Apply(opts), &out); err != nil {
+	if _, err := s.c.t.Do(ctx, (&transport.Request{Op: transport.Op{Name: "mercadopago.Cards.List", Route: "/v1/customers/{customer_id}/cards"}, Method: http.MethodGet, Path: transport.Path("v1", "customers", customerID, "cards")}).Apply(opts), &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -136,8 +136,8 @@ func checkIDs(customerID, cardID string) error {
 	return checkID("card_id", cardID)
 }
 
-func (s *CardsService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Card, error) {
-	r := &transport.Request{Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
+func (s *CardsService) do(ctx context.Context, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*Card, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
 	if body != nil {
 		r.JSON = body
 	}

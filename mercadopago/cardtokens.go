@@ -115,7 +115,7 @@ func (s *CardTokensService) Create(ctx context.Context, req *CardTokenRequest, o
 	if err := validateCardToken(req, s.c.t.Now()); err != nil {
 		return nil, err
 	}
-	r := (&transport.Request{Method: http.MethodPost, Path: "/v1/card_tokens", JSON: req}).Apply(opts)
+	r := (&transport.Request{Op: transport.Op{Name: "mercadopago.CardTokens.Create", Route: "/v1/card_tokens"}, Method: http.MethodPost, Path: "/v1/card_tokens", JSON: req}).Apply(opts)
 	// The card number and CVV are secrets of this call: an error that
 	// echoes them, even inside other text, shows "[redacted]".
 	r.Secrets = append(r.Secrets, secretsOf(req.CardNumber, req.SecurityCode)...)
@@ -129,7 +129,7 @@ func (s *CardTokensService) Get(ctx context.Context, id string, opts ...paykit.R
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return transport.Call[CardToken](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "card_tokens", id), Secrets: []string{id}}, opts)
+	return transport.Call[CardToken](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.CardTokens.Get", Route: "/v1/card_tokens/{id}"}, Method: http.MethodGet, Path: transport.Path("v1", "card_tokens", id), Secrets: []string{id}}, opts)
 }
 
 func validateCardToken(req *CardTokenRequest, now time.Time) error {

@@ -70,7 +70,7 @@ func (s *ChargebacksService) Get(ctx context.Context, id string, opts ...paykit.
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	out, err := transport.Call[Chargeback](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: transport.Path("v1", "chargebacks", id)}, opts)
+	out, err := transport.Call[Chargeback](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Chargebacks.Get", Route: "/v1/chargebacks/{id}"}, Method: http.MethodGet, Path: transport.Path("v1", "chargebacks", id)}, opts)
 	if err != nil {
 		return nil, err
 	}

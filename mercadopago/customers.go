@@ -64,7 +64,7 @@ func (s *CustomersService) Create(ctx context.Context, req *CustomerRequest, opt
 	if !validEmail(req.Email) {
 		return nil, invalid("email", "must be a valid email address")
 	}
-	return s.do(ctx, http.MethodPost, "/v1/customers", req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Customers.Create", Route: "/v1/customers"}, http.MethodPost, "/v1/customers", req, opts)
 }
 
 // Get reads a customer with its cards (GET /v1/customers/{id}).
@@ -72,7 +72,7 @@ func (s *CustomersService) Get(ctx context.Context, id string, opts ...paykit.Re
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodGet, transport.Path("v1", "customers", id), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Customers.Get", Route: "/v1/customers/{id}"}, http.MethodGet, transport.Path("v1", "customers", id), nil, opts)
 }
 
 // Update changes a customer (PUT /v1/customers/{id}); empty fields stay as they are.
@@ -86,7 +86,7 @@ func (s *CustomersService) Update(ctx context.Context, id string, req *CustomerR
 	if req.Email != "" && !validEmail(req.Email) {
 		return nil, invalid("email", "must be a valid email address")
 	}
-	return s.do(ctx, http.MethodPut, transport.Path("v1", "customers", id), req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Customers.Update", Route: "/v1/customers/{id}"}, http.MethodPut, transport.Path("v1", "customers", id), req, opts)
 }
 
 // Delete removes a customer and its saved cards (DELETE /v1/customers/{id}).
@@ -94,11 +94,11 @@ func (s *CustomersService) Delete(ctx context.Context, id string, opts ...paykit
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodDelete, transport.Path("v1", "customers", id), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Customers.Delete", Route: "/v1/customers/{id}"}, http.MethodDelete, transport.Path("v1", "customers", id), nil, opts)
 }
 
-func (s *CustomersService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Customer, error) {
-	r := &transport.Request{Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
+func (s *CustomersService) do(ctx context.Context, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*Customer, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path, AllowEmpty: method == http.MethodDelete}
 	if body != nil {
 		r.JSON = body
 	}
@@ -122,7 +122,7 @@ type CustomerPage struct {
 // SearchPage fetches one page of a customer search.
 // See https://www.mercadopago.com/developers/en/reference/customers/_customers_search/get
 func (s *CustomersService) SearchPage(ctx context.Context, q *CustomerSearch, opts ...paykit.RequestOption) (*CustomerPage, error) {
-	return fetchPage[CustomerPage](ctx, s.c, "/v1/customers/search", q, opts)
+	return fetchPage[CustomerPage](ctx, s.c, transport.Op{Name: "mercadopago.Customers.SearchPage", Route: "/v1/customers/search"}, q, opts)
 }
 
 // Search walks the customers matching q (usually one email), paging on its own.

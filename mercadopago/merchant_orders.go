@@ -188,7 +188,7 @@ func (s *MerchantOrdersService) Get(ctx context.Context, id int64, opts ...payki
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive merchant order id")
 	}
-	return s.do(ctx, http.MethodGet, merchantOrderPath(id), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.MerchantOrders.Get", Route: "/merchant_orders/{id}"}, http.MethodGet, merchantOrderPath(id), nil, opts)
 }
 
 // Create makes a merchant order (POST /merchant_orders) with an
@@ -197,7 +197,7 @@ func (s *MerchantOrdersService) Create(ctx context.Context, req *MerchantOrderRe
 	if err := validateMerchantOrder(req, true); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPost, "/merchant_orders", req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.MerchantOrders.Create", Route: "/merchant_orders"}, http.MethodPost, "/merchant_orders", req, opts)
 }
 
 // Update changes a merchant order (PUT /merchant_orders/{id}).
@@ -208,15 +208,15 @@ func (s *MerchantOrdersService) Update(ctx context.Context, id int64, req *Merch
 	if err := validateMerchantOrder(req, false); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPut, merchantOrderPath(id), req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.MerchantOrders.Update", Route: "/merchant_orders/{id}"}, http.MethodPut, merchantOrderPath(id), req, opts)
 }
 
 func merchantOrderPath(id int64) string {
 	return transport.Path("merchant_orders", strconv.FormatInt(id, 10))
 }
 
-func (s *MerchantOrdersService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*MerchantOrder, error) {
-	r := &transport.Request{Method: method, Path: path}
+func (s *MerchantOrdersService) do(ctx context.Context, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*MerchantOrder, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
 	}
@@ -225,7 +225,7 @@ func (s *MerchantOrdersService) do(ctx context.Context, method, path string, bod
 
 // SearchPage fetches one page of a merchant order search.
 func (s *MerchantOrdersService) SearchPage(ctx context.Context, q *MerchantOrderSearch, opts ...paykit.RequestOption) (*MerchantOrderPage, error) {
-	return fetchPage[MerchantOrderPage](ctx, s.c, "/merchant_orders/search", q, opts)
+	return fetchPage[MerchantOrderPage](ctx, s.c, transport.Op{Name: "mercadopago.MerchantOrders.SearchPage", Route: "/merchant_orders/search"}, q, opts)
 }
 
 // Search walks every merchant order matching q, fetching pages as it goes;

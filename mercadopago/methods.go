@@ -173,7 +173,7 @@ type PaymentMethodsService struct{ c *Client }
 // List returns every payment method of the account (GET /v1/payment_methods).
 func (s *PaymentMethodsService) List(ctx context.Context, opts ...paykit.RequestOption) ([]PaymentMethod, error) {
 	var out []PaymentMethod
-	if err := s.get(ctx, "/v1/payment_methods", nil, &out, opts); err != nil {
+	if err := s.get(ctx, transport.Op{Name: "mercadopago.PaymentMethods.List", Route: "/v1/payment_methods"}, nil, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -202,7 +202,7 @@ func (s *PaymentMethodsService) Installments(ctx context.Context, q *Installment
 	setIf(v, "payment_type_id", q.PaymentTypeID)
 	setIf(v, "processing_mode", q.ProcessingMode)
 	var out []InstallmentOption
-	if err := s.get(ctx, "/v1/payment_methods/installments", v, &out, opts); err != nil {
+	if err := s.get(ctx, transport.Op{Name: "mercadopago.PaymentMethods.Installments", Route: "/v1/payment_methods/installments"}, v, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -217,14 +217,14 @@ func (s *PaymentMethodsService) CardIssuers(ctx context.Context, paymentMethodID
 		return nil, invalid("payment_method_id", "must not be empty")
 	}
 	var out []Issuer
-	if err := s.get(ctx, "/v1/payment_methods/card_issuers", url.Values{"payment_method_id": {paymentMethodID}}, &out, opts); err != nil {
+	if err := s.get(ctx, transport.Op{Name: "mercadopago.PaymentMethods.CardIssuers", Route: "/v1/payment_methods/card_issuers"}, url.Values{"payment_method_id": {paymentMethodID}}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-func (s *PaymentMethodsService) get(ctx context.Context, path string, q url.Values, out any, opts []paykit.RequestOption) error {
-	r := &transport.Request{Method: http.MethodGet, Path: path}
+func (s *PaymentMethodsService) get(ctx context.Context, op transport.Op, q url.Values, out any, opts []paykit.RequestOption) error {
+	r := &transport.Request{Op: op, Method: http.MethodGet, Path: op.Route}
 	if q != nil {
 		r.Query = q
 	}
@@ -239,7 +239,7 @@ type IdentificationTypesService struct{ c *Client }
 // (GET /v1/identification_types).
 func (s *IdentificationTypesService) List(ctx context.Context, opts ...paykit.RequestOption) ([]IdentificationType, error) {
 	var out []IdentificationType
-	r := (&transport.Request{Method: http.MethodGet, Path: "/v1/identification_types"}).Apply(opts)
+	r := (&transport.Request{Op: transport.Op{Name: "mercadopago.IdentificationTypes.List", Route: "/v1/identification_types"}, Method: http.MethodGet, Path: "/v1/identification_types"}).Apply(opts)
 	if _, err := s.c.t.Do(ctx, r, &out); err != nil {
 		return nil, err
 	}

@@ -288,7 +288,7 @@ func (s *OAuthService) Exchange(ctx context.Context, app *OAuthApp, code, codeVe
 	if strings.TrimSpace(code) == "" {
 		return nil, invalid("code", "must not be empty")
 	}
-	return s.token(ctx, &tokenRequest{ClientID: app.ClientID, ClientSecret: app.ClientSecret, GrantType: "authorization_code",
+	return s.token(ctx, transport.Op{Name: "mercadopago.OAuth.Exchange", Route: "/oauth/token"}, &tokenRequest{ClientID: app.ClientID, ClientSecret: app.ClientSecret, GrantType: "authorization_code",
 		Code: code, RedirectURI: app.RedirectURI, CodeVerifier: codeVerifier}, opts)
 }
 
@@ -303,14 +303,14 @@ func (s *OAuthService) Refresh(ctx context.Context, app *OAuthApp, refreshToken 
 	if strings.TrimSpace(refreshToken) == "" {
 		return nil, invalid("refresh_token", "must not be empty")
 	}
-	return s.token(ctx, &tokenRequest{ClientID: app.ClientID, ClientSecret: app.ClientSecret, GrantType: "refresh_token",
+	return s.token(ctx, transport.Op{Name: "mercadopago.OAuth.Refresh", Route: "/oauth/token"}, &tokenRequest{ClientID: app.ClientID, ClientSecret: app.ClientSecret, GrantType: "refresh_token",
 		RefreshToken: refreshToken}, opts)
 }
 
-func (s *OAuthService) token(ctx context.Context, body *tokenRequest, opts []paykit.RequestOption) (*OAuthToken, error) {
+func (s *OAuthService) token(ctx context.Context, op transport.Op, body *tokenRequest, opts []paykit.RequestOption) (*OAuthToken, error) {
 	// Token requests move no money and a grant cannot be used twice, so a
 	// repeat cannot double anything: Repeatable lets the transport retry it.
-	r := (&transport.Request{Method: http.MethodPost, Path: "/oauth/token", JSON: body, Repeatable: true}).Apply(opts)
+	r := (&transport.Request{Op: op, Method: http.MethodPost, Path: "/oauth/token", JSON: body, Repeatable: true}).Apply(opts)
 	r.Auth = transport.NoAuth
 	// An error body that echoes a credential shows "[redacted]" instead.
 	r.Secrets = append(r.Secrets, secretsOf(body.ClientSecret, body.Code, body.CodeVerifier, body.RefreshToken)...)
@@ -413,7 +413,9 @@ func (src *SellerTokenSource) fetch(ctx context.Context) (transport.Token, error
 	if cur.RefreshToken == "" {
 		return transport.Token{}, errors.New("mercadopago: oauth: the seller's token expired and there is no refresh token")
 	}
+	started := src.svc.c.t.Now()
 	nt, err := src.svc.Refresh(ctx, &src.app, cur.RefreshToken)
+	src.svc.c.t.ObserveToken(ctx, true, started, err)
 	if err != nil {
 		return transport.Token{}, err
 	}

@@ -315,7 +315,7 @@ func (s *OrdersService) Create(ctx context.Context, req *OrderRequest, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPost, "/v1/orders", body, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Orders.Create", Route: "/v1/orders"}, http.MethodPost, "/v1/orders", body, opts)
 }
 
 // Get reads an order (GET /v1/orders/{id}).
@@ -324,28 +324,28 @@ func (s *OrdersService) Get(ctx context.Context, id string, opts ...paykit.Reque
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodGet, transport.Path("v1", "orders", id), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Orders.Get", Route: "/v1/orders/{id}"}, http.MethodGet, transport.Path("v1", "orders", id), nil, opts)
 }
 
 // Process processes an order created with ProcessManual
 // (POST /v1/orders/{id}/process).
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/process-order/post
 func (s *OrdersService) Process(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
-	return s.action(ctx, id, "process", nil, opts)
+	return s.action(ctx, transport.Op{Name: "mercadopago.Orders.Process", Route: "/v1/orders/{id}/process"}, id, "process", nil, opts)
 }
 
 // Capture captures an order authorized with CaptureManual (status
 // action_required, detail waiting_capture): POST /v1/orders/{id}/capture.
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/capture/post
 func (s *OrdersService) Capture(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
-	return s.action(ctx, id, "capture", nil, opts)
+	return s.action(ctx, transport.Op{Name: "mercadopago.Orders.Capture", Route: "/v1/orders/{id}/capture"}, id, "capture", nil, opts)
 }
 
 // Cancel cancels an order that is not paid yet or waits for capture
 // (POST /v1/orders/{id}/cancel). A processed order is refunded instead.
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/cancel-order/post
 func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...paykit.RequestOption) (*Order, error) {
-	return s.action(ctx, id, "cancel", nil, opts)
+	return s.action(ctx, transport.Op{Name: "mercadopago.Orders.Cancel", Route: "/v1/orders/{id}/cancel"}, id, "cancel", nil, opts)
 }
 
 // Refund refunds an order (POST /v1/orders/{id}/refund): in full with a nil
@@ -355,7 +355,7 @@ func (s *OrdersService) Cancel(ctx context.Context, id string, opts ...paykit.Re
 // See https://www.mercadopago.com/developers/en/reference/orders/online-payments/refund/post
 func (s *OrdersService) Refund(ctx context.Context, id string, req *OrderRefundRequest, opts ...paykit.RequestOption) (*Order, error) {
 	if req == nil {
-		return s.action(ctx, id, "refund", nil, opts)
+		return s.action(ctx, transport.Op{Name: "mercadopago.Orders.Refund", Route: "/v1/orders/{id}/refund"}, id, "refund", nil, opts)
 	}
 	if len(req.Transactions) == 0 {
 		return nil, invalid("transactions", "must list at least one payment to refund (or pass a nil request to refund all)")
@@ -371,18 +371,18 @@ func (s *OrdersService) Refund(ctx context.Context, id string, req *OrderRefundR
 		}
 		body.Transactions[i] = refundTxWire{ID: tx.ID, Amount: decimalString(tx.Amount)}
 	}
-	return s.action(ctx, id, "refund", body, opts)
+	return s.action(ctx, transport.Op{Name: "mercadopago.Orders.Refund", Route: "/v1/orders/{id}/refund"}, id, "refund", body, opts)
 }
 
-func (s *OrdersService) action(ctx context.Context, id, verb string, body any, opts []paykit.RequestOption) (*Order, error) {
+func (s *OrdersService) action(ctx context.Context, op transport.Op, id, verb string, body any, opts []paykit.RequestOption) (*Order, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPost, transport.Path("v1", "orders", id, verb), body, opts)
+	return s.do(ctx, op, http.MethodPost, transport.Path("v1", "orders", id, verb), body, opts)
 }
 
-func (s *OrdersService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Order, error) {
-	r := &transport.Request{Method: method, Path: path}
+func (s *OrdersService) do(ctx context.Context, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*Order, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
 	}

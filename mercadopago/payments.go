@@ -330,7 +330,7 @@ func (s *PaymentsService) Create(ctx context.Context, req *PaymentRequest, opts 
 	if err := validatePayment(req); err != nil {
 		return nil, err
 	}
-	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Method: http.MethodPost, Path: "/v1/payments", JSON: req}, opts)
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Payments.Create", Route: "/v1/payments"}, Method: http.MethodPost, Path: "/v1/payments", JSON: req}, opts)
 }
 
 func validatePayment(req *PaymentRequest) error {
@@ -419,7 +419,7 @@ func (s *PaymentsService) Get(ctx context.Context, id int64, opts ...paykit.Requ
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive payment id")
 	}
-	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: paymentPath(id)}, opts)
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Payments.Get", Route: "/v1/payments/{id}"}, Method: http.MethodGet, Path: paymentPath(id)}, opts)
 }
 
 // paymentPath is /v1/payments/{id}[/more…]. The id is a number and the
@@ -439,7 +439,7 @@ func paymentPath(id int64, more ...string) string {
 // cancelled.
 // See https://www.mercadopago.com/developers/en/reference/payments/_payments_id/put
 func (s *PaymentsService) Cancel(ctx context.Context, id int64, opts ...paykit.RequestOption) (*Payment, error) {
-	return s.update(ctx, id, map[string]any{"status": StatusCancelled}, opts)
+	return s.update(ctx, transport.Op{Name: "mercadopago.Payments.Cancel", Route: "/v1/payments/{id}"}, id, map[string]any{"status": StatusCancelled}, opts)
 }
 
 // Capture captures an authorized payment (one created with Capture:
@@ -454,7 +454,7 @@ func (s *PaymentsService) Capture(ctx context.Context, id int64, amount *money.D
 		}
 		body.Amount = amount
 	}
-	return s.update(ctx, id, body, opts)
+	return s.update(ctx, transport.Op{Name: "mercadopago.Payments.Capture", Route: "/v1/payments/{id}"}, id, body, opts)
 }
 
 type captureBody struct {
@@ -462,11 +462,11 @@ type captureBody struct {
 	Amount  *money.Decimal `json:"transaction_amount,omitempty"`
 }
 
-func (s *PaymentsService) update(ctx context.Context, id int64, body any, opts []paykit.RequestOption) (*Payment, error) {
+func (s *PaymentsService) update(ctx context.Context, op transport.Op, id int64, body any, opts []paykit.RequestOption) (*Payment, error) {
 	if id <= 0 {
 		return nil, invalid("id", "must be a positive payment id")
 	}
-	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Method: http.MethodPut, Path: paymentPath(id), JSON: body}, opts)
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Op: op, Method: http.MethodPut, Path: paymentPath(id), JSON: body}, opts)
 }
 
 // PaymentSearch filters GET /v1/payments/search. Mercado Pago searches the
@@ -507,7 +507,7 @@ type PaymentPage struct {
 
 // SearchPage fetches one page of a payment search.
 func (s *PaymentsService) SearchPage(ctx context.Context, q *PaymentSearch, opts ...paykit.RequestOption) (*PaymentPage, error) {
-	return fetchPage[PaymentPage](ctx, s.c, "/v1/payments/search", q, opts)
+	return fetchPage[PaymentPage](ctx, s.c, transport.Op{Name: "mercadopago.Payments.SearchPage", Route: "/v1/payments/search"}, q, opts)
 }
 
 // Search walks every payment matching q, fetching pages as it goes; stop

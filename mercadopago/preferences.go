@@ -213,7 +213,7 @@ func (s *PreferencesService) Create(ctx context.Context, req *PreferenceRequest,
 	if err := validatePreference(req, true); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPost, "/checkout/preferences", req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Preferences.Create", Route: "/checkout/preferences"}, http.MethodPost, "/checkout/preferences", req, opts)
 }
 
 // Get reads a preference (GET /checkout/preferences/{id}).
@@ -221,7 +221,7 @@ func (s *PreferencesService) Get(ctx context.Context, id string, opts ...paykit.
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodGet, transport.Path("checkout", "preferences", id), nil, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Preferences.Get", Route: "/checkout/preferences/{id}"}, http.MethodGet, transport.Path("checkout", "preferences", id), nil, opts)
 }
 
 // Update changes a preference (PUT /checkout/preferences/{id}); fields left
@@ -233,11 +233,11 @@ func (s *PreferencesService) Update(ctx context.Context, id string, req *Prefere
 	if err := validatePreference(req, false); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPut, transport.Path("checkout", "preferences", id), req, opts)
+	return s.do(ctx, transport.Op{Name: "mercadopago.Preferences.Update", Route: "/checkout/preferences/{id}"}, http.MethodPut, transport.Path("checkout", "preferences", id), req, opts)
 }
 
-func (s *PreferencesService) do(ctx context.Context, method, path string, body any, opts []paykit.RequestOption) (*Preference, error) {
-	r := &transport.Request{Method: method, Path: path}
+func (s *PreferencesService) do(ctx context.Context, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*Preference, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
 	}
@@ -246,7 +246,7 @@ func (s *PreferencesService) do(ctx context.Context, method, path string, body a
 
 // SearchPage fetches one page of a preference search.
 func (s *PreferencesService) SearchPage(ctx context.Context, q *PreferenceSearch, opts ...paykit.RequestOption) (*PreferencePage, error) {
-	return fetchPage[PreferencePage](ctx, s.c, "/checkout/preferences/search", q, opts)
+	return fetchPage[PreferencePage](ctx, s.c, transport.Op{Name: "mercadopago.Preferences.SearchPage", Route: "/checkout/preferences/search"}, q, opts)
 }
 
 // Search walks every preference matching q, fetching pages as it goes; stop

@@ -49,7 +49,7 @@ func (s *RefundsService) Create(ctx context.Context, paymentID int64, req *Refun
 	if paymentID <= 0 {
 		return nil, invalid("payment_id", "must be a positive payment id")
 	}
-	r := &transport.Request{Method: http.MethodPost, Path: paymentPath(paymentID, "refunds")}
+	r := &transport.Request{Op: transport.Op{Name: "mercadopago.Refunds.Create", Route: "/v1/payments/{id}/refunds"}, Method: http.MethodPost, Path: paymentPath(paymentID, "refunds")}
 	if req != nil && !req.Amount.IsZero() {
 		if !req.Amount.IsPositive() {
 			return nil, invalid("amount", "must be greater than zero")
@@ -67,7 +67,7 @@ func (s *RefundsService) Get(ctx context.Context, paymentID, refundID int64, opt
 	if refundID <= 0 {
 		return nil, invalid("refund_id", "must be a positive refund id")
 	}
-	return transport.Call[Refund](ctx, s.c.t, &transport.Request{Method: http.MethodGet,
+	return transport.Call[Refund](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Refunds.Get", Route: "/v1/payments/{id}/refunds/{refund_id}"}, Method: http.MethodGet,
 		Path: paymentPath(paymentID, "refunds", strconv.FormatInt(refundID, 10))}, opts)
 }
 
@@ -77,7 +77,7 @@ func (s *RefundsService) List(ctx context.Context, paymentID int64, opts ...payk
 		return nil, invalid("payment_id", "must be a positive payment id")
 	}
 	var out []Refund
-	if _, err := s.c.t.Do(ctx, (&transport.Request{Method: http.MethodGet, Path: paymentPath(paymentID, "refunds")}).Apply(opts), &out); err != nil {
+	if _, err := s.c.t.Do(ctx, (&transport.Request{Op: transport.Op{Name: "mercadopago.Refunds.List", Route: "/v1/payments/{id}/refunds"}, Method: http.MethodGet, Path: paymentPath(paymentID, "refunds")}).Apply(opts), &out); err != nil {
 		return nil, err
 	}
 	return out, nil

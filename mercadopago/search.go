@@ -33,14 +33,14 @@ func fetchPage[P any, PP interface {
 }, Q any, QP interface {
 	*Q
 	pager
-}](ctx context.Context, c *Client, path string, q *Q, opts []paykit.RequestOption) (*P, error) {
+}](ctx context.Context, c *Client, op transport.Op, q *Q, opts []paykit.RequestOption) (*P, error) {
 	if q == nil {
 		q = new(Q)
 	}
 	if limit, offset := QP(q).paging(); *limit < 0 || *offset < 0 {
 		return nil, invalid("limit", "limit and offset must not be negative")
 	}
-	return transport.Call[P, PP](ctx, c.t, &transport.Request{Method: http.MethodGet, Path: path, Query: q}, opts)
+	return transport.Call[P, PP](ctx, c.t, &transport.Request{Op: op, Method: http.MethodGet, Path: op.Route, Query: q}, opts)
 }
 
 // search walks a search from q's offset on, one page (fetched by fetch) at

@@ -350,7 +350,7 @@ func (s *PlansService) Create(ctx context.Context, req *PlanRequest, opts ...pay
 	if err := checkBackURL(req.BackURL); err != nil {
 		return nil, err
 	}
-	return doPlan(ctx, s.c, http.MethodPost, "/preapproval_plan", req, opts)
+	return doPlan(ctx, s.c, transport.Op{Name: "mercadopago.Plans.Create", Route: "/preapproval_plan"}, http.MethodPost, "/preapproval_plan", req, opts)
 }
 
 // Get reads a plan (GET /preapproval_plan/{id}).
@@ -359,7 +359,7 @@ func (s *PlansService) Get(ctx context.Context, id string, opts ...paykit.Reques
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return doPlan(ctx, s.c, http.MethodGet, transport.Path("preapproval_plan", id), nil, opts)
+	return doPlan(ctx, s.c, transport.Op{Name: "mercadopago.Plans.Get", Route: "/preapproval_plan/{id}"}, http.MethodGet, transport.Path("preapproval_plan", id), nil, opts)
 }
 
 // Update changes a plan (PUT /preapproval_plan/{id}); empty fields stay.
@@ -384,11 +384,11 @@ func (s *PlansService) Update(ctx context.Context, id string, req *PlanRequest, 
 			return nil, err
 		}
 	}
-	return doPlan(ctx, s.c, http.MethodPut, transport.Path("preapproval_plan", id), req, opts)
+	return doPlan(ctx, s.c, transport.Op{Name: "mercadopago.Plans.Update", Route: "/preapproval_plan/{id}"}, http.MethodPut, transport.Path("preapproval_plan", id), req, opts)
 }
 
-func doPlan(ctx context.Context, c *Client, method, path string, body any, opts []paykit.RequestOption) (*Plan, error) {
-	r := &transport.Request{Method: method, Path: path}
+func doPlan(ctx context.Context, c *Client, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*Plan, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
 	}
@@ -398,7 +398,7 @@ func doPlan(ctx context.Context, c *Client, method, path string, body any, opts 
 // SearchPage fetches one page of a plan search.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_plan_search/get
 func (s *PlansService) SearchPage(ctx context.Context, q *PlanSearch, opts ...paykit.RequestOption) (*PlanPage, error) {
-	return fetchPage[PlanPage](ctx, s.c, "/preapproval_plan/search", q, opts)
+	return fetchPage[PlanPage](ctx, s.c, transport.Op{Name: "mercadopago.Plans.SearchPage", Route: "/preapproval_plan/search"}, q, opts)
 }
 
 // Search walks every plan matching q, paging on its own.
@@ -443,7 +443,7 @@ func (s *SubscriptionsService) Create(ctx context.Context, req *SubscriptionRequ
 			return nil, invalid("card_token_id", "must be set for an authorized subscription (or use status pending)")
 		}
 	}
-	return doSubscription(ctx, s.c, http.MethodPost, "/preapproval", req, opts)
+	return doSubscription(ctx, s.c, transport.Op{Name: "mercadopago.Subscriptions.Create", Route: "/preapproval"}, http.MethodPost, "/preapproval", req, opts)
 }
 
 // Get reads a subscription (GET /preapproval/{id}).
@@ -452,7 +452,7 @@ func (s *SubscriptionsService) Get(ctx context.Context, id string, opts ...payki
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return doSubscription(ctx, s.c, http.MethodGet, transport.Path("preapproval", id), nil, opts)
+	return doSubscription(ctx, s.c, transport.Op{Name: "mercadopago.Subscriptions.Get", Route: "/preapproval/{id}"}, http.MethodGet, transport.Path("preapproval", id), nil, opts)
 }
 
 // Update changes a subscription (PUT /preapproval/{id}): pause, cancel or
@@ -478,7 +478,7 @@ func (s *SubscriptionsService) Update(ctx context.Context, id string, req *Subsc
 			return nil, err
 		}
 	}
-	return doSubscription(ctx, s.c, http.MethodPut, transport.Path("preapproval", id), req, opts)
+	return doSubscription(ctx, s.c, transport.Op{Name: "mercadopago.Subscriptions.Update", Route: "/preapproval/{id}"}, http.MethodPut, transport.Path("preapproval", id), req, opts)
 }
 
 // Pause stops charging a subscription until it is authorized again.
@@ -496,8 +496,8 @@ func (s *SubscriptionsService) Resume(ctx context.Context, id string, opts ...pa
 	return s.Update(ctx, id, &SubscriptionUpdate{Status: SubscriptionAuthorized}, opts...)
 }
 
-func doSubscription(ctx context.Context, c *Client, method, path string, body any, opts []paykit.RequestOption) (*Subscription, error) {
-	r := &transport.Request{Method: method, Path: path}
+func doSubscription(ctx context.Context, c *Client, op transport.Op, method, path string, body any, opts []paykit.RequestOption) (*Subscription, error) {
+	r := &transport.Request{Op: op, Method: method, Path: path}
 	if body != nil {
 		r.JSON = body
 	}
@@ -507,7 +507,7 @@ func doSubscription(ctx context.Context, c *Client, method, path string, body an
 // SearchPage fetches one page of a subscription search.
 // See https://www.mercadopago.com/developers/en/reference/subscriptions/_preapproval_search/get
 func (s *SubscriptionsService) SearchPage(ctx context.Context, q *SubscriptionSearch, opts ...paykit.RequestOption) (*SubscriptionPage, error) {
-	return fetchPage[SubscriptionPage](ctx, s.c, "/preapproval/search", q, opts)
+	return fetchPage[SubscriptionPage](ctx, s.c, transport.Op{Name: "mercadopago.Subscriptions.SearchPage", Route: "/preapproval/search"}, q, opts)
 }
 
 // Search walks every subscription matching q, paging on its own.

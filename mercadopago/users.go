@@ -38,5 +38,5 @@ type UsersService struct{ c *Client }
 // way to check credentials at start-up, or, with WithSeller or
 // WithAccessToken, to learn which seller a token belongs to.
 func (s *UsersService) Me(ctx context.Context, opts ...paykit.RequestOption) (*User, error) {
-	return transport.Call[User](ctx, s.c.t, &transport.Request{Method: http.MethodGet, Path: "/users/me"}, opts)
+	return transport.Call[User](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Users.Me", Route: "/users/me"}, Method: http.MethodGet, Path: "/users/me"}, opts)
 }

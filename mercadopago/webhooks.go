@@ -137,6 +137,7 @@ type WebhookVerifier struct {
 	lease     time.Duration
 	leaseSet  bool
 	retention time.Duration
+	obs       *paykit.Observer
 	pool      sync.Pool // *macState
 }
 
@@ -204,6 +205,22 @@ func WithMaxBodyBytes(n int64) WebhookOption {
 // (paykit.WithReplayClock) must read the same time as WithWebhookClock.
 func WithReplayStore(store paykit.ReplayStore) WebhookOption {
 	return func(v *WebhookVerifier) { v.replay, v.replaySet = store, true }
+}
+
+// WithWebhookObserver makes o's Verify see every verification, with its
+// outcome and, for a refused delivery, a short reason (see paykit.Observer).
+// Nil, the default, observes nothing.
+func WithWebhookObserver(o *paykit.Observer) WebhookOption {
+	return func(v *WebhookVerifier) { v.obs = o }
+}
+
+// webhookReasons name Verify's refusals for an Observer.
+var webhookReasons = []webhook.Reason{
+	{Err: ErrMissingSignature, Name: "missing_signature"},
+	{Err: ErrMalformedSignature, Name: "malformed"},
+	{Err: ErrSignatureMismatch, Name: "signature"},
+	{Err: ErrWebhookTooOld, Name: "too_old"},
+	{Err: ErrMalformedNotification, Name: "malformed"},
 }
 
 // NewWebhookVerifier returns a verifier for the application's webhook secret
@@ -431,7 +448,20 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 	return v.verifyClaim(r, v.lease)
 }
 
+// verifyClaim is Verify with the claim's lease given, observed when an
+// Observer is set.
 func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
+	if v.obs == nil {
+		return v.verifyRequest(r, lease)
+	}
+	started := time.Now()
+	n, err := v.verifyRequest(r, lease)
+	webhook.Observe(v.obs, r, "mercadopago", "webhook", started, err, webhookReasons)
+	return n, err
+}
+
+// verifyRequest is verifyClaim without the Observer.
+func (v *WebhookVerifier) verifyRequest(r *http.Request, lease time.Duration) (*Notification, error) {
 	if r == nil || r.URL == nil {
 		return nil, ErrMissingSignature
 	}

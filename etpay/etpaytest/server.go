@@ -108,6 +108,7 @@ type Server struct {
 	redirectParam  string // query parameter of the redirect's JWT; "" for none
 	untimed        bool   // notifications without iat
 	listener       net.Listener
+	middleware     func(http.Handler) http.Handler
 
 	sessions *sim.Table[string, *session] // by session token
 
@@ -150,7 +151,7 @@ func NewServer(opts ...Option) *Server {
 			o(s)
 		}
 	}
-	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), notFound))
+	s.Server = sim.NewServerOn(s.listener, sim.Around(s.middleware, sim.Mux(s.routes(), notFound)))
 	return s
 }
 

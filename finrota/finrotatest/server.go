@@ -103,6 +103,7 @@ type Server struct {
 	accessTTL         time.Duration
 	refundField       string
 	listener          net.Listener
+	middleware        func(http.Handler) http.Handler
 
 	txns sim.Table[string, *txn] // by transaction id
 
@@ -162,7 +163,7 @@ func NewServer(opts ...Option) *Server {
 			o(s)
 		}
 	}
-	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), notFound))
+	s.Server = sim.NewServerOn(s.listener, sim.Around(s.middleware, sim.Mux(s.routes(), notFound)))
 	return s
 }
 

@@ -37,6 +37,13 @@ import (
 // loopback port (for a simulator on a fixed address).
 func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
 
+// WithMiddleware wraps the simulator's handler in mw (nil: none), for
+// example to trace the requests it receives (see the otel/example module).
+// Faults injected with FailNext happen before mw sees the request.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(s *Server) { s.middleware = mw }
+}
+
 // connectBanks are the banks the Connect page offers (provider ids as
 // Fintecture names them).
 var connectBanks = []struct{ ID, Name string }{

@@ -61,6 +61,7 @@ type Server struct {
 	webhookURL       string
 	webhookClient    *http.Client
 	listener         net.Listener
+	middleware       func(http.Handler) http.Handler
 
 	sessions    sim.Table[string, *session]    // by session id
 	settlements sim.Table[string, *settlement] // by settlement id
@@ -174,7 +175,7 @@ func NewServer(opts ...Option) *Server {
 	if s.webhookClient == nil {
 		s.webhookClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	s.Server = sim.NewServerOn(s.listener, sim.Mux(s.routes(), s.notFound))
+	s.Server = sim.NewServerOn(s.listener, sim.Around(s.middleware, sim.Mux(s.routes(), s.notFound)))
 	return s
 }
 

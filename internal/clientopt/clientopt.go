@@ -1,6 +1,6 @@
 // Package clientopt holds the client options every provider package offers
 // (WithBaseURL, WithHTTPClient, WithMaxRetries, WithLogger, WithUserAgent,
-// WithRetryBackoff, WithClock), so they are checked the same way and reach
+// WithRetryBackoff, WithClock, WithObserver), so they are checked the same way and reach
 // the transport the same way in all four. Each provider's Option writes to
 // a settings struct that embeds Common; its With functions keep their own
 // doc comments, which say what the option means for that provider.
@@ -29,6 +29,8 @@ type Common struct {
 	BackoffCap  time.Duration
 	// Clock is nil until WithClock sets it; Now reads time.Now then.
 	Clock func() time.Time
+	// Observer sees every call (nil: none).
+	Observer *paykit.Observer
 	// Sleep replaces the wait between attempts; only a provider package's
 	// own tests set it (no option does).
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -71,12 +73,26 @@ func (c *Common) SetTokenLocker(l paykit.Locker) {
 // SharedFetch wraps fetch with the token store when one was set
 // (transport.SharedToken), and returns it as it is otherwise. onLoad is
 // told every token read from the store.
-func (c *Common) SharedFetch(fetch transport.FetchFunc, skew time.Duration, onLoad func(string)) transport.FetchFunc {
+//
+// observe, when not nil, is told of every fetch from the provider: with a
+// TokenStore, by the shared wrapper (a token read from the store is not a
+// fetch), otherwise by the TokenSource the caller builds, through
+// ObserveSource.
+func (c *Common) SharedFetch(fetch transport.FetchFunc, skew time.Duration, onLoad func(string),
+	observe func(ctx context.Context, refresh bool, started time.Time, err error)) transport.FetchFunc {
 	if c.TokenStore == nil {
 		return fetch
 	}
 	return transport.SharedToken{Store: c.TokenStore, Key: c.TokenKey, Locker: c.TokenLocker,
-		Skew: skew, Clock: c.Now(), OnLoad: onLoad}.Wrap(fetch)
+		Skew: skew, Clock: c.Now(), OnLoad: onLoad, OnFetch: observe}.Wrap(fetch)
+}
+
+// ObserveSource gives observe to src when no TokenStore is set (with one,
+// SharedFetch reports the fetches instead).
+func (c *Common) ObserveSource(src *transport.TokenSource, observe func(ctx context.Context, refresh bool, started time.Time, err error)) {
+	if c.TokenStore == nil && observe != nil {
+		src.OnFetch(observe)
+	}
 }
 
 // New returns the defaults: baseURL and transport.DefaultMaxRetries.
@@ -135,7 +151,7 @@ func (c *Common) Now() func() time.Time {
 }
 
 // Config fills cfg's shared fields (base URL, HTTP client, retries,
-// backoff, logger, user agent, clock) from c.
+// backoff, logger, user agent, clock, observer) from c.
 func (c *Common) Config(cfg *transport.Config) {
 	cfg.BaseURL = c.BaseURL
 	cfg.HTTPClient = c.HTTPClient
@@ -145,4 +161,5 @@ func (c *Common) Config(cfg *transport.Config) {
 	cfg.AppInfo = c.AppInfo
 	cfg.Clock = c.Now()
 	cfg.Sleep = c.Sleep
+	cfg.Observer = c.Observer
 }

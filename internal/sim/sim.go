@@ -75,6 +75,14 @@ func NewServerOn(l net.Listener, h http.Handler) *Server {
 	return s
 }
 
+// Around is mw(h), or h when mw is nil: a simulator's WithMiddleware.
+func Around(mw func(http.Handler) http.Handler, h http.Handler) http.Handler {
+	if mw == nil {
+		return h
+	}
+	return mw(h)
+}
+
 // FailNext queues f for the next n matching requests.
 func (s *Server) FailNext(n int, f Fault) {
 	s.mu.Lock()

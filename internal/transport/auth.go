@@ -101,6 +101,8 @@ type TokenSource struct {
 	tokSkew time.Duration // how long before tok.Expiry it is replaced
 	valid   bool
 	group   singleflight.Group
+	// onFetch, when set, hears of every fetch (see OnFetch).
+	onFetch func(ctx context.Context, refresh bool, started time.Time, err error)
 }
 
 // DefaultTokenSkew is the longest a cached token is replaced before its
@@ -133,6 +135,14 @@ func (s *TokenSource) SetFetchTimeout(d time.Duration) {
 	if d > 0 {
 		s.fetchTimeout = d
 	}
+}
+
+// OnFetch makes the source call f after each fetch it runs, with whether
+// it replaced a token held before, when the fetch began and its error (nil
+// when a token came): Client.ObserveToken, to tell an Observer. Call it
+// before the source is used.
+func (s *TokenSource) OnFetch(f func(ctx context.Context, refresh bool, started time.Time, err error)) {
+	s.onFetch = f
 }
 
 // skewFor is how long before its expiry t is replaced: the source's skew,
@@ -171,7 +181,7 @@ func (s *TokenSource) Token(ctx context.Context) (Token, error) {
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.fetchTimeout)
 		defer cancel()
-		t, err := s.fetch(fctx)
+		t, err := s.observedFetch(fctx)
 		if err != nil {
 			if fctx.Err() != nil { // only the fetch's own bound can end fctx
 				return Token{}, fmt.Errorf("token fetch gave up after %s: %w", s.fetchTimeout, err)
@@ -196,6 +206,23 @@ func (s *TokenSource) Token(ctx context.Context) (Token, error) {
 		}
 		return r.Val.(Token), nil
 	}
+}
+
+// observedFetch runs the fetch and tells onFetch, if set, how it went.
+func (s *TokenSource) observedFetch(ctx context.Context) (Token, error) {
+	if s.onFetch == nil {
+		return s.fetch(ctx)
+	}
+	s.mu.Lock()
+	refresh := s.tok.Value != ""
+	s.mu.Unlock()
+	started := s.clock()
+	t, err := s.fetch(ctx)
+	if err == nil && t.Value == "" {
+		err = errors.New("token endpoint returned an empty token")
+	}
+	s.onFetch(ctx, refresh, started, err)
+	return t, err
 }
 
 // Authenticate sets "Authorization: Bearer <token>".

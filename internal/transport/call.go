@@ -16,7 +16,10 @@ func Call[T any, PT interface {
 	MetaSetter
 }](ctx context.Context, c *Client, r *Request, opts []RequestOption) (*T, error) {
 	var out T
-	resp, err := c.Do(ctx, r.Apply(opts), &out)
+	r = r.Apply(opts)
+	ctx, oc := c.observeCall(ctx, r)
+	resp, err := c.do(ctx, r, &out, oc)
+	oc.end(resp, err)
 	if err != nil {
 		return nil, err
 	}
@@ -34,11 +37,15 @@ func CallWire[W, R any, PR interface {
 	MetaSetter
 }](ctx context.Context, c *Client, r *Request, opts []RequestOption, conv func(w *W, resp *Response) (PR, error)) (PR, error) {
 	var w W
-	resp, err := c.Do(ctx, r.Apply(opts), &w)
+	r = r.Apply(opts)
+	ctx, oc := c.observeCall(ctx, r)
+	resp, err := c.do(ctx, r, &w, oc)
 	if err != nil {
+		oc.end(nil, err)
 		return nil, err
 	}
 	out, err := conv(&w, resp)
+	oc.end(resp, err)
 	if err != nil {
 		return nil, err
 	}

@@ -19,10 +19,13 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/paykit-go/paykit"
 )
 
 // Version is the paykit release sent in the User-Agent header.
@@ -86,6 +89,9 @@ type Config struct {
 	// should wrap base so errors.As still finds *Error. Nil returns base as
 	// it is.
 	DecodeError func(base *Error, body []byte, secrets []string) error
+	// Observer, when not nil, sees every call, attempt and token fetch of
+	// the client (see paykit.Observer).
+	Observer *paykit.Observer
 
 	// Clock, Sleep and Jitter are injected in tests; nil means real time,
 	// a context-aware timer and math/rand.
@@ -129,6 +135,9 @@ type Client struct {
 	base      string       // scheme://host/prefix without trailing slash
 	userAgent []string     // the User-Agent header value, shared by every attempt
 	reqIDHdrs []string
+	// host and port are the base URL's, for an Observer.
+	host string
+	port int
 	// secrets is cfg.Secrets followed by what AddSecrets added, replaced
 	// whole on every change so readers never lock.
 	secrets atomic.Pointer[[]string]
@@ -197,6 +206,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent: []string{UserAgent(cfg.Provider, cfg.AppInfo)},
 		reqIDHdrs: cfg.RequestIDHeaders,
 	}
+	c.host, c.port = hostPort(u)
 	if len(c.reqIDHdrs) == 0 {
 		c.reqIDHdrs = []string{"X-Request-Id"}
 	}
@@ -204,6 +214,18 @@ func New(cfg Config) (*Client, error) {
 	c.secrets.Store(&initial)
 	c.nfixed = len(initial)
 	return c, nil
+}
+
+// hostPort is u's host and port, the port from the scheme when u has none.
+func hostPort(u *url.URL) (string, int) {
+	port, err := strconv.Atoi(u.Port())
+	if err != nil {
+		port = 443
+		if u.Scheme == "http" {
+			port = 80
+		}
+	}
+	return u.Hostname(), port
 }
 
 // MaxRuntimeSecrets bounds how many secrets AddSecrets keeps per client:

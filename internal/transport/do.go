@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/paykit-go/paykit"
 )
 
 // Signer signs one attempt of a request. It is called on every attempt, after
@@ -51,8 +53,18 @@ type attemptResult struct {
 // ends first. A request the transport refuses before sending (see IDRule,
 // checkHeaders) returns the Config's Invalid error and sends nothing.
 func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error) {
+	ctx, oc := c.observeCall(ctx, r)
+	resp, err := c.do(ctx, r, out, oc)
+	oc.end(resp, err)
+	return resp, err
+}
+
+// do is Do's work; oc (nil when the client has no Observer) sees each
+// attempt.
+func (c *Client) do(ctx context.Context, r *Request, out any, oc *callObs) (*Response, error) {
 	p, err := c.prepare(r)
 	if err != nil {
+		oc.failedBefore(paykit.ErrorTypeInvalidRequest)
 		return nil, err
 	}
 	auth := c.cfg.Auth
@@ -62,15 +74,19 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 	retriedAuth := false
 	sends := 0
 	var lastErr error
+	var waited time.Duration
 	for attempt := 1; ; attempt++ {
 		started := c.cfg.Clock()
-		res := c.attempt(ctx, p, r.Header, auth)
+		actx, done := oc.attempt(ctx, attempt, waited, p.key != "")
+		res := c.attempt(actx, p, r.Header, auth, oc)
+		attemptDone(ctx, done, &res)
 		sends += res.sends
 		c.log(ctx, p, attempt, started, res)
 
 		if res.err != nil {
 			var se *setupError
 			if errors.As(res.err, &se) && ctx.Err() == nil {
+				oc.failedBefore(paykit.ErrorTypeAuth)
 				return nil, se.err
 			}
 			nerr := &NetworkError{Method: p.method, Path: p.path, MayHaveReachedServer: res.reached, IdempotencyKey: p.key,
@@ -81,7 +97,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 			if !res.reached || c.repeatable(p) {
 				lastErr = nerr
 				if attempt <= c.cfg.MaxRetries {
-					if err := c.wait(ctx, attempt, nil); err != nil {
+					if waited, err = c.wait(ctx, attempt, nil); err != nil {
 						return nil, c.ctxError(err, lastErr)
 					}
 					continue
@@ -107,12 +123,13 @@ func (c *Client) Do(ctx context.Context, r *Request, out any) (*Response, error)
 				// A 401 means the API refused the request before acting on it,
 				// so one repeat with a new token cannot double anything.
 				retriedAuth = true
+				waited = 0
 				continue
 			}
 		}
 		if c.retryStatus(p, resp.StatusCode) && attempt <= c.cfg.MaxRetries {
 			lastErr = c.fail(p, meta, resp.Header, res.body, "", nil)
-			if err := c.wait(ctx, attempt, resp.Header); err != nil {
+			if waited, err = c.wait(ctx, attempt, resp.Header); err != nil {
 				return nil, c.ctxError(err, lastErr)
 			}
 			continue
@@ -127,7 +144,7 @@ type setupError struct{ err error }
 
 func (e *setupError) Error() string { return e.err.Error() }
 
-func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, auth Authenticator) attemptResult {
+func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, auth Authenticator, oc *callObs) attemptResult {
 	var bodyReader io.Reader
 	if p.body != nil {
 		bodyReader = bytes.NewReader(p.body)
@@ -155,6 +172,7 @@ func (c *Client) attempt(ctx context.Context, p *prepared, extra http.Header, au
 	if p.key != "" {
 		req.Header.Set(c.cfg.IdempotencyHeader, p.key)
 	}
+	oc.inject(ctx, req)
 	if auth != nil {
 		if err := auth.Authenticate(ctx, req); err != nil {
 			return attemptResult{err: &setupError{err}}
@@ -298,23 +316,24 @@ func (c *Client) retryStatus(p *prepared, status int) bool {
 }
 
 // wait sleeps before the next attempt: Retry-After when the answer carried
-// one (capped), otherwise exponential backoff with full jitter.
-func (c *Client) wait(ctx context.Context, attempt int, h http.Header) error {
+// one (capped), otherwise exponential backoff with full jitter. It returns
+// how long it meant to wait.
+func (c *Client) wait(ctx context.Context, attempt int, h http.Header) (time.Duration, error) {
 	d, ok := c.retryAfter(h)
 	if !ok {
 		d = c.backoff(attempt)
 	}
 	if dl, has := ctx.Deadline(); has && time.Now().Add(d).After(dl) {
 		// Waiting would outlive the caller: give up now, not at the deadline.
-		return fmt.Errorf("next retry in %s is past the context deadline: %w", d, context.DeadlineExceeded)
+		return d, fmt.Errorf("next retry in %s is past the context deadline: %w", d, context.DeadlineExceeded)
 	}
 	if err := c.cfg.Sleep(ctx, d); err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return d, ctx.Err()
 		}
-		return err
+		return d, err
 	}
-	return nil
+	return d, nil
 }
 
 func (c *Client) backoff(attempt int) time.Duration {

@@ -23,6 +23,9 @@ type Request struct {
 	// Method is the HTTP method; Path the escaped path below the base URL,
 	// best built with Path.
 	Method, Path string
+	// Op names the call for an Observer: the client method that makes it
+	// and Path's template.
+	Op Op
 	// Query is a struct with go-querystring `url` tags, or url.Values.
 	Query any
 	// JSON is encoded (no HTML escaping) as the body; Form is sent

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
@@ -43,6 +44,11 @@ type SharedToken struct {
 	// OnLoad is told every token value read from the store, so the client
 	// can redact it (AddSecrets).
 	OnLoad func(value string)
+	// OnFetch, when set, is told of every fetch from the provider's token
+	// endpoint (not of a token read from the store), with whether the
+	// store held a token before: what an Observer counts as a token fetch
+	// or refresh across the fleet.
+	OnFetch func(ctx context.Context, refresh bool, started time.Time, err error)
 }
 
 // Defaults of SharedToken.
@@ -79,6 +85,21 @@ func (c SharedToken) Wrap(fetch FetchFunc) FetchFunc {
 	}
 	sh := &sharedFetch{c: c, fetch: fetch}
 	return sh.run
+}
+
+// fetchObserved fetches from the provider and tells OnFetch; held says
+// whether the store had a token before.
+func (sh *sharedFetch) fetchObserved(ctx context.Context, held bool) (Token, error) {
+	if sh.c.OnFetch == nil {
+		return sh.fetch(ctx)
+	}
+	started := sh.c.Clock()
+	t, err := sh.fetch(ctx)
+	if err == nil && t.Value == "" {
+		err = errors.New("token endpoint returned an empty token")
+	}
+	sh.c.OnFetch(ctx, held, started, err)
+	return t, err
 }
 
 type sharedFetch struct {
@@ -131,7 +152,7 @@ func (sh *sharedFetch) run(ctx context.Context) (Token, error) {
 	st, err := c.Store.Load(ctx, c.Key)
 	if err != nil {
 		// The store is down: fetch for this process alone.
-		t, err := sh.fetch(ctx)
+		t, err := sh.fetchObserved(ctx, false)
 		if err != nil {
 			return Token{}, err
 		}
@@ -161,7 +182,7 @@ func (sh *sharedFetch) run(ctx context.Context) (Token, error) {
 		}
 	}
 	now := c.Clock()
-	t, err := sh.fetch(ctx)
+	t, err := sh.fetchObserved(ctx, len(st.Data) > 0)
 	if err != nil {
 		return Token{}, err
 	}

@@ -50,6 +50,13 @@ import (
 // loopback port (for a simulator on a fixed address).
 func WithListener(l net.Listener) Option { return func(s *Server) { s.listener = l } }
 
+// WithMiddleware wraps the simulator's handler in mw (nil: none), for
+// example to trace the requests it receives (see the otel/example module).
+// Faults injected with FailNext happen before mw sees the request.
+func WithMiddleware(mw func(http.Handler) http.Handler) Option {
+	return func(s *Server) { s.middleware = mw }
+}
+
 // ScriptURL is where the simulator serves its MercadoPago.js stand-in; load
 // it with <script src="…"> where the real page loads
 // https://sdk.mercadopago.com/js/v2.

@@ -152,6 +152,7 @@ type Server struct {
 	cardLimit   int
 	httpc       *http.Client
 	listener    net.Listener
+	middleware  func(http.Handler) http.Handler
 
 	mu         sync.Mutex
 	seq        int64
@@ -194,7 +195,7 @@ func NewServer(opts ...Option) *Server {
 		s.httpc = &http.Client{Timeout: 10 * time.Second}
 	}
 	s.ext() // after the options, which may set the OAuth app
-	s.Server = sim.NewServerOn(s.listener, withRequestID(sim.Mux(s.routes(), notFound)))
+	s.Server = sim.NewServerOn(s.listener, sim.Around(s.middleware, withRequestID(sim.Mux(s.routes(), notFound))))
 	s.wg.Add(1)
 	go s.deliver()
 	return s

@@ -205,15 +205,15 @@ func New(ctx context.Context, base string, sims *simset.Set, log *slog.Logger) (
 	}
 	s := &Shop{base: base, sims: sims, c: c, log: log, orders: map[string]*Order{}, seq: 1000}
 	mp := sims.MercadoPago()
-	if s.mpVerifier, err = mercadopago.NewWebhookVerifier(mp.WebhookSecret); err != nil {
+	if s.mpVerifier, err = mercadopago.NewWebhookVerifier(mp.WebhookSecret, mercadopago.WithWebhookObserver(sims.Observer())); err != nil {
 		return nil, err
 	}
 	creds := sims.Fintecture().Credentials()
 	if s.ftVerifier, err = fintecture.NewWebhookVerifier(creds.PrivateKey, fintecture.WithExpectedKeyID(creds.AppID),
-		fintecture.WithMaxAge(10*time.Minute)); err != nil {
+		fintecture.WithMaxAge(10*time.Minute), fintecture.WithWebhookObserver(sims.Observer())); err != nil {
 		return nil, err
 	}
-	if s.etVerifier, err = etpay.NewWebhookVerifier(s.etpaySignatureToken); err != nil {
+	if s.etVerifier, err = etpay.NewWebhookVerifier(s.etpaySignatureToken, etpay.WithWebhookObserver(sims.Observer())); err != nil {
 		return nil, err
 	}
 	if err := s.seedSavedCard(ctx, mp); err != nil {
@@ -412,8 +412,12 @@ func Start(ctx context.Context, addr string, sims simset.Config, log *slog.Logge
 		_ = l.Close()
 		return nil, err
 	}
+	h := s.Handler()
+	if sims.Middleware != nil {
+		h = sims.Middleware("shop", h)
+	}
 	r := &Running{URL: base, Shop: s, Sims: set, done: make(chan struct{}),
-		srv: &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}}
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
 	go func() {
 		defer close(r.done)
 		_ = r.srv.Serve(l)

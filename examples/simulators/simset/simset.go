@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paykit-go/paykit"
 	"github.com/paykit-go/paykit/etpay"
 	"github.com/paykit-go/paykit/etpay/etpaytest"
 	"github.com/paykit-go/paykit/finrota"
@@ -54,6 +55,13 @@ type Config struct {
 	// ETpayWebhook receives the notifications of sessions created without
 	// a payment_webhook_url.
 	ETpayWebhook string
+	// Observer, when set, is given to every client Clients makes (and, in
+	// the shop, to its webhook verifiers).
+	Observer *paykit.Observer
+	// Middleware, when set, wraps each simulator's handler; provider is
+	// its name (MercadoPago, Finrota…). The shop wraps its own handler
+	// with it too, as "shop".
+	Middleware func(provider string, h http.Handler) http.Handler
 }
 
 // Set is the four running simulators. Read them through the accessor
@@ -109,20 +117,33 @@ func (s *Set) start() error {
 		ls[i] = l
 		s.addrs[i] = l.Addr().String() // a port picked once is kept across Reset
 	}
-	s.mp = mercadopagotest.NewServer(mercadopagotest.WithListener(ls[0]), webhookOption(s.cfg.MercadoPagoWebhook))
-	s.fr = finrotatest.NewServer(finrotatest.WithListener(ls[1]))
-	ft := []fintecturetest.Option{fintecturetest.WithListener(ls[2]), fintecturetest.WithProduction()}
+	s.mp = mercadopagotest.NewServer(mercadopagotest.WithListener(ls[0]), webhookOption(s.cfg.MercadoPagoWebhook),
+		mercadopagotest.WithMiddleware(s.middleware(MercadoPago)))
+	s.fr = finrotatest.NewServer(finrotatest.WithListener(ls[1]), finrotatest.WithMiddleware(s.middleware(Finrota)))
+	ft := []fintecturetest.Option{fintecturetest.WithListener(ls[2]), fintecturetest.WithProduction(),
+		fintecturetest.WithMiddleware(s.middleware(Fintecture))}
 	if s.cfg.FintectureWebhook != "" {
 		ft = append(ft, fintecturetest.WithWebhookURL(s.cfg.FintectureWebhook, nil))
 	}
 	s.ft = fintecturetest.NewServer(ft...)
-	et := []etpaytest.Option{etpaytest.WithListener(ls[3])}
+	et := []etpaytest.Option{etpaytest.WithListener(ls[3]), etpaytest.WithMiddleware(s.middleware(ETpay))}
 	if s.cfg.ETpayWebhook != "" {
 		et = append(et, etpaytest.WithWebhookURL(s.cfg.ETpayWebhook))
 	}
 	s.et = etpaytest.NewServer(et...)
 	return nil
 }
+
+// middleware is the Config's Middleware for provider, nil when unset.
+func (s *Set) middleware(provider string) func(http.Handler) http.Handler {
+	if s.cfg.Middleware == nil {
+		return nil
+	}
+	return func(h http.Handler) http.Handler { return s.cfg.Middleware(provider, h) }
+}
+
+// Observer is the Config's Observer (nil when unset).
+func (s *Set) Observer() *paykit.Observer { return s.cfg.Observer }
 
 func webhookOption(url string) mercadopagotest.Option {
 	if url == "" {
@@ -190,17 +211,18 @@ func (s *Set) Clients() (*Clients, error) {
 	var c Clients
 	var err error
 	if c.MercadoPago, err = mercadopago.NewClient(mercadopago.Credentials{AccessToken: mp.AccessToken},
-		mercadopago.WithBaseURL(mp.URL), mercadopago.WithHTTPClient(hc)); err != nil {
+		mercadopago.WithBaseURL(mp.URL), mercadopago.WithHTTPClient(hc), mercadopago.WithObserver(s.cfg.Observer)); err != nil {
 		return nil, err
 	}
-	if c.Finrota, err = finrota.NewClient(fr.Credentials(), finrota.WithBaseURL(fr.URL), finrota.WithHTTPClient(hc)); err != nil {
+	if c.Finrota, err = finrota.NewClient(fr.Credentials(), finrota.WithBaseURL(fr.URL), finrota.WithHTTPClient(hc),
+		finrota.WithObserver(s.cfg.Observer)); err != nil {
 		return nil, err
 	}
 	if c.Fintecture, err = fintecture.NewClient(ft.Credentials(), fintecture.WithEnvironment(fintecture.Production),
-		fintecture.WithBaseURL(ft.URL), fintecture.WithHTTPClient(hc)); err != nil {
+		fintecture.WithBaseURL(ft.URL), fintecture.WithHTTPClient(hc), fintecture.WithObserver(s.cfg.Observer)); err != nil {
 		return nil, err
 	}
-	if c.ETpay, err = et.Client(etpay.WithHTTPClient(hc)); err != nil {
+	if c.ETpay, err = et.Client(etpay.WithHTTPClient(hc), etpay.WithObserver(s.cfg.Observer)); err != nil {
 		return nil, err
 	}
 	return &c, nil
