@@ -128,6 +128,43 @@ func siteOfToken(tok string) mercadopago.Site {
 	return mercadopago.SiteChile
 }
 
+// SiteAccessToken is an access token of this server for an account of
+// site: the server's own token for its Site, and for any other site
+// "TEST-<site>-" followed by the server's token. Every API route accepts
+// it; payments made with it are in that site's currency and may use that
+// site's methods, and GET /v1/payment_methods lists that site's methods.
+// One simulator thus plays a Brazilian, a Colombian and a Mexican account
+// at once (a shop with one checkout per country).
+func (s *Server) SiteAccessToken(site mercadopago.Site) string {
+	if site == s.Site || !site.Known() {
+		return s.AccessToken
+	}
+	return "TEST-" + string(site) + "-" + s.AccessToken
+}
+
+// siteOfHeader is the site of a SiteAccessToken in an Authorization
+// header, or "" for the server's own token and any other value.
+func (s *Server) siteOfHeader(h string) mercadopago.Site {
+	tok, ok := strings.CutPrefix(h, "Bearer TEST-")
+	if !ok || len(tok) < 4 || tok[3] != '-' || tok[4:] != s.AccessToken {
+		return ""
+	}
+	if site := mercadopago.Site(tok[:3]); site.Known() {
+		return site
+	}
+	return ""
+}
+
+type siteKey struct{}
+
+// siteOf is the site of the token r was made with, else def.
+func siteOf(r *http.Request, def mercadopago.Site) mercadopago.Site {
+	if site, ok := r.Context().Value(siteKey{}).(mercadopago.Site); ok {
+		return site
+	}
+	return def
+}
+
 // localIn is what POST /v1/payments accepts for local methods.
 type localIn struct {
 	TransactionDetails *struct {
@@ -163,14 +200,14 @@ type poiTxOut struct {
 
 // createLocal plays POST /v1/payments for a local method; it returns a
 // message and cause code for a 400. Call with s.mu held.
-func (s *Server) createLocal(p *payment, in *paymentIn, now time.Time) (string, int) {
+func (s *Server) createLocal(p *payment, in *paymentIn, site mercadopago.Site, now time.Time) (string, int) {
 	m := localMethods[in.PaymentMethodID]
-	if m.site != s.Site {
+	if m.site != site {
 		// Simulator's code: the real API answers 4xx with its own wording.
-		return fmt.Sprintf("payment_method_id %s is not available on site %s", in.PaymentMethodID, s.Site), 4020
+		return fmt.Sprintf("payment_method_id %s is not available on site %s", in.PaymentMethodID, site), 4020
 	}
-	if places, _ := mercadopago.CurrencyDecimals(s.Site.Currency()); in.TransactionAmount.Trim().Scale() > places {
-		return fmt.Sprintf("transaction_amount has more decimals than %s allows", s.Site.Currency()), 4037
+	if places, _ := mercadopago.CurrencyDecimals(site.Currency()); in.TransactionAmount.Trim().Scale() > places {
+		return fmt.Sprintf("transaction_amount has more decimals than %s allows", site.Currency()), 4037
 	}
 	id := in.Payer.Identification
 	switch in.PaymentMethodID {

@@ -294,3 +294,27 @@ func TestQRCodeBase64IsThePNGThePageServes(t *testing.T) {
 	assert.Equal(t, "image/png", resp.Header.Get("Content-Type"))
 	assert.Equal(t, p.PointOfInteraction.TransactionData.QRCodeBase64, base64.StdEncoding.EncodeToString(img))
 }
+
+func TestOneServerPlaysEverySiteThroughItsTokens(t *testing.T) {
+	srv := mercadopagotest.NewServer()
+	t.Cleanup(srv.Close)
+	assert.Equal(t, mercadopago.SiteChile, srv.Site, "the default site")
+	for site, method := range map[mercadopago.Site]string{
+		mercadopago.SiteBrazil: mercadopago.PaymentMethodPix, mercadopago.SiteColombia: mercadopago.PaymentMethodPSE,
+		mercadopago.SiteMexico: mercadopago.PaymentMethodOXXO,
+	} {
+		c, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: srv.SiteAccessToken(site)},
+			mercadopago.WithBaseURL(srv.URL), mercadopago.WithSite(site))
+		require.NoError(t, err)
+		p, err := c.Payments.Create(ctx, localRequest(method, "1000"))
+		require.NoError(t, err, site)
+		assert.Equal(t, site.Currency(), p.CurrencyID)
+	}
+	_, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: "TEST-MLB-not-this-server"}, mercadopago.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	bad, _ := mercadopago.NewClient(mercadopago.Credentials{AccessToken: "TEST-MLB-not-this-server"}, mercadopago.WithBaseURL(srv.URL))
+	_, err = bad.PaymentMethods.List(ctx)
+	var apiErr *mercadopago.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode, "a site token of another server is refused")
+}

@@ -65,8 +65,8 @@ var paymentMethods = []methodOut{
 	},
 }
 
-func (s *Server) listPaymentMethods(w http.ResponseWriter, _ *http.Request) {
-	sim.WriteJSON(w, http.StatusOK, methodsOf(s.Site))
+func (s *Server) listPaymentMethods(w http.ResponseWriter, r *http.Request) {
+	sim.WriteJSON(w, http.StatusOK, methodsOf(siteOf(r, s.Site)))
 }
 
 // methodsOf is the method list of a site: the cards, then the site's local

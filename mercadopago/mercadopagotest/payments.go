@@ -193,7 +193,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	p := &payment{
 		ID: s.seq, DateCreated: mpTime(now), DateLastUpdated: mpTime(now), created: now,
-		CurrencyID: s.Site.Currency(), CollectorID: simUserID, Installments: 1,
+		CurrencyID: siteOf(r, s.Site).Currency(), CollectorID: simUserID, Installments: 1,
 		TransactionAmount: *in.TransactionAmount, TransactionAmountRefunded: money.New(0, 0),
 		NotificationURL: in.NotificationURL, Metadata: in.Metadata, Refunds: []*refund{},
 	}
@@ -245,7 +245,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		p.PointOfInteraction = &poiOut{Type: "CHECKOUT", SubType: "INTER_PSP"}
 		p.Payer.Type = strPtr(mercadopago.PayerGuest)
 	case localMethods[in.PaymentMethodID] != nil:
-		if msg, code := s.createLocal(p, &in, now); msg != "" {
+		if msg, code := s.createLocal(p, &in, siteOf(r, s.Site), now); msg != "" {
 			badRequest(w, code, msg)
 			return
 		}

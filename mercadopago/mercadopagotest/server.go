@@ -294,6 +294,9 @@ func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
 		if seller != nil {
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, seller))
 		}
+		if site := s.siteOfHeader(r.Header.Get("Authorization")); site != "" {
+			r = r.WithContext(context.WithValue(r.Context(), siteKey{}, site))
+		}
 		next.ServeHTTP(w, r)
 	}
 }
@@ -305,7 +308,7 @@ func (s *Server) caller(r *http.Request) (seller *Seller, ok bool) {
 	s.mu.Lock()
 	seller = s.ext().sellerForHeader(h, s.Clock.Now())
 	s.mu.Unlock()
-	return seller, seller != nil || h == "Bearer "+s.AccessToken
+	return seller, seller != nil || h == "Bearer "+s.AccessToken || s.siteOfHeader(h) != ""
 }
 
 // replay is a stored answer for an idempotency key.
