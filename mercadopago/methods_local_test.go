@@ -98,7 +98,11 @@ func TestLocalMethodsAreRefusedBeforeSending(t *testing.T) {
 		{"pse centavos", "", func() *PaymentRequest { r := pseRequest(); r.TransactionAmount = money.MustParse("35000.50"); return r }, "transaction_amount", "whole amount in COP"},
 		{"oxxo in Brazil", SiteBrazil, func() *PaymentRequest { return simpleRequest(PaymentMethodOXXO, "10") }, "payment_method_id", "MLM (MXN)"},
 		{"spei installments", "", func() *PaymentRequest { r := simpleRequest(PaymentMethodSPEI, "10"); r.Installments = Ptr(3); return r }, "installments", "left out"},
-		{"efecty capture false", "", func() *PaymentRequest { r := simpleRequest(PaymentMethodEfecty, "10000"); r.Capture = Ptr(false); return r }, "capture", "cards"},
+		{"efecty capture false", "", func() *PaymentRequest {
+			r := simpleRequest(PaymentMethodEfecty, "10000")
+			r.Capture = Ptr(false)
+			return r
+		}, "capture", "cards"},
 		{"yape without token", "", func() *PaymentRequest { r := yapeRequest(); r.Token = ""; return r }, "token", "Yape token"},
 		{"yape two installments", "", func() *PaymentRequest { r := yapeRequest(); r.Installments = Ptr(2); return r }, "installments", "exactly 1"},
 		{"yape no installments", "", func() *PaymentRequest { r := yapeRequest(); r.Installments = nil; return r }, "installments", "exactly 1"},

@@ -172,11 +172,10 @@ func TestSettleEndsALocalPaymentWithASignedNotification(t *testing.T) {
 }
 
 func TestALocalPaymentExpiresWhenTheClockPassesItsDate(t *testing.T) {
-	srv, c := siteServer(t, mercadopago.SiteMexico)
+	srv, _ := siteServer(t, mercadopago.SiteMexico)
 	srv.Clock.Set(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
-	c2, err := srv.Client(mercadopago.WithSite(mercadopago.SiteMexico), mercadopago.WithClock(srv.Clock.Now))
+	c, err := srv.Client(mercadopago.WithSite(mercadopago.SiteMexico), mercadopago.WithClock(srv.Clock.Now))
 	require.NoError(t, err)
-	c = c2
 	req := localRequest(mercadopago.PaymentMethodOXXO, "99.90")
 	req.DateOfExpiration = mercadopago.Ptr(srv.Clock.Now().Add(2 * time.Hour))
 	p, err := c.Payments.Create(ctx, req)
