@@ -323,6 +323,26 @@ func (s *Server) expireIfDue(p *payment) {
 	s.notify(p, "payment.updated")
 }
 
+// ExpireDue runs Mercado Pago's expiry job: every pending local payment
+// past its date_of_expiration is cancelled with status_detail expired and
+// notified. It returns how many were. (Reading a payment, searching, the
+// payer's page and Settle expire a due payment too, so a test that only
+// advances Clock still never sees it pending.)
+func (s *Server) ExpireDue() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.payments.Search(nil) {
+		if p.Status == string(mercadopago.StatusPending) {
+			s.expireIfDue(p)
+			if p.Status != string(mercadopago.StatusPending) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Settle plays the payer of the pending local payment id (Pix, boleto,
 // PSE, OXXO, Paycash, SPEI, Efecty): OutcomePaid approves it, OutcomeRejected
 // rejects it, OutcomeExpired cancels it as expired. A payment.updated
