@@ -117,7 +117,7 @@ func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 					return err
 				}},
 		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(oauth, subs...),
-			mercadopagoCustomers(t, srv, c, setupClient)...)...)}
+			append(mercadopagoCustomers(t, srv, c, setupClient), mercadopagoCallCalls(t, srv, c)...)...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {

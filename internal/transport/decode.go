@@ -52,7 +52,7 @@ var (
 // Unparsed instead.
 func Decode(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
-	if err != nil && notJSON(err) {
+	if err != nil && (notJSON(err) || refusedKeys(err)) {
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
 			rv.Elem().SetZero() // as for every refused document
 		}
@@ -83,6 +83,14 @@ func notJSON(err error) bool {
 	var syntax *json.SyntaxError
 	var invalid *json.InvalidUnmarshalError
 	return errors.As(err, &syntax) || errors.As(err, &invalid)
+}
+
+// refusedKeys reports whether err is checkKeys' refusal coming back from a
+// type's own UnmarshalJSON that decodes with Decode (a document that
+// repeats a member is refused whole there too, not read field by field).
+func refusedKeys(err error) bool {
+	var ke *keyError
+	return errors.As(err, &ke)
 }
 
 // topLevelFits reports whether a document starting with c can be read into
