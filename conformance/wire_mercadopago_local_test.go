@@ -92,7 +92,7 @@ func mercadopagoLocalRows(fixture func(string) string) []wiretest.Row[*mercadopa
 				return out, err
 			},
 			Reply: wiretest.Reply{Body: fixture("card_issuers.json")},
-			Then: func(t *testing.T, got any) { assert.NotEmpty(t, got) }},
+			Then:  func(t *testing.T, got any) { assert.NotEmpty(t, got) }},
 		{Name: "Call (escaped path argument, PUT)", Method: "PUT", Path: "/v1/customers/a%2Fb%20c", Key: wiretest.NoKey,
 			Call: func(ctx context.Context, c mp) (any, error) {
 				_, err := c.Call(ctx, http.MethodPut, "/v1/customers/{id}", []string{"a/b c"}, json.RawMessage(`{"first_name":"Ana"}`), nil)
