@@ -11,26 +11,49 @@ import (
 	"github.com/paykit-go/paykit/internal/transport"
 )
 
-// UnmarshalJSON reads a payment exactly as a call does, so a body you
-// stored (a notification's payment, a log, a queue) decodes with
-// json.Unmarshal the same way Payments.Get would decode it: a drifted
-// field is left at zero and named in Unparsed instead of failing the whole
-// payment; a document that repeats a member is refused.
+// DecodePayment reads a stored Mercado Pago payment body (a log, a queue,
+// a webhook you fetched earlier) exactly as Payments.Get reads an answer: a
+// drifted field is left at zero and named in Unparsed instead of failing the
+// whole payment, a document that repeats a member is refused, and the
+// shapes Mercado Pago really sends are read without being named (see
+// SettleDrift).
 //
-// Three shapes Mercado Pago really sends are read without being named in
-// Unparsed: a date sent as an empty string (zero time), a masked card field
-// ("***" in card.expiration_month…, zero), and a timestamp whose offset has
-// no colon ("2024-01-15T09:00:00.000-0300", read as that instant).
-func (p *Payment) UnmarshalJSON(b []byte) error {
-	type plain Payment
-	*p = Payment{}
-	if err := transport.Decode(b, (*plain)(p)); err != nil {
-		return err
+// Plain json.Unmarshal into a Payment differs, on purpose (it is what keeps
+// every call's decode in one pass): it is strict encoding/json, so it fails
+// on the first value of the wrong shape ("***" where a number belongs, an
+// empty-string date), does not refuse a repeated member, and reads a
+// timestamp offset without a colon as an error. Use DecodePayment for
+// stored bodies.
+func DecodePayment(body []byte) (*Payment, error) {
+	var p Payment
+	if err := transport.Decode(body, &p); err != nil {
+		return nil, err
 	}
+	return &p, nil
+}
+
+// SettleDrift is called by the decoder with the document a payment was read
+// from. It takes out of Unparsed three shapes Mercado Pago really sends: a
+// date sent as an empty string (zero time), a masked card field ("***" in
+// card.expiration_month…, zero), and a timestamp whose offset has no colon
+// ("2024-01-15T09:00:00.000-0300", read as that instant). Other paths stay.
+func (p *Payment) SettleDrift(data []byte) {
 	if len(p.Unparsed) > 0 {
-		p.Unparsed = settleKnownDrift(b, reflect.ValueOf(p).Elem(), p.Unparsed)
+		p.Unparsed = settleKnownDrift(data, reflect.ValueOf(p).Elem(), p.Unparsed)
 	}
-	return nil
+}
+
+// SettleDrift settles each result's known drift (see Payment.SettleDrift).
+func (pg *PaymentPage) SettleDrift(data []byte) {
+	for i := range pg.Results {
+		r := &pg.Results[i]
+		if len(r.Unparsed) == 0 {
+			continue
+		}
+		if raw, ok := rawAt(data, "results["+strconv.Itoa(i)+"]"); ok {
+			r.SettleDrift(raw)
+		}
+	}
 }
 
 // settleKnownDrift drops from unparsed the paths whose value is one of the

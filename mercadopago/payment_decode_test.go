@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/transport"
 )
 
 // TestLocalMethodAnswersDecodeExactly: the documented answers of each local
@@ -54,9 +55,12 @@ func TestLocalMethodAnswersDecodeExactly(t *testing.T) {
 // barcode at the root and in transaction_details.
 func TestDriftedLocalAnswerDecodesExactly(t *testing.T) {
 	body := fixture(t, "payment_local_drifted.json")
-	var p Payment
-	require.NoError(t, json.Unmarshal(body, &p))
+	stored, err := DecodePayment(body)
+	require.NoError(t, err)
+	p := *stored
 	assert.Empty(t, p.Unparsed, "every shape here is one Mercado Pago sends")
+	var strict Payment
+	assert.Error(t, json.Unmarshal(body, &strict), "plain json.Unmarshal is strict, as DecodePayment's doc says")
 
 	bi := p.PointOfInteraction.TransactionData.BankInfo
 	require.NotNil(t, bi)
@@ -94,30 +98,34 @@ func TestDriftedLocalAnswerDecodesExactly(t *testing.T) {
 	assert.Equal(t, p, *got)
 }
 
-// TestStoredPaymentDecodesAsACall: json.Unmarshal of a drifted body keeps
+// TestStoredPaymentDecodesAsACall: DecodePayment of a drifted body keeps
 // what it can and names the rest, as a call does, and a body that repeats a
 // member is refused both ways.
 func TestStoredPaymentDecodesAsACall(t *testing.T) {
 	for _, file := range []string{"payment_drifted.json", "payment_full_drifted.json", "payment_approved.json", "payment_full.json"} {
 		t.Run(file, func(t *testing.T) {
 			body := fixture(t, file)
-			var stored Payment
-			require.NoError(t, json.Unmarshal(body, &stored), "one odd field must not fail a stored body either")
+			stored, err := DecodePayment(body)
+			require.NoError(t, err, "one odd field must not fail a stored body either")
 			c, mt := newMocked(t)
 			mt.RegisterResponder(http.MethodGet, `=~^`+testBase+`/v1/payments/`, httpmock.NewBytesResponder(200, body))
 			got, err := c.Payments.Get(context.Background(), 1)
 			require.NoError(t, err)
 			got.Meta = paykit.Meta{}
-			assert.Equal(t, stored, *got)
+			assert.Equal(t, *stored, *got)
 		})
 	}
 	dup := []byte(`{"id":1,"status":"pending","status":"approved"}`)
-	var p Payment
-	assert.ErrorContains(t, json.Unmarshal(dup, &p), "appears twice")
+	_, err := DecodePayment(dup)
+	assert.ErrorContains(t, err, "appears twice")
 	c, mt := newMocked(t)
 	mt.RegisterResponder(http.MethodGet, testBase+"/v1/payments/1", httpmock.NewBytesResponder(200, dup))
-	_, err := c.Payments.Get(context.Background(), 1)
+	_, err = c.Payments.Get(context.Background(), 1)
 	assert.Error(t, err, "a call refuses it whole too")
+
+	// A search page settles each result's known drift, with its own paths.
 	var page PaymentPage
-	assert.Error(t, json.Unmarshal([]byte(`{"results":[{"id":1},{"id":2,"id":3}]}`), &page), "inside a search page too")
+	require.NoError(t, transport.Decode([]byte(`{"results":[{"id":1,"date_approved":""},{"id":2,"date_approved":"soon","card":{"expiration_year":"***"}}]}`), &page))
+	assert.Empty(t, page.Results[0].Unparsed)
+	assert.Equal(t, []string{"date_approved"}, page.Results[1].Unparsed)
 }

@@ -65,6 +65,7 @@ func Decode(data []byte, v any) error {
 		return kerr
 	}
 	if err == nil {
+		settleDrift(v, data)
 		return nil
 	}
 	trimmed := bytes.TrimSpace(data)
@@ -74,7 +75,24 @@ func Decode(data []byte, v any) error {
 	rv.SetZero()
 	var sink []string
 	loose(trimmed, rv, "", &sink, 0)
+	settleDrift(v, data)
 	return nil
+}
+
+// DriftSettler is a result type that knows shapes of its provider's
+// answers which are drift only in form (a blank date, a masked field): once
+// Decode has read a document into it, SettleDrift sees the document and
+// may take such paths out of Unparsed (setting what they carry). Decode
+// calls it after every successful decode; it must be cheap when Unparsed is
+// empty.
+type DriftSettler interface {
+	SettleDrift(data []byte)
+}
+
+func settleDrift(v any, data []byte) {
+	if s, ok := v.(DriftSettler); ok {
+		s.SettleDrift(data)
+	}
 }
 
 // notJSON reports whether err from json.Unmarshal says the document is not
