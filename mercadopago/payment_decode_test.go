@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,4 +129,30 @@ func TestStoredPaymentDecodesAsACall(t *testing.T) {
 	require.NoError(t, transport.Decode([]byte(`{"results":[{"id":1,"date_approved":""},{"id":2,"date_approved":"soon","card":{"expiration_year":"***"}}]}`), &page))
 	assert.Empty(t, page.Results[0].Unparsed)
 	assert.Equal(t, []string{"date_approved"}, page.Results[1].Unparsed)
+}
+
+// FuzzDecodePayment: no body panics the decoder or the drift settling, a
+// payment it accepts says what to do next without panicking, and what is
+// left in Unparsed is a path of the document.
+func FuzzDecodePayment(f *testing.F) {
+	for _, name := range []string{"payment_local_drifted.json", "payment_pix.json", "payment_boleto.json", "payment_drifted.json"} {
+		f.Add(fixture(f, name))
+	}
+	f.Add([]byte(`{"card":{"expiration_month":"***"},"additional_info":{"payer":{"registration_date":"2024-01-15T09:00:00-0300"}},"date_approved":""}`))
+	f.Add([]byte(`{"results":[{"x":1}],"point_of_interaction":{"transaction_data":{"bank_info":{"payer":{"account_id":1e999}}}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := DecodePayment(body)
+		if err != nil {
+			return
+		}
+		_ = p.NextAction(time.Unix(1700000000, 0))
+		for _, path := range p.Unparsed {
+			if path == "" {
+				continue
+			}
+			if _, ok := rawAt(body, path); !ok && !strings.Contains(path, "[") {
+				t.Errorf("Unparsed names %q, which the document does not have", path)
+			}
+		}
+	})
 }
