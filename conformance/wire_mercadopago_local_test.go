@@ -123,6 +123,10 @@ func mercadopagoCallCalls(t *testing.T, srv *mercadopagotest.Server, c *mercadop
 				var out []mercadopago.PaymentMethod
 				_, err := c.Call(ctx, http.MethodGet, "/v1/payment_methods", nil, nil, &out)
 				return err
+			},
+			withID: func(ctx context.Context, id string) error {
+				_, err := c.Call(ctx, http.MethodGet, "/v1/customers/{id}/cards/{card_id}", []string{id, id}, nil, nil)
+				return err
 			}},
 		{name: "Call (POST with a key)", method: "POST", path: "/v1/payments", repeatable: true, keyed: true, effects: srv.PaymentCount,
 			run: func(ctx context.Context) error {
