@@ -127,7 +127,7 @@ func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*p
 					return err
 				}},
 		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(oauth, subs...),
-			mercadopagoCustomers(t, srv, c, setupClient)...)...)}
+			append(mercadopagoCustomers(t, srv, c, setupClient), mercadopagoCallCalls(t, srv, c)...)...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env {

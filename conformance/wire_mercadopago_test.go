@@ -374,5 +374,6 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 			Call:  func(ctx context.Context, c mp) (any, error) { return c.Chargebacks.Get(ctx, "217000087654321000") },
 			Reply: reply("chargeback.json")},
 	}
+	rows = append(rows, mercadopagoLocalRows(fixture)...)
 	return p, rows
 }

@@ -55,6 +55,9 @@ func (c Credentials) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.St
 // settings collects what the Options set before NewClient checks them.
 type settings struct {
 	clientopt.Common
+	site     Site
+	siteSet  bool
+	decimals map[string]int
 }
 
 // Option configures a Client in NewClient.
@@ -138,7 +141,10 @@ type Client struct {
 	// Chargebacks reads the disputes payers opened with their card issuer.
 	Chargebacks *ChargebacksService
 
-	t *transport.Client
+	t        *transport.Client
+	site     Site
+	decimals map[string]int
+	banks    *institutions
 }
 
 // String describes the client without its access token.
@@ -166,6 +172,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err := s.Err("mercadopago"); err != nil {
 		return nil, err
 	}
+	if err := s.checkSiteSettings(); err != nil {
+		return nil, err
+	}
 	tok := creds.AccessToken
 	switch {
 	case strings.TrimSpace(tok) == "":
@@ -188,7 +197,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mercadopago: %w", err)
 	}
-	c := &Client{t: tc}
+	c := &Client{t: tc, site: s.site, decimals: s.decimals, banks: &institutions{}}
 	c.Payments = &PaymentsService{c: c}
 	c.Refunds = &RefundsService{c: c}
 	c.Customers = &CustomersService{c: c}

@@ -22,6 +22,10 @@ func TestDocumentedAnswersDecodeStrictly(t *testing.T) {
 		"payment_approved.json":      &mercadopago.Payment{},
 		"payment_fintoc.json":        &mercadopago.Payment{},
 		"payment_fintoc_legacy.json": &mercadopago.Payment{},
+		"payment_pix.json":           &mercadopago.Payment{},
+		"payment_boleto.json":        &mercadopago.Payment{},
+		"payment_pse.json":           &mercadopago.Payment{},
+		"payment_oxxo.json":          &mercadopago.Payment{},
 		"refund.json":                &mercadopago.Refund{},
 		"search_page1.json":          &mercadopago.PaymentPage{},
 	} {

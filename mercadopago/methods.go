@@ -171,11 +171,15 @@ type IdentificationType struct {
 type PaymentMethodsService struct{ c *Client }
 
 // List returns every payment method of the account (GET /v1/payment_methods).
+// The client remembers the banks of the bank-transfer methods it lists
+// (PSE's financial_institutions), and Payments.Create then refuses a PSE
+// payment to a bank not among them.
 func (s *PaymentMethodsService) List(ctx context.Context, opts ...paykit.RequestOption) ([]PaymentMethod, error) {
 	var out []PaymentMethod
 	if err := s.get(ctx, transport.Op{Name: "mercadopago.PaymentMethods.List", Route: "/v1/payment_methods"}, nil, &out, opts); err != nil {
 		return nil, err
 	}
+	s.c.banks.remember(out)
 	return out, nil
 }
 

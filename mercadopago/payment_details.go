@@ -1,7 +1,11 @@
 package mercadopago
 
 import (
+	"encoding/json"
+	"strconv"
 	"time"
+
+	"github.com/paykit-go/paykit/internal/transport"
 
 	"github.com/paykit-go/paykit/money"
 )
@@ -218,16 +222,24 @@ type POITransactionData struct {
 	BankInfo             *POIBankInfo `json:"bank_info,omitempty"`
 }
 
-// POIBankInfo are the accounts of a bank transfer.
+// POIBankInfo are the accounts of a bank transfer. Account ids arrive as
+// numbers or strings, some beyond int64 (Pix account ids): they are kept as
+// their exact digits.
 type POIBankInfo struct {
 	Payer struct {
-		Email     string `json:"email,omitempty"`
-		LongName  string `json:"long_name,omitempty"`
-		AccountID int64  `json:"account_id,omitempty"`
+		Email     string     `json:"email,omitempty"`
+		LongName  string     `json:"long_name,omitempty"`
+		AccountID NumberText `json:"account_id,omitempty"`
+		// ID is the payer's bank id (the ISPB in Brazil).
+		ID NumberText `json:"id,omitempty"`
+		// ExternalAccountID is the payer's account at their bank.
+		ExternalAccountID NumberText `json:"external_account_id,omitempty"`
 	} `json:"payer"`
 	Collector struct {
-		LongName  string `json:"long_name,omitempty"`
-		AccountID int64  `json:"account_id,omitempty"`
+		LongName  string     `json:"long_name,omitempty"`
+		AccountID NumberText `json:"account_id,omitempty"`
+		// TransferAccountID is the seller's account the transfer went to.
+		TransferAccountID NumberText `json:"transfer_account_id,omitempty"`
 	} `json:"collector"`
 	IsSameBankAccountOwner bool `json:"is_same_bank_account_owner,omitempty"`
 }
@@ -237,4 +249,38 @@ type POIBusinessInfo struct {
 	Unit    string `json:"unit,omitempty"`
 	SubUnit string `json:"sub_unit,omitempty"`
 	Branch  string `json:"branch,omitempty"`
+}
+
+// NumberText is an id the API sends as a JSON number or a string, kept as
+// its exact text ("12345678901234567890" does not fit an int64 and must not
+// pass through a float). null and "" decode as "".
+type NumberText string
+
+// UnmarshalJSON reads a JSON number or string as it was written.
+func (n *NumberText) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
+		*n = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		s, err := transport.UnquoteJSON(b)
+		if err != nil {
+			return err
+		}
+		*n = NumberText(s)
+		return nil
+	}
+	var num json.Number
+	if err := json.Unmarshal(b, &num); err != nil {
+		return err
+	}
+	*n = NumberText(num)
+	return nil
+}
+
+// Int64 returns the id as an int64, and false when it is not a whole
+// number in int64's range.
+func (n NumberText) Int64() (int64, bool) {
+	v, err := strconv.ParseInt(string(n), 10, 64)
+	return v, err == nil
 }

@@ -15,7 +15,7 @@ import (
 )
 
 func TestPaymentsCreateWholeRequest(t *testing.T) {
-	c, mt := newMocked(t)
+	c, mt := newMocked(t, WithClock(func() time.Time { return time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC) }))
 	rec := &recorder{}
 	mt.RegisterResponder(http.MethodPost, testBase+"/v1/payments", rec.responder(201, fixture(t, "payment_full.json"), nil))
 	cl := time.FixedZone("CLT", -4*3600)

@@ -115,6 +115,29 @@ type PaymentRequest struct {
 	// SponsorID is the Mercado Pago user id of the platform that integrated
 	// the payment (a partner's id, not the seller's).
 	SponsorID *int64 `json:"sponsor_id,omitempty"`
+	// TransactionDetails carries the payer's bank for PSE.
+	TransactionDetails *PaymentTransactionDetails `json:"transaction_details,omitempty"`
+
+	// FinancialInstitutions, when given, are the banks PSE offers (the "pse"
+	// method's FinancialInstitutions from PaymentMethods.List): a
+	// transaction_details.financial_institution not among them is refused
+	// before sending. Without it the client checks against the banks of its
+	// last PaymentMethods.List, if any. Never sent.
+	FinancialInstitutions []FinancialInstitution `json:"-"`
+	// Extra adds members this type does not model to the request body (a
+	// field Mercado Pago added after this version of paykit). Rules: keys
+	// must be non-empty without control characters and values must encode
+	// as JSON. A key paykit does not send is added as it is (after the typed
+	// members, keys sorted). A key paykit sends merges only when both sides
+	// are JSON objects (the extra value a map[string]any): their members
+	// merge by the same rules, level by level, so
+	// {"payer": {"authentication_type": "Gmail"}} adds one member to the
+	// payer paykit builds. Any other collision (a value paykit set from a
+	// typed field) is refused with a ValidationError naming the path
+	// ("extra.payer.email"): Extra never overrides paykit and is never
+	// overridden. Extra members are not checked beyond that; the API judges
+	// them. Never modified.
+	Extra map[string]any `json:"-"`
 }
 
 // Format prints the request's fields for every verb with the card token
@@ -229,6 +252,9 @@ type Payment struct {
 	AdditionalInfo PaymentAdditionalInfo `json:"additional_info"`
 	// Order is the merchant order (Checkout Pro) the payment belongs to.
 	Order *PaymentOrder `json:"order"`
+	// Barcode is a boleto's barcode when the API sends it at the root
+	// (it may also come in TransactionDetails.Barcode; NextAction reads both).
+	Barcode *Barcode `json:"barcode"`
 
 	// Meta tells how the call that returned this payment went (idempotency key, request id).
 	paykit.Meta `json:"-"`
@@ -306,6 +332,12 @@ type PaymentMethodData struct {
 	ExternalReferenceID string `json:"external_reference_id"`
 	// ExternalResourceURL is where newer responses put the redirect URL.
 	ExternalResourceURL string `json:"external_resource_url"`
+	// ReferenceID is the reference a cash or transfer payer quotes (OXXO,
+	// Paycash, SPEI, Efecty).
+	ReferenceID string `json:"reference_id"`
+	// QRCode is a QR payload some methods send here instead of in
+	// point_of_interaction.
+	QRCode string `json:"qr_code"`
 }
 
 // Terminal reports whether the status will not change by itself any more
@@ -330,7 +362,14 @@ func (s *PaymentsService) Create(ctx context.Context, req *PaymentRequest, opts 
 	if err := validatePayment(req); err != nil {
 		return nil, err
 	}
-	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Payments.Create", Route: "/v1/payments"}, Method: http.MethodPost, Path: "/v1/payments", JSON: req}, opts)
+	if err := s.c.validateMethod(req); err != nil {
+		return nil, err
+	}
+	body, err := withExtra(req, req.Extra)
+	if err != nil {
+		return nil, err
+	}
+	return transport.Call[Payment](ctx, s.c.t, &transport.Request{Op: transport.Op{Name: "mercadopago.Payments.Create", Route: "/v1/payments"}, Method: http.MethodPost, Path: "/v1/payments", JSON: body}, opts)
 }
 
 func validatePayment(req *PaymentRequest) error {

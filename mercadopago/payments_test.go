@@ -157,7 +157,9 @@ func TestPaymentsGetTolerantDecoding(t *testing.T) {
 	require.Len(t, p.Refunds, 1)
 	assert.Equal(t, int64(77), p.Refunds[0].ID)
 	assert.Equal(t, "100.00", p.Refunds[0].Amount.String())
-	assert.ElementsMatch(t, []string{"date_approved", "transaction_amount_refunded", "card.expiration_month", "card.expiration_year",
+	// A blank date and masked card fields are shapes Mercado Pago really
+	// sends: read as zero without being named. A masked amount is named.
+	assert.ElementsMatch(t, []string{"transaction_amount_refunded",
 		"transaction_details.installment_amount", "payment_method", "metadata"}, p.Unparsed)
 }
 

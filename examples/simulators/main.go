@@ -9,11 +9,14 @@
 //	curl -s -X POST 127.0.0.1:8300/reset               # forget everything
 //	curl -s -X POST 127.0.0.1:8300/faults -d '{"provider":"mercadopago","kind":"status_after","status":502,"path_prefix":"/v1/payments"}'
 //	curl -s -X POST 127.0.0.1:8300/complete -d '{"provider":"etpay","session_token":"…","status":"success"}'
+//	curl -s -X POST 127.0.0.1:8300/complete -d '{"provider":"mercadopago","payment_id":1316782591,"outcome":"paid"}'
 //	curl -s 127.0.0.1:8300/notifications
 //	curl -s '127.0.0.1:8300/handled?provider=finrota&method=POST&path_prefix=/b2c/widget/payment'
 //
 // The simulators serve the providers' browser stand-ins too: MercadoPago.js
-// at <mercadopago>/js/v2, the FinrotaPay widget script, Fintecture's
+// at <mercadopago>/js/v2, the Mercado Pago payer pages of Pix, boleto, PSE,
+// OXXO, SPEI and Efecty payments at <mercadopago>/sim/pay/{id} (GET /
+// lists one access token per site under site_access_tokens), the FinrotaPay widget script, Fintecture's
 // Connect page and ETpay's funnel. -smoke starts everything on free ports,
 // checks the control API once and exits.
 package main

@@ -38,6 +38,7 @@ var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: Checkout Pro", run: mercadopagoflow.RunCheckoutPro},
 	{provider: "mercadopago", title: "Mercado Pago: an order of the Orders API from create to refund", run: mercadopagoflow.RunOrders},
 	{provider: "mercadopago", title: "Mercado Pago: a seller connects through OAuth and is paid for", run: mercadopagoflow.RunMarketplace},
+	{provider: "mercadopago", title: "Mercado Pago: Pix, boleto, PSE, OXXO, SPEI, Efecty and Yape in each site's currency", run: mercadopagoflow.RunLocalMethods},
 	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund", run: finrotaflow.Run},
 	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund", run: fintectureflow.Run},
 	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},

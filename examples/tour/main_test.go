@@ -18,6 +18,9 @@ func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 	for _, section := range []string{"== Mercado Pago · card payment", "== Mercado Pago · saved card", "== Mercado Pago · Fintoc",
 		"== Mercado Pago · refunds", "== Mercado Pago · card with 3-D Secure", "== Mercado Pago · Checkout Pro",
 		"== Mercado Pago · an order from create to refund", "== Mercado Pago · a seller connects through OAuth",
+		"== Mercado Pago · Pix (Brazil, BRL)", "== Mercado Pago · boleto (Brazil, BRL)", "== Mercado Pago · PSE (Colombia, COP)",
+		"== Mercado Pago · OXXO (Mexico, MXN)", "== Mercado Pago · SPEI (Mexico, MXN)", "== Mercado Pago · Efecty (Colombia, COP)",
+		"== Mercado Pago · Yape (Peru, PEN)",
 		"== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
 		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
 		assert.Contains(t, out.String(), section)

@@ -52,7 +52,7 @@ var (
 // Unparsed instead.
 func Decode(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
-	if err != nil && notJSON(err) {
+	if err != nil && (notJSON(err) || refusedKeys(err)) {
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
 			rv.Elem().SetZero() // as for every refused document
 		}
@@ -65,6 +65,7 @@ func Decode(data []byte, v any) error {
 		return kerr
 	}
 	if err == nil {
+		settleDrift(v, data)
 		return nil
 	}
 	trimmed := bytes.TrimSpace(data)
@@ -74,7 +75,24 @@ func Decode(data []byte, v any) error {
 	rv.SetZero()
 	var sink []string
 	loose(trimmed, rv, "", &sink, 0)
+	settleDrift(v, data)
 	return nil
+}
+
+// DriftSettler is a result type that knows shapes of its provider's
+// answers which are drift only in form (a blank date, a masked field): once
+// Decode has read a document into it, SettleDrift sees the document and
+// may take such paths out of Unparsed (setting what they carry). Decode
+// calls it after every successful decode; it must be cheap when Unparsed is
+// empty.
+type DriftSettler interface {
+	SettleDrift(data []byte)
+}
+
+func settleDrift(v any, data []byte) {
+	if s, ok := v.(DriftSettler); ok {
+		s.SettleDrift(data)
+	}
 }
 
 // notJSON reports whether err from json.Unmarshal says the document is not
@@ -83,6 +101,14 @@ func notJSON(err error) bool {
 	var syntax *json.SyntaxError
 	var invalid *json.InvalidUnmarshalError
 	return errors.As(err, &syntax) || errors.As(err, &invalid)
+}
+
+// refusedKeys reports whether err is checkKeys' refusal coming back from a
+// type's own UnmarshalJSON that decodes with Decode (a document that
+// repeats a member is refused whole there too, not read field by field).
+func refusedKeys(err error) bool {
+	var ke *keyError
+	return errors.As(err, &ke)
 }
 
 // topLevelFits reports whether a document starting with c can be read into

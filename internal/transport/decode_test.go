@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -233,4 +234,52 @@ func FuzzMarshalJSON(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), "%q", b)
 	})
+}
+
+// ownDecoder decodes itself with Decode, as provider types with their own
+// UnmarshalJSON do.
+type ownDecoder struct {
+	ID       int64    `json:"id"`
+	Unparsed []string `json:"-"`
+}
+
+func (o *ownDecoder) UnmarshalJSON(b []byte) error {
+	type plain ownDecoder
+	return Decode(b, (*plain)(o))
+}
+
+// settled takes "when" out of Unparsed when it was sent blank.
+type settled struct {
+	When     int      `json:"when"`
+	Unparsed []string `json:"-"`
+	saw      []byte
+}
+
+func (s *settled) SettleDrift(data []byte) {
+	s.saw = data
+	if len(s.Unparsed) == 1 && s.Unparsed[0] == "when" && bytes.Contains(data, []byte(`"when":""`)) {
+		s.Unparsed = nil
+	}
+}
+
+func TestDecodeKeepsARefusalFromATypesOwnDecoder(t *testing.T) {
+	var v struct {
+		Inner ownDecoder `json:"inner"`
+	}
+	err := Decode([]byte(`{"inner":{"id":1,"id":2}}`), &v)
+	require.Error(t, err, "a repeated member inside is refused whole, not read field by field")
+	assert.Zero(t, v.Inner.ID)
+}
+
+func TestDecodeCallsSettleDrift(t *testing.T) {
+	var s settled
+	require.NoError(t, Decode([]byte(`{"when":""}`), &s))
+	assert.Empty(t, s.Unparsed)
+	assert.Equal(t, `{"when":""}`, string(s.saw))
+	var s2 settled
+	require.NoError(t, Decode([]byte(`{"when":"later"}`), &s2))
+	assert.Equal(t, []string{"when"}, s2.Unparsed)
+	var s3 settled
+	require.NoError(t, Decode([]byte(`{"when":3}`), &s3))
+	assert.NotNil(t, s3.saw, "called on the strict path too")
 }

@@ -25,7 +25,11 @@ var fixtures = sim.NewFixtureSet(fixtureFiles, "testdata", map[string]int{
 
 // Fixture returns a copy of the recorded answer called name: the file name
 // without ".json", as Fixtures lists them. Answers: "payment_approved",
-// "payment_fintoc", "refund", "customer", "card", "cards_list",
+// "payment_fintoc", the local methods' pending payments "payment_pix",
+// "payment_boleto", "payment_pse", "payment_oxxo" (and
+// "payment_local_drifted": a Pix payment as the API really sends it, ids
+// beyond int64, blank dates, masked card fields, offsets without a colon),
+// "refund", "customer", "card", "cards_list",
 // "card_token", "preference", "merchant_order", "order_processed",
 // "oauth_token", "user_me"… Errors: "error_duplicate", "error_cause_null",
 // "error_causes_object". Each "<name>_drifted" is <name> with the shape

@@ -3,14 +3,19 @@ package mercadopagotest
 import (
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
+
+	"github.com/paykit-go/paykit/mercadopago"
 
 	"github.com/paykit-go/paykit/internal/sim"
 	"github.com/paykit-go/paykit/money"
 )
 
-// The simulated account is Chilean (site MLC, CLP): its payment methods,
-// issuers and document types are a small Chilean set. Thumbnails, issuer
+// The simulated account is Chilean (site MLC, CLP) unless WithSite or the
+// token says otherwise: the cards are the same everywhere, the local
+// methods are the site's (methodsOf); issuers and document types are a
+// small Chilean set. Thumbnails, issuer
 // names and installment rates are the simulator's own.
 
 type methodOut struct {
@@ -60,8 +65,48 @@ var paymentMethods = []methodOut{
 	},
 }
 
-func (s *Server) listPaymentMethods(w http.ResponseWriter, _ *http.Request) {
-	sim.WriteJSON(w, http.StatusOK, paymentMethods)
+func (s *Server) listPaymentMethods(w http.ResponseWriter, r *http.Request) {
+	sim.WriteJSON(w, http.StatusOK, methodsOf(siteOf(r, s.Site)))
+}
+
+// methodsOf is the method list of a site: the cards, then the site's local
+// methods (Fintoc for MLC). Limits and accreditation times of the local
+// methods are the simulator's own.
+func methodsOf(site mercadopago.Site) []methodOut {
+	out := []methodOut{paymentMethods[0], paymentMethods[1], paymentMethods[2]}
+	if site == mercadopago.SiteChile {
+		out = append(out, paymentMethods[3:]...)
+	}
+	ids := make([]string, 0, len(localMethods))
+	for id, m := range localMethods {
+		if m.site == site {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		m := localMethods[id]
+		mo := methodOut{
+			ID: id, Name: m.name, PaymentTypeID: m.typeID, Status: "active", DeferredCapture: "does_not_apply",
+			SecureThumbnail: "https://www.mercadopago.com/org-img/MP3/API/logos/" + id + ".gif",
+			Thumbnail:       "http://img.mlstatic.com/org-img/MP3/API/logos/" + id + ".gif",
+			Settings:        []map[string]any{}, AdditionalInfoNeeded: []string{}, MinAllowedAmount: money.FromInt(1),
+			MaxAllowedAmount: money.FromInt(50000), AccreditationTime: 0, FinancialInstitutions: []map[string]any{},
+			ProcessingModes: []string{"aggregator"},
+		}
+		if m.typeID == "ticket" {
+			mo.AccreditationTime = 2880
+		}
+		if id == mercadopago.PaymentMethodPSE {
+			mo.AdditionalInfoNeeded = []string{"entity_type", "identification_type", "identification_number"}
+			mo.MaxAllowedAmount = money.FromInt(50000000)
+			for _, b := range PSEBanks {
+				mo.FinancialInstitutions = append(mo.FinancialInstitutions, map[string]any{"id": b.ID, "description": b.Description})
+			}
+		}
+		out = append(out, mo)
+	}
+	return out
 }
 
 // methodOfBIN picks the card method a BIN belongs to ("" for none).

@@ -52,6 +52,7 @@ type payment struct {
 	Refunds                   []*refund        `json:"refunds"`
 
 	paymentExtras
+	localOut
 
 	created       time.Time
 	widgetToken   string
@@ -89,6 +90,7 @@ type txDetails struct {
 	TotalPaidAmount     money.Decimal `json:"total_paid_amount"`
 	InstallmentAmount   money.Decimal `json:"installment_amount"`
 	ExternalResourceURL *string       `json:"external_resource_url"`
+	localTx
 }
 
 type paymentMethodOut struct {
@@ -98,8 +100,9 @@ type paymentMethodOut struct {
 }
 
 type poiOut struct {
-	Type    string `json:"type"`
-	SubType string `json:"sub_type,omitempty"`
+	Type            string    `json:"type"`
+	SubType         string    `json:"sub_type,omitempty"`
+	TransactionData *poiTxOut `json:"transaction_data,omitempty"`
 }
 
 type refund struct {
@@ -130,9 +133,14 @@ type paymentIn struct {
 	CallbackURL       string          `json:"callback_url"`
 	NotificationURL   string          `json:"notification_url"`
 	Payer             *struct {
-		Type           string `json:"type"`
-		ID             string `json:"id"`
-		Email          string `json:"email"`
+		Type           string         `json:"type"`
+		ID             string         `json:"id"`
+		Email          string         `json:"email"`
+		FirstName      string         `json:"first_name"`
+		LastName       string         `json:"last_name"`
+		EntityType     string         `json:"entity_type"`
+		Address        map[string]any `json:"address"`
+		Phone          map[string]any `json:"phone"`
 		Identification *struct {
 			Type   string `json:"type"`
 			Number string `json:"number"`
@@ -147,6 +155,7 @@ type paymentIn struct {
 	Metadata   map[string]any `json:"metadata"`
 
 	extrasIn
+	localIn
 }
 
 func validEmail(s string) bool {
@@ -184,7 +193,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 	s.seq++
 	p := &payment{
 		ID: s.seq, DateCreated: mpTime(now), DateLastUpdated: mpTime(now), created: now,
-		CurrencyID: "CLP", CollectorID: simUserID, Installments: 1,
+		CurrencyID: siteOf(r, s.Site).Currency(), CollectorID: simUserID, Installments: 1,
 		TransactionAmount: *in.TransactionAmount, TransactionAmountRefunded: money.New(0, 0),
 		NotificationURL: in.NotificationURL, Metadata: in.Metadata, Refunds: []*refund{},
 	}
@@ -235,6 +244,11 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		}}
 		p.PointOfInteraction = &poiOut{Type: "CHECKOUT", SubType: "INTER_PSP"}
 		p.Payer.Type = strPtr(mercadopago.PayerGuest)
+	case localMethods[in.PaymentMethodID] != nil:
+		if msg, code := s.createLocal(p, &in, siteOf(r, s.Site), now); msg != "" {
+			badRequest(w, code, msg)
+			return
+		}
 	case in.Token != "":
 		tok, ok := s.tokens.Get(in.Token)
 		if !ok || tok.used || now.After(tok.expires) {
@@ -284,7 +298,7 @@ func (s *Server) createPayment(w http.ResponseWriter, r *http.Request) {
 		p.setStatus(status, detail, now)
 		p.PaymentMethod = paymentMethodOut{ID: p.PaymentMethodID, Type: "credit_card"}
 	default:
-		badRequest(w, 3003, "Invalid card_token_id: a token is required for card payments") // the simulator plays cards and fintoc only
+		badRequest(w, 3003, "Invalid card_token_id: a token is required for card payments") // a method the simulator does not play is taken for a card
 		return
 	}
 	if sl := sellerOf(r); sl != nil { // made with a seller's OAuth token
@@ -341,6 +355,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) *payment {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err == nil {
 		if p, ok := s.payments.Get(id); ok {
+			s.expireIfDue(p)
 			return p
 		}
 	}
@@ -407,6 +422,7 @@ func (s *Server) searchPayments(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ref, st := q.Get("external_reference"), q.Get("status")
 	search(s, w, r, &s.payments, 30, 1000, func(p *payment) bool {
+		s.expireIfDue(p)
 		return (ref == "" || p.ExternalReference != nil && *p.ExternalReference == ref) && (st == "" || p.Status == st)
 	})
 }
@@ -569,6 +585,7 @@ func (s *Server) Payment(id int64) (*mercadopago.Payment, bool) {
 	if !ok {
 		return nil, false
 	}
+	s.expireIfDue(p)
 	b, _ := json.Marshal(p)
 	var out mercadopago.Payment
 	if json.Unmarshal(b, &out) != nil {

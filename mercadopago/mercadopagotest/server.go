@@ -139,6 +139,11 @@ type Server struct {
 
 	// AccessToken, PublicKey and WebhookSecret are the credentials in use.
 	AccessToken, PublicKey, WebhookSecret string
+	// Site is the simulated account's country: it fixes the currency of
+	// every payment and the local methods offered (WithSite, or a site id
+	// such as "MLB" as one dash-separated part of the access token; MLC
+	// otherwise).
+	Site mercadopago.Site
 	// Clock is the simulator's time (real time until set); Set or Advance it
 	// in tests, e.g. srv.Clock.Advance(11 * time.Minute) to expire a Fintoc
 	// widget token.
@@ -159,7 +164,8 @@ type Server struct {
 	payments   sim.Table[int64, *payment]
 	customers  sim.Table[string, *customer]
 	tokens     sim.Table[string, *cardToken]
-	replays    sim.Table[string, *replay] // answers by method, path and idempotency key; a replay never changes once stored
+	yape       sim.Table[string, *yapeToken] // Yape tokens (local.go)
+	replays    sim.Table[string, *replay]    // answers by method, path and idempotency key; a replay never changes once stored
 	recent     map[[32]byte]time.Time
 	deliveries []Delivery
 	pending    []Delivery
@@ -193,6 +199,9 @@ func NewServer(opts ...Option) *Server {
 	}
 	if s.httpc == nil {
 		s.httpc = &http.Client{Timeout: 10 * time.Second}
+	}
+	if !s.Site.Known() {
+		s.Site = siteOfToken(s.AccessToken)
 	}
 	s.ext() // after the options, which may set the OAuth app
 	s.Server = sim.NewServerOn(s.listener, sim.Around(s.middleware, withRequestID(sim.Mux(s.routes(), notFound))))
@@ -231,7 +240,7 @@ func (s *Server) Client(opts ...mercadopago.Option) (*mercadopago.Client, error)
 // MercadoPago.js) or the OAuth code exchange.
 func (s *Server) routes() []sim.Route {
 	api, cors := s.api, func(h http.HandlerFunc) http.HandlerFunc { return sim.CORS("Content-Type", h) }
-	return []sim.Route{
+	return append(s.localRoutes(), []sim.Route{
 		// Payments, refunds, customers and cards.
 		{Pattern: "POST /v1/payments", Handler: api(s.createPayment)},
 		{Pattern: "GET /v1/payments/search", Handler: api(s.searchPayments)},
@@ -299,7 +308,7 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "OPTIONS /fintoc/widget-token/{token}", Handler: cors(nil)},
 		{Pattern: "POST /fintoc/widget-token/{token}/authorize", Handler: cors(s.fintocAuthorize)},
 		{Pattern: "OPTIONS /fintoc/widget-token/{token}/authorize", Handler: cors(nil)},
-	}
+	}...)
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
@@ -328,6 +337,9 @@ func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
 		if seller != nil {
 			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, seller))
 		}
+		if site := s.siteOfHeader(r.Header.Get("Authorization")); site != "" {
+			r = r.WithContext(context.WithValue(r.Context(), siteKey{}, site))
+		}
 		next.ServeHTTP(w, r)
 	}
 }
@@ -339,7 +351,7 @@ func (s *Server) caller(r *http.Request) (seller *Seller, ok bool) {
 	s.mu.Lock()
 	seller = s.ext().sellerForHeader(h, s.Clock.Now())
 	s.mu.Unlock()
-	return seller, seller != nil || h == "Bearer "+s.AccessToken
+	return seller, seller != nil || h == "Bearer "+s.AccessToken || s.siteOfHeader(h) != ""
 }
 
 // replay is a stored answer for an idempotency key.

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit/internal/sim"
+	"github.com/paykit-go/paykit/mercadopago"
+	"github.com/paykit-go/paykit/mercadopago/mercadopagotest"
 	"github.com/paykit-go/paykit/paykittest"
 )
 
@@ -23,7 +25,10 @@ import (
 //	                          delay, drop_before, reset_after, truncate,
 //	                          html_page, empty_body, huge_body)
 //	DELETE /faults           drop every queued fault
-//	POST   /complete         play the payer (see CompleteRequest)
+//	POST   /complete         play the payer (see CompleteRequest); for a
+//	                          Mercado Pago local payment (Pix, boleto, PSE,
+//	                          OXXO, SPEI, Efecty…): {"provider":"mercadopago",
+//	                          "payment_id":123,"outcome":"paid|rejected|expired"}
 //	GET    /notifications    the notifications each simulator has sent
 //	GET    /handled?provider=&method=&path_prefix=
 //	                         how many matching requests a simulator acted on
@@ -147,6 +152,15 @@ type Description struct {
 		PublicKey     string `json:"public_key"`
 		WebhookSecret string `json:"webhook_secret"`
 		Script        string `json:"script"`
+		// Site is the account's site for AccessToken; SiteAccessTokens
+		// are tokens of the same simulator for each site (payments in
+		// that site's currency, with its local methods).
+		Site             string            `json:"site"`
+		SiteAccessTokens map[string]string `json:"site_access_tokens"`
+		// PayerPage is the prefix of the payers' pages of local payments
+		// (+ "/{payment_id}"); YapeTokenURL makes a Yape token.
+		PayerPage    string `json:"payer_page"`
+		YapeTokenURL string `json:"yape_token_url"`
 	} `json:"mercadopago"`
 	Finrota struct {
 		URL       string `json:"url"`
@@ -174,6 +188,12 @@ func (s *Set) Describe() Description {
 	mp, fr, ft, et := s.MercadoPago(), s.Finrota(), s.Fintecture(), s.ETpay()
 	d.MercadoPago.URL, d.MercadoPago.AccessToken, d.MercadoPago.PublicKey = mp.URL, mp.AccessToken, mp.PublicKey
 	d.MercadoPago.WebhookSecret, d.MercadoPago.Script = mp.WebhookSecret, mp.ScriptURL()
+	d.MercadoPago.Site, d.MercadoPago.SiteAccessTokens = string(mp.Site), map[string]string{}
+	for _, site := range mercadopago.Sites {
+		d.MercadoPago.SiteAccessTokens[string(site)] = mp.SiteAccessToken(site)
+	}
+	d.MercadoPago.PayerPage = mp.URL + mercadopagotest.PayerPagePath
+	d.MercadoPago.YapeTokenURL = mp.URL + mercadopagotest.YapeTokenPath + "?public_key=" + mp.PublicKey
 	fc := fr.Credentials()
 	d.Finrota.URL, d.Finrota.APIKey, d.Finrota.SecretKey, d.Finrota.Script = fr.URL, fc.APIKey, fc.SecretKey, fr.ScriptURL()
 	tc := ft.Credentials()

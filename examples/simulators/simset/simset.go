@@ -244,6 +244,17 @@ var errUnknownProvider = errors.New("provider must be one of " + strings.Join(Pr
 func (s *Set) Complete(ctx context.Context, c CompleteRequest) (*CompleteResult, error) {
 	switch c.Provider {
 	case MercadoPago:
+		if c.PaymentID != 0 {
+			outcome := mercadopagotest.Outcome(c.Outcome)
+			if outcome == "" {
+				outcome = mercadopagotest.OutcomePaid
+			}
+			st, err := s.MercadoPago().Settle(c.PaymentID, outcome)
+			if err != nil {
+				return nil, err
+			}
+			return &CompleteResult{Status: string(st)}, nil
+		}
 		st, err := s.MercadoPago().CompleteFintoc(c.WidgetToken)
 		if err != nil {
 			return nil, err
@@ -290,6 +301,11 @@ type CompleteRequest struct {
 	// WidgetToken is a Mercado Pago Fintoc widget token (its sandbox rule
 	// decides the outcome: an amount ending in 03 is rejected).
 	WidgetToken string `json:"widget_token,omitempty"`
+	// PaymentID is a pending Mercado Pago payment of a local method (Pix,
+	// boleto, PSE, OXXO, Paycash, SPEI, Efecty) and Outcome how the payer
+	// ends it: paid (the default), rejected or expired.
+	PaymentID int64  `json:"payment_id,omitempty"`
+	Outcome   string `json:"outcome,omitempty"`
 	// RedirectURL is a Finrota 3-D Secure redirectTo; OTP the code typed
 	// (default the one that succeeds).
 	RedirectURL string `json:"redirect_url,omitempty"`

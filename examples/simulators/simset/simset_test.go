@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,4 +160,32 @@ func TestCompleteAndNotifications(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, call(t, http.MethodPost, ctl.URL+"/complete", `{"provider":"x"`, &e))
 	assert.Equal(t, http.StatusBadRequest, call(t, http.MethodPost, ctl.URL+"/complete", `{"provider":"x"}`, &e))
 	assert.Contains(t, e["error"], "provider must be one of")
+}
+
+func TestCompleteSettlesALocalPaymentOfAnySite(t *testing.T) {
+	s, ctl := startSet(t, Config{})
+	var d Description
+	require.Equal(t, http.StatusOK, call(t, http.MethodGet, ctl.URL+"/", "", &d))
+	mlb := d.MercadoPago.SiteAccessTokens["MLB"]
+	require.NotEmpty(t, mlb)
+	assert.Equal(t, "MLC", d.MercadoPago.Site)
+	c, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: mlb}, mercadopago.WithBaseURL(d.MercadoPago.URL),
+		mercadopago.WithSite(mercadopago.SiteBrazil))
+	require.NoError(t, err)
+	ctx := context.Background()
+	p, err := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.MustParse("10.50"), PaymentMethodID: mercadopago.PaymentMethodPix,
+		Payer: &mercadopago.PaymentPayer{Email: "ana@example.com", Identification: &mercadopago.Identification{Type: "CPF", Number: "19119119100"}}})
+	require.NoError(t, err)
+	assert.Equal(t, "BRL", p.CurrencyID)
+	assert.True(t, strings.HasPrefix(p.NextAction(s.MercadoPago().Clock.Now()).URL, d.MercadoPago.PayerPage+"/"))
+
+	var res CompleteResult
+	body := `{"provider":"mercadopago","payment_id":` + strconv.FormatInt(p.ID, 10) + `,"outcome":"expired"}`
+	require.Equal(t, http.StatusOK, call(t, http.MethodPost, ctl.URL+"/complete", body, &res))
+	assert.Equal(t, "cancelled", res.Status)
+	var e map[string]string
+	assert.Equal(t, http.StatusConflict, call(t, http.MethodPost, ctl.URL+"/complete", body, &e), "an expired payment is not pending any more")
+	p, err = c.Payments.Get(ctx, p.ID)
+	require.NoError(t, err)
+	assert.True(t, p.Expired(s.MercadoPago().Clock.Now()))
 }
