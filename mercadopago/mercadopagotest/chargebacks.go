@@ -3,6 +3,9 @@ package mercadopagotest
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"sort"
+	"strconv"
 	"time"
 
 	"github.com/paykit-go/paykit/internal/sim"
@@ -10,9 +13,13 @@ import (
 	"github.com/paykit-go/paykit/money"
 )
 
-// chargeback is a chargeback as GET /v1/chargebacks/{id} sends it.
+// chargeback is a chargeback as GET /v1/chargebacks/{id} sends it: the
+// API reference's shape, plus the status the official SDKs' payloads
+// carry (the simulator's choice: which shape the live API sends is not
+// settled, and the client reads both).
 type chargeback struct {
 	ID                        string        `json:"id"`
+	Status                    string        `json:"status"`
 	Payments                  []int64       `json:"payments"`
 	Currency                  string        `json:"currency"`
 	Amount                    money.Decimal `json:"amount"`
@@ -43,7 +50,7 @@ func (s *Server) Chargeback(paymentID int64) (string, error) {
 	}
 	now := s.Clock.Now()
 	s.seq++
-	cb := &chargeback{ID: fmt.Sprintf("2170000%011d", s.seq), Payments: []int64{p.ID}, Currency: p.CurrencyID, Amount: p.TransactionAmount,
+	cb := &chargeback{ID: fmt.Sprintf("2170000%011d", s.seq), Status: "new", Payments: []int64{p.ID}, Currency: p.CurrencyID, Amount: p.TransactionAmount,
 		CoverageElegible: true, DocumentationRequired: true, DocumentationStatus: string(mercadopago.DocumentationPending),
 		Documentation: []any{}, DateDocumentationDeadline: mpTime(now.Add(10 * 24 * time.Hour)),
 		DateCreated: mpTime(now), DateLastUpdated: mpTime(now)}
@@ -62,4 +69,17 @@ func (s *Server) getChargeback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sim.WriteJSON(w, http.StatusOK, cb)
+}
+
+// searchChargebacks answers GET /v1/chargebacks/search with the filters
+// the official SDKs send (payment_id, status), oldest first.
+func (s *Server) searchChargebacks(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pay, st := q.Get("payment_id"), q.Get("status")
+	searchAs(s, w, r, &s.ext().chargeback, 30, 100, func(cb *chargeback) bool {
+		return (st == "" || cb.Status == st) && (pay == "" || slices.ContainsFunc(cb.Payments, func(id int64) bool { return strconv.FormatInt(id, 10) == pay }))
+	}, func(found []*chargeback, limit, offset int) any {
+		sort.SliceStable(found, func(i, j int) bool { return found[i].ID < found[j].ID })
+		return results(found, limit, offset)
+	})
 }

@@ -23,6 +23,7 @@ type ext struct {
 	plans      sim.Table[string, *plan]
 	subs       sim.Table[string, *subscription]
 	chargeback sim.Table[string, *chargeback]
+	authorized sim.Table[int64, *authorizedPayment]
 }
 
 // ext returns the extension state, creating it on first use (options run

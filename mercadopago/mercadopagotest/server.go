@@ -207,6 +207,7 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "GET /v1/customers/{id}/cards/{cid}", Handler: api(s.getCard)},
 		{Pattern: "PUT /v1/customers/{id}/cards/{cid}", Handler: api(s.updateCard)},
 		{Pattern: "DELETE /v1/customers/{id}/cards/{cid}", Handler: api(s.deleteCard)},
+		{Pattern: "GET /v1/chargebacks/search", Handler: api(s.searchChargebacks)},
 		{Pattern: "GET /v1/chargebacks/{id}", Handler: api(s.getChargeback)},
 		// Card tokens (MercadoPago.js posts with the public key), methods.
 		{Pattern: "POST /v1/card_tokens", Handler: cors(s.createCardTokenHTTP)},
@@ -236,6 +237,10 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "POST /v1/orders/{id}/capture", Handler: api(s.captureOrder)},
 		{Pattern: "POST /v1/orders/{id}/cancel", Handler: api(s.cancelOrder)},
 		{Pattern: "POST /v1/orders/{id}/refund", Handler: api(s.refundOrder)},
+		{Pattern: "GET /v1/orders", Handler: api(s.searchOrders)},
+		{Pattern: "POST /v1/orders/{id}/transactions", Handler: api(s.addOrderTransactions)},
+		{Pattern: "PUT /v1/orders/{id}/transactions/{tid}", Handler: api(s.updateOrderTransaction)},
+		{Pattern: "DELETE /v1/orders/{id}/transactions/{tid}", Handler: api(s.deleteOrderTransaction)},
 		// Marketplace OAuth and the account.
 		{Pattern: "/authorization", Handler: s.authorizeHTTP},
 		{Pattern: "POST /oauth/token", Handler: s.idempotent(http.HandlerFunc(s.token)).ServeHTTP},
@@ -249,6 +254,8 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "GET /preapproval/search", Handler: api(s.searchSubscriptions)},
 		{Pattern: "GET /preapproval/{id}", Handler: api(s.getSubscription)},
 		{Pattern: "PUT /preapproval/{id}", Handler: api(s.updateSubscription)},
+		{Pattern: "GET /authorized_payments/search", Handler: api(s.searchAuthorizedPayments)},
+		{Pattern: "GET /authorized_payments/{id}", Handler: api(s.getAuthorizedPayment)},
 		// MercadoPago.js and the Fintoc widget.
 		{Pattern: "GET /js/v2", Handler: s.script},
 		{Pattern: "GET /fintoc/widget/{id}", Handler: s.fintocPage},
