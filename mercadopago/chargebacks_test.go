@@ -2,8 +2,10 @@ package mercadopago
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,4 +57,82 @@ func TestChargebacksGetReferenceSample(t *testing.T) {
 	require.Len(t, cb.Documentation, 1)
 	assert.Equal(t, "http://api.mercadopago.com/v1/chargebacks/documentation/other/2ec3bb6c-9b8b-47a0-8bc4-6f9b2ac60061", cb.Documentation[0].URL)
 	assert.NotContains(t, fmt.Sprintf("%+v", cb), "APP_USR-X")
+}
+
+// The official SDKs' test payload: payment_id, currency_id, status,
+// reason_id; read into the same type, nothing left over.
+func TestChargebacksGetSDKShape(t *testing.T) {
+	c, mt := newMocked(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/chargebacks/CB-001-2022", (&recorder{}).responder(200, fixture(t, "chargeback_sdk.json"), nil))
+	cb, err := c.Chargebacks.Get(context.Background(), "CB-001-2022")
+	require.NoError(t, err)
+	assert.Equal(t, int64(19951521071), cb.PaymentID)
+	assert.Equal(t, []int64{19951521071}, cb.PaymentIDs())
+	assert.Equal(t, "BRL", cb.CurrencyCode())
+	assert.Equal(t, ChargebackStatus("in_review"), cb.Status)
+	assert.Equal(t, "4853", cb.ReasonID)
+	assert.Equal(t, "Cardholder dispute", cb.Reason)
+	assert.Equal(t, "100.00", cb.Amount.String(), "the amount keeps its scale")
+	assert.Equal(t, time.Date(2022, 7, 2, 14, 0, 0, 0, time.UTC), cb.LastModified.UTC())
+	assert.Empty(t, cb.Unparsed)
+}
+
+// Both shapes at once, drifted: ids as strings, a numeric reason id, an
+// unknown documentation status, a bad date, and members neither shape
+// has, which are named in Unparsed rather than dropped.
+func TestChargebacksGetDrifted(t *testing.T) {
+	c, mt := newMocked(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/chargebacks/217000087654321001", (&recorder{}).responder(200, fixture(t, "chargeback_drifted.json"), nil))
+	cb, err := c.Chargebacks.Get(context.Background(), "217000087654321001")
+	require.NoError(t, err)
+	assert.Equal(t, "217000087654321001", cb.ID)
+	assert.Equal(t, []int64{1316782591}, cb.PaymentIDs(), "the same payment in both shapes counts once")
+	assert.Equal(t, "4853", cb.ReasonID)
+	assert.Equal(t, DocumentationStatus("dispute_in_arbitration"), cb.DocumentationStatus)
+	assert.False(t, cb.CoverageEligible)
+	assert.ElementsMatch(t, []string{"date_documentation_deadline", "case_id", "resolution"}, cb.Unparsed)
+}
+
+func TestChargebacksSearch(t *testing.T) {
+	c, mt := newMocked(t)
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/chargebacks/search", rec.responder(200, fixture(t, "chargeback_search.json"), nil))
+	p, err := c.Chargebacks.SearchPage(context.Background(), &ChargebackSearch{PaymentID: 1316782591, Status: "in_review", Limit: 30})
+	require.NoError(t, err)
+	got := rec.last(t)
+	assertCommonHeaders(t, got)
+	assert.Equal(t, "/v1/chargebacks/search", got.Path)
+	assert.Equal(t, "limit=30&payment_id=1316782591&status=in_review", got.RawQuery)
+	require.Len(t, p.Results, 2)
+	assert.Equal(t, []int64{1316782591}, p.Results[0].PaymentIDs())
+	assert.Equal(t, "BRL", p.Results[0].CurrencyCode())
+	assert.Equal(t, []int64{19951521071}, p.Results[1].PaymentIDs())
+	assert.Equal(t, "BRL", p.Results[1].CurrencyCode())
+	assert.Empty(t, p.Results[0].Unparsed)
+	assert.Empty(t, p.Results[1].Unparsed)
+
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/chargebacks/search", rec.responder(200, fixture(t, "chargeback_search_drifted.json"), nil))
+	var seen []*Chargeback
+	for cb, err := range c.Chargebacks.Search(context.Background(), nil) {
+		require.NoError(t, err)
+		seen = append(seen, cb)
+	}
+	require.Len(t, seen, 1)
+	assert.Equal(t, int64(19951521072), seen[0].PaymentID)
+	assert.Equal(t, "55.10", seen[0].Amount.String())
+	assert.Equal(t, "4837", seen[0].ReasonID)
+	assert.ElementsMatch(t, []string{"last_modified", "network"}, seen[0].Unparsed)
+
+	n := rec.count()
+	_, err = c.Chargebacks.SearchPage(context.Background(), &ChargebackSearch{Limit: -1})
+	assert.ErrorAs(t, err, new(*paykit.ValidationError))
+	assert.Equal(t, n, rec.count())
+}
+
+// Member names that come from the network are bounded before they reach
+// Unparsed.
+func TestUnknownMembersAreBounded(t *testing.T) {
+	raw := map[string]json.RawMessage{"id": nil, "x\x00y": nil, strings.Repeat("k", 100): nil}
+	got := unknownMembers(raw, chargebackMembers)
+	assert.Equal(t, []string{strings.Repeat("k", 64), "x?y"}, got)
 }

@@ -49,7 +49,9 @@ func Responder(name string) httpmock.Responder { return fixtures.Responder(name)
 // WithHTTPClient(&http.Client{Transport: mt}) and no WithBaseURL):
 // payments (create, get, refunds), customers and cards, card tokens,
 // payment methods and installments, identification types, preferences and
-// merchant orders (with their one-page searches), orders, OAuth tokens and /users/me. Every call of a kind
+// merchant orders (with their one-page searches), orders (with search and
+// transactions), chargebacks, subscriptions' authorized payments, OAuth
+// tokens and /users/me. Every call of a kind
 // gets the same answer, whatever ids it names. Register a route again
 // (mt.RegisterResponder, or RegisterRegexpResponder) to answer it otherwise.
 func RegisterFixtures(mt *httpmock.MockTransport) {
@@ -77,7 +79,13 @@ func RegisterFixtures(mt *httpmock.MockTransport) {
 		{Method: "POST", Path: "/v1/orders", Fixture: "order_processed"},
 		{Method: "GET", Path: "/v1/orders/{id}", Fixture: "order_processed"},
 		{Method: "POST", Path: "/v1/orders/{id}/refund", Fixture: "order_partially_refunded"},
+		{Method: "GET", Path: "/v1/orders", Fixture: "order_search"},
+		{Method: "POST", Path: "/v1/orders/{id}/transactions", Fixture: "order_transactions"},
+		{Method: "PUT", Path: "/v1/orders/{id}/transactions/{id}", Fixture: "order_transaction_updated"},
+		{Method: "GET", Path: "/v1/chargebacks/search", Fixture: "chargeback_search"},
 		{Method: "GET", Path: "/v1/chargebacks/{id}", Fixture: "chargeback"},
+		{Method: "GET", Path: "/authorized_payments/search", Fixture: "authorized_payment_search"},
+		{Method: "GET", Path: "/authorized_payments/{n}", Fixture: "authorized_payment"},
 		{Method: "POST", Path: "/preapproval_plan", Fixture: "plan"},
 		{Method: "GET", Path: "/preapproval_plan/{id}", Fixture: "plan"},
 		{Method: "POST", Path: "/preapproval", Fixture: "subscription"},

@@ -506,8 +506,8 @@ func (s *Server) chargeLocked(sub *subscription, at time.Time) (int64, error) {
 		CurrencyID: sub.AutoRecurring.CurrencyID, CollectorID: sub.CollectorID, Installments: 1,
 		TransactionAmount: amt, TransactionAmountRefunded: money.New(0, 0), Metadata: map[string]any{"preapproval_id": sub.ID}, Refunds: []*refund{},
 		ExternalReference: strPtr(sub.ExternalReference), Description: strPtr(sub.Reason), PaymentMethodID: method, PaymentTypeID: "credit_card",
-		PaymentMethod: paymentMethodOut{ID: method, Type: "credit_card"},
-		Payer:         payerOut{Email: strPtr(sub.PayerEmail), ID: strPtr(strconv.FormatInt(sub.PayerID, 10)), Type: strPtr("registered")},
+		PaymentMethod:      paymentMethodOut{ID: method, Type: "credit_card"},
+		Payer:              payerOut{Email: strPtr(sub.PayerEmail), ID: strPtr(strconv.FormatInt(sub.PayerID, 10)), Type: strPtr("registered")},
 		TransactionDetails: txDetails{TotalPaidAmount: amt, InstallmentAmount: amt, NetReceivedAmount: amt}}
 	p.setStatus(mercadopago.StatusApproved, mercadopago.DetailAccredited, at)
 	s.payments.Put(p.ID, p)
