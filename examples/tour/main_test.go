@@ -17,7 +17,9 @@ func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 	require.Equal(t, 0, code, out.String())
 	for _, section := range []string{"== Mercado Pago · card payment", "== Mercado Pago · saved card", "== Mercado Pago · Fintoc",
 		"== Mercado Pago · refunds", "== Mercado Pago · card with 3-D Secure", "== Mercado Pago · Checkout Pro",
-		"== Mercado Pago · an order from create to refund", "== Mercado Pago · a seller connects through OAuth",
+		"== Mercado Pago · an order from create to refund", "== Mercado Pago · an order searched and edited",
+		"== Mercado Pago · a subscription charged and its charge read", "== Mercado Pago · a chargeback looked up",
+		"== Mercado Pago · a seller connects through OAuth",
 		"== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
 		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
 		assert.Contains(t, out.String(), section)

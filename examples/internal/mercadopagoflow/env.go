@@ -69,7 +69,15 @@ func newEnv(t *transcript.T, live bool) (*env, error) {
 		e.c, e.baseURL, e.publicKey = c, c.BaseURL(), os.Getenv(EnvPublicKey)
 		return e, nil
 	}
-	v, err := mercadopago.NewWebhookVerifier(webhookSecret)
+	// The receiver reads the time from the simulator's clock, so that a
+	// flow that moves the clock on (subscription charges) still has its
+	// notifications accepted as fresh.
+	v, err := mercadopago.NewWebhookVerifier(webhookSecret, mercadopago.WithWebhookClock(func() time.Time {
+		if e.srv != nil {
+			return e.srv.Clock.Now()
+		}
+		return time.Now()
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +198,35 @@ func (e *env) awaitNotification(ctx context.Context, paymentID int64, action str
 		e.mu.Unlock()
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("no %s notification for payment %d", action, paymentID)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// errNoChargeback: a search found no dispute for the payment.
+var errNoChargeback = errors.New("no chargeback found for the payment")
+
+// awaitTopic waits for the verified notification of topic about the
+// resource id (offline only).
+func (e *env) awaitTopic(ctx context.Context, topic string, id int64) (*mercadopago.Notification, error) {
+	want := fmt.Sprint(id)
+	deadline := time.Now().Add(notificationWait)
+	for {
+		e.mu.Lock()
+		for i, n := range e.notifs {
+			if n.Type == topic && n.DataID == want {
+				e.notifs = append(e.notifs[:i], e.notifs[i+1:]...)
+				e.mu.Unlock()
+				return n, nil
+			}
+		}
+		e.mu.Unlock()
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("no %s notification for %d", topic, id)
 		}
 		select {
 		case <-ctx.Done():
