@@ -3,10 +3,13 @@
 // authorize-then-capture, Fintoc, 3-D Secure challenges with a challenge
 // page), refunds, customers, cards, card tokens, payment methods,
 // installments, issuers and document types, Checkout Pro preferences with a
-// stand-in checkout page and merchant orders, the Orders API, marketplace
-// OAuth (a stand-in authorization page, code exchange, refresh, per-seller
-// tokens), subscription plans and subscriptions, chargebacks, /users/me,
-// search paging, and signed webhook notifications.
+// stand-in checkout page and merchant orders, the Orders API (search,
+// transaction edits, card, Pix and ticket orders), marketplace OAuth (a
+// stand-in authorization page, code exchange, refresh, per-seller tokens),
+// subscription plans and subscriptions with their periodic charges
+// (authorized payments, ChargeDue on the simulator's clock), chargebacks
+// and their search, /users/me, search paging, and signed webhook
+// notifications.
 //
 // It checks what the real API checks (the Bearer token, X-Idempotency-Key on
 // POST /v1/payments and refunds, required fields, one-use card tokens,
