@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"strings"
 	"testing"
@@ -51,6 +53,10 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 		plan     = "2c93"
 	)
 	app := &mercadopago.OAuthApp{ClientID: "4599991948843755", ClientSecret: "planted-client-secret-7731", RedirectURI: "https://shop.example/mp/callback"}
+	// The upload's boundary is derived from the files (sha256 of their
+	// bytes, in order), so the same upload is the same body.
+	sum := sha256.Sum256([]byte("%PDF-1.4 invoiceJFIF proof"))
+	uploadBoundary := "paykit" + hex.EncodeToString(sum[:])[:30]
 	pay := "/v1/payments/" + itoa(payment)
 	cust := "/v1/customers/" + customer
 	cards := cust + "/cards"
@@ -417,6 +423,16 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 				assert.Equal(t, []int64{19951521071}, cb.PaymentIDs())
 				assert.Equal(t, "BRL", cb.CurrencyCode())
 			}},
+		{Name: "Chargebacks.UploadDocumentation", Method: "POST", Path: "/v1/chargebacks/217000087654321000/documentation", Key: wiretest.NoKey,
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Chargebacks.UploadDocumentation(ctx, "217000087654321000", []mercadopago.ChargebackFile{
+					{Name: "invoice.pdf", Data: []byte("%PDF-1.4 invoice")}, {Name: "proof.jpg", Data: []byte("JFIF proof")}})
+			},
+			ContentType: "multipart/form-data; boundary=" + uploadBoundary,
+			Body: "--" + uploadBoundary + "\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"invoice.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" +
+				"%PDF-1.4 invoice\r\n--" + uploadBoundary + "\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"proof.jpg\"\r\n" +
+				"Content-Type: image/jpeg\r\n\r\nJFIF proof\r\n--" + uploadBoundary + "--\r\n",
+			Reply: wiretest.Reply{Status: 200}},
 		{Name: "Chargebacks.SearchPage", Method: "GET", Path: "/v1/chargebacks/search", Query: "limit=30&payment_id=1316782591&status=in_review",
 			Call: func(ctx context.Context, c mp) (any, error) {
 				return c.Chargebacks.SearchPage(ctx, &mercadopago.ChargebackSearch{PaymentID: payment, Status: "in_review", Limit: 30})

@@ -1,9 +1,13 @@
 package mercadopago
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -135,4 +139,64 @@ func TestUnknownMembersAreBounded(t *testing.T) {
 	raw := map[string]json.RawMessage{"id": nil, "x\x00y": nil, strings.Repeat("k", 100): nil}
 	got := unknownMembers(raw, chargebackMembers)
 	assert.Equal(t, []string{strings.Repeat("k", 64), "x?y"}, got)
+}
+
+func TestChargebacksUploadDocumentation(t *testing.T) {
+	c, mt := newMocked(t)
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodPost, testBase+"/v1/chargebacks/217000087654321000/documentation", rec.responder(200, nil, nil))
+	files := []ChargebackFile{{Name: "invoice.pdf", Data: []byte("%PDF-1.4 invoice")}, {Name: "delivery.PNG", Data: []byte("\x89PNG proof")}}
+	res, err := c.Chargebacks.UploadDocumentation(context.Background(), "217000087654321000", files)
+	require.NoError(t, err)
+	got := rec.last(t)
+	assert.Equal(t, http.MethodPost, got.Method)
+	assert.Equal(t, "Bearer "+testToken, got.Header.Get("Authorization"))
+	assert.Empty(t, got.Header.Get(IdempotencyHeader), "no key: the guides do not say the endpoint honours one, so it is never repeated")
+	assert.Equal(t, 200, res.Meta.StatusCode)
+	mediaType, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	assert.Equal(t, "multipart/form-data", mediaType)
+	form, err := multipart.NewReader(bytes.NewReader(got.Body), params["boundary"]).ReadForm(1 << 20)
+	require.NoError(t, err)
+	require.Len(t, form.File["files[]"], 2)
+	assert.Equal(t, "invoice.pdf", form.File["files[]"][0].Filename)
+	assert.Equal(t, "application/pdf", form.File["files[]"][0].Header.Get("Content-Type"))
+	assert.Equal(t, "image/png", form.File["files[]"][1].Header.Get("Content-Type"))
+	f, err := form.File["files[]"][1].Open()
+	require.NoError(t, err)
+	b, _ := io.ReadAll(f)
+	assert.Equal(t, "\x89PNG proof", string(b))
+
+	// The same upload is the same bytes.
+	_, err = c.Chargebacks.UploadDocumentation(context.Background(), "217000087654321000", files)
+	require.NoError(t, err)
+	assert.Equal(t, got.Body, rec.last(t).Body)
+
+	// A 5xx after sending is not repeated.
+	mt.RegisterResponder(http.MethodPost, testBase+"/v1/chargebacks/X/documentation", rec.responder(502, []byte(`{}`), nil))
+	n := rec.count()
+	_, err = c.Chargebacks.UploadDocumentation(context.Background(), "X", files)
+	require.Error(t, err)
+	assert.Equal(t, n+1, rec.count())
+
+	n = rec.count()
+	for name, tc := range map[string]struct {
+		files []ChargebackFile
+		field string
+	}{
+		"none":       {nil, "files"},
+		"type":       {[]ChargebackFile{{Name: "a.docx", Data: []byte("x")}}, "files[0].name"},
+		"no name":    {[]ChargebackFile{{Data: []byte("x")}}, "files[0].name"},
+		"path":       {[]ChargebackFile{{Name: "../a.pdf", Data: []byte("x")}}, "files[0].name"},
+		"quote":      {[]ChargebackFile{{Name: `a".pdf`, Data: []byte("x")}}, "files[0].name"},
+		"newline":    {[]ChargebackFile{{Name: "a\r\n.pdf", Data: []byte("x")}}, "files[0].name"},
+		"empty data": {[]ChargebackFile{{Name: "a.pdf"}}, "files[0].data"},
+		"too big":    {[]ChargebackFile{{Name: "a.pdf", Data: make([]byte, 6_000_000)}, {Name: "b.pdf", Data: make([]byte, 4_000_001)}}, "files"},
+	} {
+		_, err := c.Chargebacks.UploadDocumentation(context.Background(), "217000087654321000", tc.files)
+		var ve *paykit.ValidationError
+		require.ErrorAs(t, err, &ve, name)
+		assert.Equal(t, tc.field, ve.Field, name)
+	}
+	assert.Equal(t, n, rec.count(), "nothing sent for refused files")
 }

@@ -166,3 +166,32 @@ func ExampleChargebacksService_Search() {
 	}
 	// Output: new 15990 CLP true
 }
+
+// Send the documents that support the sale: .jpg, .png or .pdf, at most
+// 10 MB together. The upload is never repeated once it may have arrived;
+// read the chargeback to see its new documentation status.
+func ExampleChargebacksService_UploadDocumentation() {
+	srv := mercadopagotest.NewServer()
+	defer srv.Close()
+	c, _ := srv.Client()
+	ctx := context.Background()
+	p, _ := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.FromInt(15990), Token: exampleCard(srv, "APRO"),
+		Installments: mercadopago.Ptr(1), Payer: &mercadopago.PaymentPayer{Email: "buyer@example.com"}})
+	id, _ := srv.Chargeback(p.ID)
+
+	_, err := c.Chargebacks.UploadDocumentation(ctx, id, []mercadopago.ChargebackFile{
+		{Name: "invoice.pdf", Data: []byte("%PDF-1.4 …")},
+		{Name: "delivery-receipt.jpg", Data: []byte("… JPEG bytes …")},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cb, _ := c.Chargebacks.Get(ctx, id)
+	fmt.Println(cb.DocumentationStatus, len(cb.Documentation))
+	_, err = c.Chargebacks.UploadDocumentation(ctx, id, []mercadopago.ChargebackFile{{Name: "notes.docx", Data: []byte("x")}})
+	fmt.Println(err)
+	// Output:
+	// review_pending 2
+	// mercadopago: files[0].name: must end in .jpg, .jpeg, .png or .pdf
+}

@@ -3,9 +3,11 @@ package mercadopagotest
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paykit-go/paykit/internal/sim"
@@ -68,6 +70,54 @@ func (s *Server) getChargeback(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "not_found", "chargeback not found")
 		return
 	}
+	sim.WriteJSON(w, http.StatusOK, cb)
+}
+
+// uploadChargebackDocumentation answers POST
+// /v1/chargebacks/{id}/documentation as the guides describe it: a
+// multipart form of "files[]" parts, .jpg, .png or .pdf, at most 10 MB
+// together; 200 with no body (the simulator's choice: the guides document
+// only the status, so the simulator sends the chargeback as it now
+// stands), and the chargeback lists the files and waits for review
+// (documentation_status review_pending).
+func (s *Server) uploadChargebackDocumentation(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 11_000_000)
+	if err := r.ParseMultipartForm(11_000_000); err != nil {
+		apiError(w, http.StatusBadRequest, "bad_request", "the body must be a multipart form of files[]")
+		return
+	}
+	files := r.MultipartForm.File["files[]"]
+	if len(files) == 0 {
+		apiError(w, http.StatusBadRequest, "bad_request", "files[] is required")
+		return
+	}
+	total := int64(0)
+	for _, f := range files {
+		total += f.Size
+		switch strings.ToLower(path.Ext(f.Filename)) {
+		case ".jpg", ".jpeg", ".png", ".pdf":
+		default:
+			apiError(w, http.StatusBadRequest, "bad_request", "files must be .jpg, .png or .pdf")
+			return
+		}
+	}
+	if total > 10_000_000 {
+		apiError(w, http.StatusBadRequest, "bad_request", "files must not exceed 10mb overall")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cb, ok := s.ext().chargeback.Get(r.PathValue("id"))
+	if !ok {
+		apiError(w, http.StatusNotFound, "not_found", "chargeback not found")
+		return
+	}
+	for _, f := range files {
+		cb.Documentation = append(cb.Documentation, map[string]string{"type": f.Header.Get("Content-Type"),
+			"url": s.URL + "/v1/chargebacks/documentation/other/" + sim.RandomHex(16), "description": "File: " + f.Filename})
+	}
+	cb.DocumentationStatus = string(mercadopago.DocumentationReviewPending)
+	cb.DateLastUpdated = mpTime(s.Clock.Now())
 	sim.WriteJSON(w, http.StatusOK, cb)
 }
 

@@ -251,3 +251,23 @@ func TestChargebackSearch(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 }
+
+func TestChargebackDocumentationUpload(t *testing.T) {
+	srv, c := setup(t)
+	p, err := c.Payments.Create(ctx, &mercadopago.PaymentRequest{TransactionAmount: money.MustParse("900"), Token: token(t, srv, "APRO"),
+		Installments: mercadopago.Ptr(1), Payer: &mercadopago.PaymentPayer{Email: "payer@example.com"}})
+	require.NoError(t, err)
+	id, err := srv.Chargeback(p.ID)
+	require.NoError(t, err)
+	_, err = c.Chargebacks.UploadDocumentation(ctx, id, []mercadopago.ChargebackFile{{Name: "invoice.pdf", Data: []byte("%PDF-1.4")}, {Name: "box.jpg", Data: []byte("jpeg")}})
+	require.NoError(t, err)
+	cb, err := c.Chargebacks.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.DocumentationReviewPending, cb.DocumentationStatus)
+	require.Len(t, cb.Documentation, 2)
+	assert.Equal(t, "File: invoice.pdf", cb.Documentation[0].Description)
+	assert.Equal(t, "application/pdf", cb.Documentation[0].Type)
+	assert.Equal(t, "image/jpeg", cb.Documentation[1].Type)
+	_, err = c.Chargebacks.UploadDocumentation(ctx, "nope", []mercadopago.ChargebackFile{{Name: "a.png", Data: []byte("png")}})
+	assert.True(t, mercadopago.IsNotFound(err))
+}

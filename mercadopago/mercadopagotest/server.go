@@ -212,6 +212,7 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "DELETE /v1/customers/{id}/cards/{cid}", Handler: api(s.deleteCard)},
 		{Pattern: "GET /v1/chargebacks/search", Handler: api(s.searchChargebacks)},
 		{Pattern: "GET /v1/chargebacks/{id}", Handler: api(s.getChargeback)},
+		{Pattern: "POST /v1/chargebacks/{id}/documentation", Handler: api(s.uploadChargebackDocumentation)},
 		// Card tokens (MercadoPago.js posts with the public key), methods.
 		{Pattern: "POST /v1/card_tokens", Handler: cors(s.createCardTokenHTTP)},
 		{Pattern: "OPTIONS /v1/card_tokens", Handler: cors(nil)},

@@ -134,6 +134,18 @@ func chargebackLookup(ctx context.Context, e *env) error {
 		return fail(t, "payment", err)
 	}
 	t.Check(got.Status == mercadopago.StatusChargedBack, "the payment reads charged_back")
-	t.Next("send the documentation from the Mercado Pago dashboard before the deadline (no upload API is confirmed)")
+	t.Sent("POST /v1/chargebacks/%s/documentation (multipart: files[] invoice.pdf, delivery.jpg)", cb.ID)
+	_, err = e.c.Chargebacks.UploadDocumentation(ctx, cb.ID, []mercadopago.ChargebackFile{
+		{Name: "invoice.pdf", Data: []byte("%PDF-1.4 invoice for " + ref)}, {Name: "delivery.jpg", Data: []byte("JFIF signed delivery receipt")}})
+	if err != nil {
+		return fail(t, "upload documentation", err)
+	}
+	cb, err = e.c.Chargebacks.Get(ctx, cb.ID)
+	if err != nil {
+		return fail(t, "chargeback", err)
+	}
+	t.Got("documentation %s, %d files", cb.DocumentationStatus, len(cb.Documentation))
+	t.Check(cb.DocumentationStatus == mercadopago.DocumentationReviewPending && len(cb.Documentation) == 2, "the documents arrived and wait for review")
+	t.Next("wait for the chargebacks notification with the decision")
 	return nil
 }
