@@ -27,6 +27,7 @@ var fixtures = sim.NewFixtureSet(fixtureFiles, "testdata", map[string]int{
 // without ".json", as Fixtures lists them. Answers: "payment_approved",
 // "payment_fintoc", "refund", "customer", "card", "cards_list",
 // "card_token", "preference", "merchant_order", "order_processed",
+// "order_search", "order_pix", "authorized_payment", "chargeback_sdk",
 // "oauth_token", "user_me"… Errors: "error_duplicate", "error_cause_null",
 // "error_causes_object". Each "<name>_drifted" is <name> with the shape
 // changes paykit tolerates. It panics on a name that is not a fixture.
