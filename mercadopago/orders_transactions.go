@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -319,6 +321,42 @@ type OrderPaging struct {
 	Offset     int `json:"offset"`
 	Limit      int `json:"limit"`
 }
+
+// UnmarshalJSON reads the paging numbers whether they come as numbers or
+// as numeric strings, in one pass (a page in the official SDKs' shape
+// would otherwise send the whole answer down the tolerant decoder's slow
+// path). A member that is neither fails the node, which the decoder then
+// names in Unparsed.
+func (p *OrderPaging) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Total      json.RawMessage `json:"total"`
+		TotalPages json.RawMessage `json:"total_pages"`
+		Offset     json.RawMessage `json:"offset"`
+		Limit      json.RawMessage `json:"limit"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var out OrderPaging
+	for _, f := range []struct {
+		raw json.RawMessage
+		dst *int
+	}{{raw.Total, &out.Total}, {raw.TotalPages, &out.TotalPages}, {raw.Offset, &out.Offset}, {raw.Limit, &out.Limit}} {
+		v := bytes.TrimSpace(f.raw)
+		if len(v) == 0 || string(v) == "null" {
+			continue
+		}
+		n, ok := transport.LooseInt(v)
+		if !ok || n < 0 || n > math.MaxInt32 {
+			return errBadPaging
+		}
+		*f.dst = int(n)
+	}
+	*p = out
+	return nil
+}
+
+var errBadPaging = errors.New("paging: not a count")
 
 // OrderList is the orders of a search page. The reference's example shows
 // "data" as one object while its field list and the official SDKs say a

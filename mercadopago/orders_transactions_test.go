@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paykit-go/paykit"
+	"github.com/paykit-go/paykit/internal/transport"
 	"github.com/paykit-go/paykit/money"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -335,4 +336,23 @@ func TestOrderNonCardMethodsAndThreeDS(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "config.online.transaction_security.liability_shift", ve.Field)
 	assert.Equal(t, 1, rec.count())
+}
+
+func TestOrderPagingReadsNumbersAndStrings(t *testing.T) {
+	for doc, want := range map[string]OrderPaging{
+		`{"paging":{"total":5,"total_pages":3,"offset":2,"limit":2}}`:         {5, 3, 2, 2},
+		`{"paging":{"total":"5","total_pages":"3","offset":"2","limit":"2"}}`: {5, 3, 2, 2},
+		`{"paging":{"total":"5","limit":null}}`:                               {Total: 5},
+	} {
+		var p OrderPage
+		require.NoError(t, transport.Decode([]byte(doc), &p), doc)
+		assert.Equal(t, want, p.Paging, doc)
+		assert.Empty(t, p.Unparsed, doc)
+	}
+	for _, doc := range []string{`{"paging":{"total":"many"}}`, `{"paging":{"total":-1}}`, `{"paging":[]}`} {
+		var p OrderPage
+		require.NoError(t, transport.Decode([]byte(doc), &p), doc)
+		assert.Equal(t, OrderPaging{}, p.Paging, doc)
+		assert.Equal(t, []string{"paging"}, p.Unparsed, doc)
+	}
 }
