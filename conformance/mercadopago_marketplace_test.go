@@ -2,9 +2,11 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -30,6 +32,40 @@ func mercadopagoOrders(t *testing.T, srv *mercadopagotest.Server, setup *mercado
 		return o
 	}
 	paid := mk(mercadopago.ProcessAutomatic, "", "5000")
+	manual := func(amount string, pay bool) *mercadopago.Order {
+		r := req(mercadopago.ProcessManual, "", amount)
+		if !pay {
+			r.Payments = nil
+		}
+		return mustOrder(t, setup, r)
+	}
+	toAdd := manual("900", false)
+	toUpdate := manual("910", true)
+	toDelete := manual("920", true)
+	newCard := card()
+	addReq := &mercadopago.OrderTransactionsRequest{Payments: []mercadopago.OrderPaymentRequest{{Amount: money.MustParse("900"),
+		PaymentMethod: mercadopago.OrderPaymentMethod{ID: "master", Type: "credit_card", Token: newCard, Installments: 1}}}}
+	updCard := card()
+	updReq := &mercadopago.OrderPaymentUpdate{PaymentMethod: &mercadopago.OrderPaymentMethod{ID: "master", Type: "credit_card", Token: updCard, Installments: 2}}
+	added := func() int {
+		o, ok := srv.Order(toAdd.ID)
+		require.True(t, ok)
+		return len(o.Transactions.Payments)
+	}
+	updated := func() int { // 1 once the payment carries the new installments
+		o, ok := srv.Order(toUpdate.ID)
+		require.True(t, ok)
+		if p := o.Payment(); p != nil && p.PaymentMethod.Installments == 2 {
+			return 1
+		}
+		return 0
+	}
+	deleted := func() int { // 1 once the payment is gone
+		o, ok := srv.Order(toDelete.ID)
+		require.True(t, ok)
+		return 1 - len(o.Transactions.Payments)
+	}
+	window := time.Now()
 	toCapture := mk(mercadopago.ProcessAutomatic, mercadopago.CaptureManual, "6000")
 	toCancel := mk(mercadopago.ProcessAutomatic, mercadopago.CaptureManual, "7000")
 	toProcess := mk(mercadopago.ProcessManual, "", "8000")
@@ -83,8 +119,46 @@ func mercadopagoOrders(t *testing.T, srv *mercadopagotest.Server, setup *mercado
 			{name: "Orders.Refund", method: "POST", path: path(paid.ID, "refund"), repeatable: true, keyed: true, effects: refunds,
 				run:    func(ctx context.Context) error { return refund(ctx, paid.ID) },
 				withID: refund},
+			{name: "Orders.SearchPage", method: "GET", path: "/v1/orders", repeatable: true,
+				run: func(ctx context.Context) error {
+					_, err := c.Orders.SearchPage(ctx, &mercadopago.OrderSearch{BeginDate: window.Add(-time.Hour), EndDate: window.Add(time.Hour), PageSize: 2})
+					return err
+				}},
+			{name: "Orders.AddTransactions", method: "POST", path: path(toAdd.ID, "transactions"), repeatable: true, keyed: true, effects: added,
+				run: func(ctx context.Context) error { _, err := c.Orders.AddTransactions(ctx, toAdd.ID, addReq); return err },
+				withID: func(ctx context.Context, id string) error {
+					_, err := c.Orders.AddTransactions(ctx, id, addReq)
+					return err
+				}},
+			// PUT with a key: a repeat gets the first answer back.
+			{name: "Orders.UpdateTransaction", method: "PUT", path: path(toUpdate.ID, "transactions"), repeatable: true, keyed: true, effects: updated,
+				run: func(ctx context.Context) error {
+					_, err := c.Orders.UpdateTransaction(ctx, toUpdate.ID, toUpdate.Payment().ID, updReq)
+					return err
+				},
+				withID: func(ctx context.Context, id string) error {
+					_, err1 := c.Orders.UpdateTransaction(ctx, id, toUpdate.Payment().ID, updReq)
+					_, err2 := c.Orders.UpdateTransaction(ctx, toUpdate.ID, id, updReq)
+					return errors.Join(err1, err2)
+				}},
+			{name: "Orders.DeleteTransaction", method: "DELETE", path: path(toDelete.ID, "transactions"), repeatable: true, keyed: true, effects: deleted,
+				run: func(ctx context.Context) error {
+					_, err := c.Orders.DeleteTransaction(ctx, toDelete.ID, toDelete.Payment().ID)
+					return err
+				},
+				withID: func(ctx context.Context, id string) error {
+					_, err1 := c.Orders.DeleteTransaction(ctx, id, toDelete.Payment().ID)
+					_, err2 := c.Orders.DeleteTransaction(ctx, toDelete.ID, id)
+					return errors.Join(err1, err2)
+				}},
 		}
 	}
+}
+
+func mustOrder(t *testing.T, c *mercadopago.Client, r *mercadopago.OrderRequest) *mercadopago.Order {
+	o, err := c.Orders.Create(bg, r)
+	require.NoError(t, err)
+	return o
 }
 
 // mercadopagoOAuth connects a seller and returns the OAuth calls. The
@@ -197,11 +271,17 @@ func mercadopagoSubscriptions(t *testing.T, srv *mercadopagotest.Server, c, setu
 	require.NoError(t, err)
 	cbID, err := srv.Chargeback(toDispute.ID)
 	require.NoError(t, err)
+	apID, err := srv.ChargeSubscription(sub.ID)
+	require.NoError(t, err)
 	paused, err := setup.Subscriptions.Create(bg, &mercadopago.SubscriptionRequest{PreapprovalPlanID: plan.ID, PayerEmail: "paused@example.com", CardTokenID: card()})
 	require.NoError(t, err)
 	_, err = setup.Subscriptions.Pause(bg, paused.ID)
 	require.NoError(t, err)
 	subPath := "/preapproval/" + sub.ID
+	upload := func(ctx context.Context, id string) error {
+		_, err := c.Chargebacks.UploadDocumentation(ctx, id, []mercadopago.ChargebackFile{{Name: "invoice.pdf", Data: []byte("%PDF-1.4 invoice")}})
+		return err
+	}
 	return []call{
 		{name: "Plans.Create", method: "POST", path: "/preapproval_plan", repeatable: true, keyed: true, effects: srv.PlanCount,
 			run: func(ctx context.Context) error { _, err := c.Plans.Create(ctx, planReq()); return err }},
@@ -252,5 +332,21 @@ func mercadopagoSubscriptions(t *testing.T, srv *mercadopagotest.Server, c, setu
 		{name: "Chargebacks.Get", method: "GET", path: "/v1/chargebacks/" + cbID, repeatable: true,
 			run:    func(ctx context.Context) error { _, err := c.Chargebacks.Get(ctx, cbID); return err },
 			withID: func(ctx context.Context, id string) error { _, err := c.Chargebacks.Get(ctx, id); return err }},
+		// No idempotency key (the guides do not say the endpoint honours
+		// one): never repeated once it may have arrived.
+		{name: "Chargebacks.UploadDocumentation", method: "POST", path: "/v1/chargebacks/" + cbID + "/documentation",
+			run: func(ctx context.Context) error { return upload(ctx, cbID) }, withID: upload},
+		{name: "Chargebacks.SearchPage", method: "GET", path: "/v1/chargebacks/search", repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.Chargebacks.SearchPage(ctx, &mercadopago.ChargebackSearch{PaymentID: toDispute.ID})
+				return err
+			}},
+		{name: "AuthorizedPayments.Get", method: "GET", path: "/authorized_payments/" + itoa(apID), repeatable: true,
+			run: func(ctx context.Context) error { _, err := c.AuthorizedPayments.Get(ctx, apID); return err }},
+		{name: "AuthorizedPayments.SearchPage", method: "GET", path: "/authorized_payments/search", repeatable: true,
+			run: func(ctx context.Context) error {
+				_, err := c.AuthorizedPayments.SearchPage(ctx, &mercadopago.AuthorizedPaymentSearch{PreapprovalID: sub.ID})
+				return err
+			}},
 	}
 }

@@ -2,9 +2,12 @@ package conformance
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,6 +53,10 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 		plan     = "2c93"
 	)
 	app := &mercadopago.OAuthApp{ClientID: "4599991948843755", ClientSecret: "planted-client-secret-7731", RedirectURI: "https://shop.example/mp/callback"}
+	// The upload's boundary is derived from the files (sha256 of their
+	// bytes, in order), so the same upload is the same body.
+	sum := sha256.Sum256([]byte("%PDF-1.4 invoiceJFIF proof"))
+	uploadBoundary := "paykit" + hex.EncodeToString(sum[:])[:30]
 	pay := "/v1/payments/" + itoa(payment)
 	cust := "/v1/customers/" + customer
 	cards := cust + "/cards"
@@ -289,6 +296,41 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 			},
 			Body:  `{"transactions":[{"id":"PAY01JAQD7X3WDPR0QXH2FPMBH9PS","amount":"5000.00"}]}`,
 			Reply: reply("order_partially_refunded.json")},
+		{Name: "Orders.SearchPage", Method: "GET", Path: "/v1/orders",
+			Query: "begin_date=2025-11-01T00%3A00%3A00Z&end_date=2025-11-11T23%3A59%3A59Z&external_reference=ext_ref_1234&page=1&page_size=20" +
+				"&payment_method_id=visa&payment_method_type=credit_card&sort_by=created_date&sort_order=desc&status=processed&status_detail=accredited&type=online",
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Orders.SearchPage(ctx, &mercadopago.OrderSearch{BeginDate: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC),
+					EndDate: time.Date(2025, 11, 11, 23, 59, 59, 0, time.UTC), ExternalReference: "ext_ref_1234", Type: "online",
+					Status: mercadopago.OrderProcessed, StatusDetail: mercadopago.OrderDetailAccredited, PaymentMethodID: "visa",
+					PaymentMethodType: "credit_card", Page: 1, PageSize: 20, SortBy: "created_date", SortOrder: "desc"})
+			},
+			Reply: reply("order_search.json"),
+			Then: func(t *testing.T, got any) {
+				p := got.(*mercadopago.OrderPage)
+				require.Len(t, p.Data, 1)
+				assert.Equal(t, "ORD01K9SN1Q5959CGN8QGW00EH7V5", p.Data[0].ID)
+			}},
+		{Name: "Orders.AddTransactions", Method: "POST", Path: orders + "/transactions", KeyValue: "add-1042",
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Orders.AddTransactions(ctx, order, &mercadopago.OrderTransactionsRequest{Payments: []mercadopago.OrderPaymentRequest{{
+					Amount: money.MustParse("1000.00"), PaymentMethod: mercadopago.OrderPaymentMethod{ID: "master", Type: "credit_card",
+						Token: "ff8080814c11e237014c1ff593b57b4d", Installments: 1}}}}, mercadopago.WithIdempotencyKey("add-1042"))
+			},
+			Body:  `{"payments":[{"amount":"1000.00","payment_method":{"id":"master","type":"credit_card","token":"ff8080814c11e237014c1ff593b57b4d","installments":1}}]}`,
+			Reply: wiretest.Reply{Status: 201, Body: fixture("order_transactions.json")}},
+		{Name: "Orders.UpdateTransaction", Method: "PUT", Path: orders + "/transactions/PAY01JAQD7X3WDPR0QXH2FPMBH9PT", Key: wiretest.AnyKey,
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Orders.UpdateTransaction(ctx, order, "PAY01JAQD7X3WDPR0QXH2FPMBH9PT", &mercadopago.OrderPaymentUpdate{Amount: money.MustParse("1000.00"),
+					PaymentMethod: &mercadopago.OrderPaymentMethod{ID: "visa", Type: "credit_card", Token: "e3ed6f098462036dd2cbabe314b9de2a", Installments: 3}})
+			},
+			Body:  `{"amount":"1000.00","payment_method":{"id":"visa","type":"credit_card","token":"e3ed6f098462036dd2cbabe314b9de2a","installments":3}}`,
+			Reply: reply("order_transaction_updated.json")},
+		{Name: "Orders.DeleteTransaction", Method: "DELETE", Path: orders + "/transactions/PAY01JAQD7X3WDPR0QXH2FPMBH9PT", Key: wiretest.AnyKey,
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Orders.DeleteTransaction(ctx, order, "PAY01JAQD7X3WDPR0QXH2FPMBH9PT")
+			},
+			Reply: wiretest.Reply{Status: 204}},
 
 		// Marketplace: OAuth and acting for a seller
 		{Name: "OAuth.Exchange", Method: "POST", Path: "/oauth/token", Auth: wiretest.NoAuth, Key: wiretest.AnyKey,
@@ -373,6 +415,42 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 		{Name: "Chargebacks.Get", Method: "GET", Path: "/v1/chargebacks/217000087654321000",
 			Call:  func(ctx context.Context, c mp) (any, error) { return c.Chargebacks.Get(ctx, "217000087654321000") },
 			Reply: reply("chargeback.json")},
+		{Name: "Chargebacks.Get (SDK shape)", Method: "GET", Path: "/v1/chargebacks/CB-001-2022",
+			Call:  func(ctx context.Context, c mp) (any, error) { return c.Chargebacks.Get(ctx, "CB-001-2022") },
+			Reply: reply("chargeback_sdk.json"),
+			Then: func(t *testing.T, got any) {
+				cb := got.(*mercadopago.Chargeback)
+				assert.Equal(t, []int64{19951521071}, cb.PaymentIDs())
+				assert.Equal(t, "BRL", cb.CurrencyCode())
+			}},
+		{Name: "Chargebacks.UploadDocumentation", Method: "POST", Path: "/v1/chargebacks/217000087654321000/documentation", Key: wiretest.NoKey,
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Chargebacks.UploadDocumentation(ctx, "217000087654321000", []mercadopago.ChargebackFile{
+					{Name: "invoice.pdf", Data: []byte("%PDF-1.4 invoice")}, {Name: "proof.jpg", Data: []byte("JFIF proof")}})
+			},
+			ContentType: "multipart/form-data; boundary=" + uploadBoundary,
+			Body: "--" + uploadBoundary + "\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"invoice.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" +
+				"%PDF-1.4 invoice\r\n--" + uploadBoundary + "\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"proof.jpg\"\r\n" +
+				"Content-Type: image/jpeg\r\n\r\nJFIF proof\r\n--" + uploadBoundary + "--\r\n",
+			Reply: wiretest.Reply{Status: 200}},
+		{Name: "Chargebacks.SearchPage", Method: "GET", Path: "/v1/chargebacks/search", Query: "limit=30&payment_id=1316782591&status=in_review",
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.Chargebacks.SearchPage(ctx, &mercadopago.ChargebackSearch{PaymentID: payment, Status: "in_review", Limit: 30})
+			},
+			Reply: reply("chargeback_search.json")},
+		{Name: "AuthorizedPayments.Get", Method: "GET", Path: "/authorized_payments/6114264375",
+			Call:  func(ctx context.Context, c mp) (any, error) { return c.AuthorizedPayments.Get(ctx, 6114264375) },
+			Reply: reply("authorized_payment.json"),
+			Then: func(t *testing.T, got any) {
+				assert.Equal(t, int64(19951521071), got.(*mercadopago.AuthorizedPayment).Payment.ID)
+			}},
+		{Name: "AuthorizedPayments.SearchPage", Method: "GET", Path: "/authorized_payments/search",
+			Query: "limit=20&offset=20&payer_id=1000000001&payment_id=19951521071&preapproval_id=2c938084726fca480172750000000000",
+			Call: func(ctx context.Context, c mp) (any, error) {
+				return c.AuthorizedPayments.SearchPage(ctx, &mercadopago.AuthorizedPaymentSearch{PreapprovalID: "2c938084726fca480172750000000000",
+					PaymentID: 19951521071, PayerID: 1000000001, Limit: 20, Offset: 20})
+			},
+			Reply: reply("authorized_payment_search.json")},
 	}
 	rows = append(rows, mercadopagoLocalRows(fixture)...)
 	return p, rows

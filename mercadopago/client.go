@@ -125,8 +125,8 @@ type Client struct {
 	// MerchantOrders reads and manages the orders Checkout Pro payments belong to.
 	MerchantOrders *MerchantOrdersService
 
-	// Orders creates, processes, captures, cancels and refunds orders of the
-	// Orders API (/v1/orders).
+	// Orders creates, searches, processes, captures, cancels and refunds
+	// orders of the Orders API (/v1/orders), and edits their transactions.
 	Orders *OrdersService
 	// OAuth connects sellers to a marketplace application and exchanges
 	// and refreshes their tokens (act for them with WithSeller or
@@ -138,8 +138,10 @@ type Client struct {
 	Plans *PlansService
 	// Subscriptions creates, reads, pauses, cancels and searches subscriptions.
 	Subscriptions *SubscriptionsService
-	// Chargebacks reads the disputes payers opened with their card issuer.
+	// Chargebacks reads and searches the disputes payers opened with their card issuer.
 	Chargebacks *ChargebacksService
+	// AuthorizedPayments reads and searches the periodic charges of subscriptions.
+	AuthorizedPayments *AuthorizedPaymentsService
 
 	t        *transport.Client
 	site     Site
@@ -213,6 +215,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Plans = &PlansService{c: c}
 	c.Subscriptions = &SubscriptionsService{c: c}
 	c.Chargebacks = &ChargebacksService{c: c}
+	c.AuthorizedPayments = &AuthorizedPaymentsService{c: c}
 	return c, nil
 }
 

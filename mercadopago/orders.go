@@ -144,7 +144,38 @@ type OrderRequest struct {
 	Payments []OrderPaymentRequest
 	// Items describe what is sold (optional; helps fraud prevention).
 	Items []OrderItem
+	// TransactionSecurity asks for 3-D Secure on the order's card payment
+	// (sent as config.online.transaction_security; nil sends nothing, and
+	// the account's default applies).
+	TransactionSecurity *OrderTransactionSecurity
 }
+
+// OrderTransactionSecurity is the 3-D Secure setting of an order. The node
+// and its values are documented in the Orders API's 3DS guide
+// (https://www.mercadopago.com/developers/en/docs/checkout-api-orders/payment-management/integrate-3ds);
+// the official SDKs send the same shape.
+type OrderTransactionSecurity struct {
+	// Validation is ThreeDSAlways, ThreeDSOnFraudRisk or ThreeDSNever. Required.
+	Validation string `json:"validation"`
+	// LiabilityShift is LiabilityShiftRequired or LiabilityShiftPreferred
+	// (empty leaves it to the API).
+	LiabilityShift string `json:"liability_shift,omitempty"`
+}
+
+// 3-D Secure settings of an order (OrderTransactionSecurity).
+const (
+	ThreeDSAlways           = "always"        // always authenticate the payer
+	ThreeDSOnFraudRisk      = "on_fraud_risk" // authenticate when the risk analysis asks for it
+	ThreeDSNever            = "never"         // never authenticate
+	LiabilityShiftRequired  = "required"      // refuse the payment unless the issuer takes the liability
+	LiabilityShiftPreferred = "preferred"     // prefer the liability shift, but do not require it
+)
+
+// OrderDetailPendingChallenge is the status detail of an order payment
+// waiting for the payer's 3-D Secure challenge: send the payer to
+// PaymentMethod.TransactionSecurity.URL. (Seen in the official SDKs'
+// tests; the Orders API reference does not list it.)
+const OrderDetailPendingChallenge OrderStatusDetail = "pending_challenge"
 
 // OrderPayer is the payer of an order.
 type OrderPayer struct {
@@ -239,10 +270,22 @@ type OrderPayerInfo struct {
 	CustomerID string `json:"customer_id"`
 }
 
-// OrderTransactions are an order's payments and refunds.
+// OrderTransactions are an order's payments, refunds and chargebacks.
 type OrderTransactions struct {
-	Payments []OrderPayment `json:"payments"`
-	Refunds  []OrderRefund  `json:"refunds"`
+	Payments    []OrderPayment    `json:"payments"`
+	Refunds     []OrderRefund     `json:"refunds"`
+	Chargebacks []OrderChargeback `json:"chargebacks"`
+}
+
+// OrderChargeback is a dispute against one of an order's payments, as the
+// order reports it (field names from the official SDKs' order types; read
+// the dispute itself with Chargebacks.Get or Chargebacks.Search).
+type OrderChargeback struct {
+	ID            string   `json:"id"`
+	TransactionID string   `json:"transaction_id"`
+	CaseID        string   `json:"case_id"`
+	Status        string   `json:"status"`
+	References    []string `json:"references"`
 }
 
 // OrderPayment is one payment transaction of an order. ReferenceID is the
@@ -256,16 +299,68 @@ type OrderPayment struct {
 	PaidAmount     money.Decimal          `json:"paid_amount"`
 	RefundedAmount money.Decimal          `json:"refunded_amount"`
 	PaymentMethod  OrderPaymentMethodInfo `json:"payment_method"`
+	// DateOfExpiration is when an unpaid ticket or transfer expires.
+	DateOfExpiration time.Time `json:"date_of_expiration"`
+	// AttemptNumber counts the processing attempts of this payment.
+	AttemptNumber int `json:"attempt_number"`
 }
 
 // OrderPaymentMethodInfo is a payment's method as reported (the one-use
 // card token is deliberately not kept).
+//
+// Methods that are not cards carry what the payer needs to pay on this
+// node, as plain fields: a Pix or other bank transfer its QR code
+// (QRCode, the copy-and-paste payload, and QRCodeBase64, a PNG), a ticket
+// (boleto, OXXO, Rapipago…) its TicketURL, BarcodeContent, DigitableLine
+// and Reference, a redirect method (PSE) its RedirectURL. The field names
+// are the ones the official SDKs (Go, Node, Java) read on an order's
+// payment method; which method fills which field is inferred from the
+// field names and the payments API, not documented per method.
 type OrderPaymentMethodInfo struct {
 	ID                  string `json:"id"`
 	Type                string `json:"type"`
 	Installments        int    `json:"installments"`
 	StatementDescriptor string `json:"statement_descriptor"`
 	CardID              string `json:"card_id"`
+
+	// TicketURL is the page where the payer sees or prints the ticket.
+	TicketURL string `json:"ticket_url"`
+	// BarcodeContent is the number a ticket's barcode encodes.
+	BarcodeContent string `json:"barcode_content"`
+	// DigitableLine is a boleto's typeable line.
+	DigitableLine string `json:"digitable_line"`
+	// Reference is the payment code shown to the payer (cash tickets).
+	Reference string `json:"reference"`
+	// VerificationCode is a ticket's verification code.
+	VerificationCode string `json:"verification_code"`
+	// FinancialInstitution is the bank or network that takes the payment.
+	FinancialInstitution string `json:"financial_institution"`
+	// QRCode is a Pix (or other transfer) QR code's payload, to copy and paste.
+	QRCode string `json:"qr_code"`
+	// QRCodeBase64 is the same QR code as a base64 PNG image.
+	QRCodeBase64 string `json:"qr_code_base64"`
+	// E2EID is the end-to-end id of a Pix transfer once paid.
+	E2EID string `json:"e2e_id"`
+	// RedirectURL is where to send the payer to pay (PSE and other
+	// redirect methods).
+	RedirectURL string `json:"redirect_url"`
+	// TransactionSecurity is the 3-D Secure state of a card payment; when
+	// the payment waits for a challenge (OrderDetailPendingChallenge) its
+	// URL is the challenge page.
+	TransactionSecurity *OrderThreeDS `json:"transaction_security"`
+}
+
+// OrderThreeDS is the 3-D Secure state of an order's card payment, as the
+// official SDKs read it (payment_method.transaction_security).
+type OrderThreeDS struct {
+	ID             string `json:"id"`
+	Validation     string `json:"validation"`
+	LiabilityShift string `json:"liability_shift"`
+	// URL is the challenge page to send the payer to.
+	URL string `json:"url"`
+	// Type is "challenge" or "frictionless"; Status "pending", "complete"…
+	Type   string `json:"type"`
+	Status string `json:"status"`
 }
 
 // OrderRefund is one refund transaction of an order; TransactionID is the
@@ -302,7 +397,10 @@ type OrderRefundTransaction struct {
 }
 
 // OrdersService is c.Orders: Mercado Pago's Orders API (/v1/orders).
-type OrdersService struct{ c *Client }
+type OrdersService struct {
+	c    *Client
+	seen orderMemo // what this client last saw of recent orders (orders_transactions.go)
+}
 
 // Create creates an order (POST /v1/orders) with an X-Idempotency-Key (a
 // generated UUID unless WithIdempotencyKey gives one; the API requires one),
@@ -386,7 +484,11 @@ func (s *OrdersService) do(ctx context.Context, op transport.Op, method, path st
 	if body != nil {
 		r.JSON = body
 	}
-	return transport.Call[Order](ctx, s.c.t, r, opts)
+	o, err := transport.Call[Order](ctx, s.c.t, r, opts)
+	if err == nil {
+		s.seen.note(o)
+	}
+	return o, err
 }
 
 // decimalString is an amount the Orders API wants as a JSON string.
@@ -411,6 +513,13 @@ type orderWire struct {
 	Payer             *OrderPayer     `json:"payer,omitempty"`
 	Transactions      *orderTxWire    `json:"transactions,omitempty"`
 	Items             []orderItemWire `json:"items,omitempty"`
+	Config            *orderConfig    `json:"config,omitempty"`
+}
+
+type orderConfig struct {
+	Online struct {
+		TransactionSecurity *OrderTransactionSecurity `json:"transaction_security"`
+	} `json:"online"`
 }
 
 type orderTxWire struct {
@@ -502,27 +611,14 @@ func orderBody(req *OrderRequest) (*orderWire, error) {
 		w.Transactions = &orderTxWire{Payments: make([]orderPaymentWire, len(req.Payments))}
 		for i, p := range req.Payments {
 			field := "transactions.payments[" + strconv.Itoa(i) + "]"
-			if !p.Amount.IsPositive() {
-				return nil, invalid(field+".amount", "must be greater than zero")
-			}
-			pm := p.PaymentMethod
-			if pm.ID == "" {
-				return nil, invalid(field+".payment_method.id", "must not be empty")
-			}
-			if pm.Type == "" {
-				return nil, invalid(field+".payment_method.type", "must not be empty")
-			}
-			if (pm.Type == "credit_card" || pm.Type == "debit_card") && pm.Token == "" {
-				return nil, invalid(field+".payment_method.token", "must be the card token for a card payment")
-			}
-			if pm.Installments < 0 || (pm.Type == "credit_card" && pm.Installments < 1) {
-				return nil, invalid(field+".payment_method.installments", "must be at least 1 for a credit card")
+			if err := checkOrderPayment(field, p.Amount, &p.PaymentMethod); err != nil {
+				return nil, err
 			}
 			var err error
 			if sum, err = sum.Add(p.Amount); err != nil {
 				return nil, invalid(field+".amount", "is too large")
 			}
-			w.Transactions.Payments[i] = orderPaymentWire{Amount: decimalString(p.Amount), PaymentMethod: pm}
+			w.Transactions.Payments[i] = orderPaymentWire{Amount: decimalString(p.Amount), PaymentMethod: p.PaymentMethod}
 		}
 		if sum.Cmp(req.TotalAmount) != 0 {
 			return nil, invalid("total_amount", "must equal the sum of the payments' amounts ("+sum.String()+")")
@@ -539,7 +635,47 @@ func orderBody(req *OrderRequest) (*orderWire, error) {
 		w.Items = append(w.Items, orderItemWire{Title: it.Title, UnitPrice: decimalString(it.UnitPrice), Quantity: it.Quantity,
 			ExternalCode: it.ExternalCode, Description: it.Description, CategoryID: it.CategoryID, PictureURL: it.PictureURL})
 	}
+	if ts := req.TransactionSecurity; ts != nil {
+		switch ts.Validation {
+		case ThreeDSAlways, ThreeDSOnFraudRisk, ThreeDSNever:
+		default:
+			return nil, invalid("config.online.transaction_security.validation", `must be "always", "on_fraud_risk" or "never"`)
+		}
+		switch ts.LiabilityShift {
+		case "", LiabilityShiftRequired, LiabilityShiftPreferred:
+		default:
+			return nil, invalid("config.online.transaction_security.liability_shift", `must be "required" or "preferred"`)
+		}
+		w.Config = &orderConfig{}
+		w.Config.Online.TransactionSecurity = ts
+	}
 	return w, nil
+}
+
+// checkOrderPayment checks one payment transaction of an order (on create
+// or when added later): a positive amount, a method id and type, a card
+// token for card types and at least one installment for credit cards.
+func checkOrderPayment(field string, amount money.Decimal, pm *OrderPaymentMethod) error {
+	if !amount.IsPositive() {
+		return invalid(field+".amount", "must be greater than zero")
+	}
+	return checkOrderMethod(field+".payment_method", pm)
+}
+
+func checkOrderMethod(field string, pm *OrderPaymentMethod) error {
+	if pm.ID == "" {
+		return invalid(field+".id", "must not be empty")
+	}
+	if pm.Type == "" {
+		return invalid(field+".type", "must not be empty")
+	}
+	if (pm.Type == "credit_card" || pm.Type == "debit_card") && pm.Token == "" {
+		return invalid(field+".token", "must be the card token for a card payment")
+	}
+	if pm.Installments < 0 || (pm.Type == "credit_card" && pm.Installments < 1) {
+		return invalid(field+".installments", "must be at least 1 for a credit card")
+	}
+	return nil
 }
 
 // parseOrderErrors reads the Orders API's error list

@@ -266,7 +266,8 @@ func (v *WebhookVerifier) GoString() string { return v.String() }
 // VerifySignature checks an x-signature header value against the manifest
 // "id:<dataID>;request-id:<xRequestID>;ts:<ts>;" (a part whose value is empty
 // is left out whole). dataID is the data.id query parameter; an alphanumeric
-// id signed in lowercase is accepted too. The signature is checked first,
+// id signed in lower or upper case is accepted too (one rule for the letter
+// case of ids, order ids included). The signature is checked first,
 // then the age of ts (seconds or milliseconds) against the maximum age.
 //
 // VerifySignature only checks: it records nothing, so it accepts the same
@@ -297,9 +298,15 @@ func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Ti
 	}
 	st := v.pool.Get().(*macState)
 	defer v.pool.Put(st)
-	match := v.check(st, &sig, dataID, false, xRequestID)
+	// One rule for the letter case of an alphanumeric data.id (order ids
+	// are upper case, some documentation lowercases them): the id is
+	// matched as sent, then lowercased, then uppercased.
+	match := v.check(st, &sig, dataID, caseAsIs, xRequestID)
 	if !match && hasUpper(dataID) {
-		match = v.check(st, &sig, dataID, true, xRequestID)
+		match = v.check(st, &sig, dataID, caseLower, xRequestID)
+	}
+	if !match && hasLower(dataID) {
+		match = v.check(st, &sig, dataID, caseUpper, xRequestID)
 	}
 	if !match {
 		return time.Time{}, mac, ErrSignatureMismatch
@@ -313,14 +320,17 @@ func (v *WebhookVerifier) verify(xSignature, xRequestID, dataID string) (time.Ti
 
 // check computes the HMAC of the manifest and compares it, in constant
 // time, with every v1 value of the header.
-func (v *WebhookVerifier) check(st *macState, sig *signature, dataID string, lower bool, requestID string) bool {
+func (v *WebhookVerifier) check(st *macState, sig *signature, dataID string, fold idCase, requestID string) bool {
 	m := st.buf[:0]
 	if dataID != "" {
 		m = append(m, "id:"...)
 		for i := 0; i < len(dataID); i++ {
 			c := dataID[i]
-			if lower && 'A' <= c && c <= 'Z' {
+			switch {
+			case fold == caseLower && 'A' <= c && c <= 'Z':
 				c += 'a' - 'A'
+			case fold == caseUpper && 'a' <= c && c <= 'z':
+				c -= 'a' - 'A'
 			}
 			m = append(m, c)
 		}
@@ -345,6 +355,24 @@ func (v *WebhookVerifier) check(st *macState, sig *signature, dataID string, low
 		}
 	}
 	return ok
+}
+
+// idCase is how check folds the letters of data.id in the manifest.
+type idCase int
+
+const (
+	caseAsIs idCase = iota
+	caseLower
+	caseUpper
+)
+
+func hasLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 func hasUpper(s string) bool {

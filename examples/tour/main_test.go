@@ -21,6 +21,8 @@ func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 		"== Mercado Pago · Pix (Brazil, BRL)", "== Mercado Pago · boleto (Brazil, BRL)", "== Mercado Pago · PSE (Colombia, COP)",
 		"== Mercado Pago · OXXO (Mexico, MXN)", "== Mercado Pago · SPEI (Mexico, MXN)", "== Mercado Pago · Efecty (Colombia, COP)",
 		"== Mercado Pago · Yape (Peru, PEN)",
+		"== Mercado Pago · an order searched and edited",
+		"== Mercado Pago · a subscription charged and its charge read", "== Mercado Pago · a chargeback looked up",
 		"== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
 		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
 		assert.Contains(t, out.String(), section)

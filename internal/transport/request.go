@@ -29,9 +29,12 @@ type Request struct {
 	// Query is a struct with go-querystring `url` tags, or url.Values.
 	Query any
 	// JSON is encoded (no HTML escaping) as the body; Form is sent
-	// form-encoded instead. Set at most one.
-	JSON any
-	Form url.Values
+	// form-encoded instead; Raw is sent as is with RawContentType (a
+	// multipart form built by the caller). Set at most one.
+	JSON           any
+	Form           url.Values
+	Raw            []byte
+	RawContentType string
 	// Header adds headers to every attempt.
 	Header http.Header
 	// Auth replaces the client's Authenticator for this call; NoAuth sends none.
@@ -287,8 +290,14 @@ func (c *Client) prepare(r *Request) (*prepared, error) {
 		p.url += "?" + rawQuery
 	}
 	switch {
-	case r.JSON != nil && r.Form != nil:
-		return nil, errors.New("request: both a JSON and a form body")
+	case (r.JSON != nil && r.Form != nil) || (r.Raw != nil && (r.JSON != nil || r.Form != nil)):
+		return nil, errors.New("request: more than one body")
+	case r.Raw != nil:
+		if r.RawContentType == "" {
+			return nil, errors.New("request: a raw body needs its content type")
+		}
+		p.body = r.Raw
+		p.contentType = []string{r.RawContentType}
 	case r.JSON != nil:
 		if p.body, err = MarshalJSON(r.JSON); err != nil {
 			return nil, fmt.Errorf("encoding request body: %w", err)

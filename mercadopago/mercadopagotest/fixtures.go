@@ -31,6 +31,7 @@ var fixtures = sim.NewFixtureSet(fixtureFiles, "testdata", map[string]int{
 // beyond int64, blank dates, masked card fields, offsets without a colon),
 // "refund", "customer", "card", "cards_list",
 // "card_token", "preference", "merchant_order", "order_processed",
+// "order_search", "order_pix", "authorized_payment", "chargeback_sdk",
 // "oauth_token", "user_me"… Errors: "error_duplicate", "error_cause_null",
 // "error_causes_object". Each "<name>_drifted" is <name> with the shape
 // changes paykit tolerates. It panics on a name that is not a fixture.
@@ -53,7 +54,9 @@ func Responder(name string) httpmock.Responder { return fixtures.Responder(name)
 // WithHTTPClient(&http.Client{Transport: mt}) and no WithBaseURL):
 // payments (create, get, refunds), customers and cards, card tokens,
 // payment methods and installments, identification types, preferences and
-// merchant orders (with their one-page searches), orders, OAuth tokens and /users/me. Every call of a kind
+// merchant orders (with their one-page searches), orders (with search and
+// transactions), chargebacks, subscriptions' authorized payments, OAuth
+// tokens and /users/me. Every call of a kind
 // gets the same answer, whatever ids it names. Register a route again
 // (mt.RegisterResponder, or RegisterRegexpResponder) to answer it otherwise.
 func RegisterFixtures(mt *httpmock.MockTransport) {
@@ -81,7 +84,13 @@ func RegisterFixtures(mt *httpmock.MockTransport) {
 		{Method: "POST", Path: "/v1/orders", Fixture: "order_processed"},
 		{Method: "GET", Path: "/v1/orders/{id}", Fixture: "order_processed"},
 		{Method: "POST", Path: "/v1/orders/{id}/refund", Fixture: "order_partially_refunded"},
+		{Method: "GET", Path: "/v1/orders", Fixture: "order_search"},
+		{Method: "POST", Path: "/v1/orders/{id}/transactions", Fixture: "order_transactions"},
+		{Method: "PUT", Path: "/v1/orders/{id}/transactions/{id}", Fixture: "order_transaction_updated"},
+		{Method: "GET", Path: "/v1/chargebacks/search", Fixture: "chargeback_search"},
 		{Method: "GET", Path: "/v1/chargebacks/{id}", Fixture: "chargeback"},
+		{Method: "GET", Path: "/authorized_payments/search", Fixture: "authorized_payment_search"},
+		{Method: "GET", Path: "/authorized_payments/{n}", Fixture: "authorized_payment"},
 		{Method: "POST", Path: "/preapproval_plan", Fixture: "plan"},
 		{Method: "GET", Path: "/preapproval_plan/{id}", Fixture: "plan"},
 		{Method: "POST", Path: "/preapproval", Fixture: "subscription"},

@@ -23,6 +23,7 @@ type ext struct {
 	plans      sim.Table[string, *plan]
 	subs       sim.Table[string, *subscription]
 	chargeback sim.Table[string, *chargeback]
+	authorized sim.Table[int64, *authorizedPayment]
 
 	sellerTTL     time.Duration // lifetime of seller access tokens
 	refreshes     int           // refresh_token grants answered with a new pair

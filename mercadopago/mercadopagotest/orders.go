@@ -1,6 +1,7 @@
 package mercadopagotest
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -66,6 +67,13 @@ type orderPayMethod struct {
 	Token               string `json:"token,omitempty"`
 	Installments        int    `json:"installments,omitempty"`
 	StatementDescriptor string `json:"statement_descriptor,omitempty"`
+	// What the payer needs to pay a method that is not a card (answers only).
+	TicketURL      string `json:"ticket_url,omitempty"`
+	BarcodeContent string `json:"barcode_content,omitempty"`
+	DigitableLine  string `json:"digitable_line,omitempty"`
+	Reference      string `json:"reference,omitempty"`
+	QRCode         string `json:"qr_code,omitempty"`
+	QRCodeBase64   string `json:"qr_code_base64,omitempty"`
 }
 
 type orderRefund struct {
@@ -162,11 +170,11 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		orderError(w, 400, "property_value", "capture_mode must be automatic, automatic_async or manual")
 		return
 	}
-	if in.Transactions == nil || len(in.Transactions.Payments) == 0 {
+	if in.ProcessingMode == "automatic" && (in.Transactions == nil || len(in.Transactions.Payments) == 0) {
 		orderError(w, 400, "required_properties", "required property 'transactions.payments' is missing")
 		return
 	}
-	if len(in.Transactions.Payments) > 1 {
+	if in.Transactions != nil && len(in.Transactions.Payments) > 1 {
 		orderError(w, 400, "maximum_items", "maximum 1 items required, but found "+strconv.Itoa(len(in.Transactions.Payments)))
 		return
 	}
@@ -193,51 +201,82 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) {
 		}
 		o.ExpirationTime, o.expires = in.ExpirationTime, now.Add(d)
 	}
-	sum := money.Decimal{}
-	for i, p := range in.Transactions.Payments {
-		amt, ok := decimalText(p.Amount)
-		if !ok || !amt.IsPositive() {
-			orderError(w, 400, "property_value", "transactions.payments["+strconv.Itoa(i)+"].amount must be a positive decimal string")
+	if in.Transactions != nil {
+		sum := money.Decimal{}
+		for i, p := range in.Transactions.Payments {
+			op, code, msg := s.newOrderPayment(o, "transactions.payments["+strconv.Itoa(i)+"]", p.Amount, p.PaymentMethod, now)
+			if op == nil {
+				orderError(w, 400, code, msg)
+				return
+			}
+			sum, _ = sum.Add(op.amount)
+			o.Transactions.Payments = append(o.Transactions.Payments, op)
+		}
+		if sum.Cmp(total) != 0 {
+			orderError(w, 400, "invalid_total_amount", "total_amount is not equivalent to sum of transactions amounts")
 			return
 		}
-		sum, _ = sum.Add(amt)
-		pm := p.PaymentMethod
-		tok, known := s.tokens.Get(pm.Token)
-		if pm.Type == "credit_card" || pm.Type == "debit_card" {
-			if !known || tok.used || now.After(tok.expires) {
-				orderError(w, 400, "invalid_card_token", "card token is invalid or expired")
-				return
-			}
-			if pm.ID != tok.brand() {
-				orderError(w, 400, "property_value", "payment_method.id does not match the card") // simulator's code
-				return
-			}
-			if pm.Type == "credit_card" && pm.Installments < 1 {
-				orderError(w, 400, "property_value", "payment_method.installments must be at least 1")
-				return
-			}
-		} else {
-			orderError(w, 400, "unsupported_payment_method", "the simulator plays card orders only") // simulator's code
-			return
-		}
-		out := pm
-		out.Token = ""
-		op := &orderPayment{ID: "PAY" + o.ID + strconv.Itoa(i), Amount: amt.String(), amount: amt, PaymentMethod: out,
-			Status: string(mercadopago.TransactionCreated), StatusDetail: string(mercadopago.OrderDetailCreated), token: tok, holder: tok.holder}
-		o.Transactions.Payments = append(o.Transactions.Payments, op)
-	}
-	if sum.Cmp(total) != 0 {
-		orderError(w, 400, "invalid_total_amount", "total_amount is not equivalent to sum of transactions amounts")
-		return
 	}
 	for _, p := range o.Transactions.Payments {
-		p.token.used = true // a token is used once, even by an order processed later
+		if p.token != nil {
+			p.token.used = true // a token is used once, even by an order processed later
+		}
 	}
 	if in.ProcessingMode == "automatic" {
 		s.processLocked(o)
 	}
 	x.orders.Put(o.ID, o)
 	sim.WriteJSON(w, http.StatusCreated, o)
+	s.notifyOrder(o)
+}
+
+// newOrderPayment checks one payment transaction sent for order o (on
+// create or added later) and builds it, or says why not (code and
+// message of the Orders API's error). Cards need a fresh token of the
+// brand named; "bank_transfer" (Pix) and "ticket" methods are taken and,
+// once processed, wait for the payer with a QR code or a ticket. Call
+// with s.mu held.
+func (s *Server) newOrderPayment(o *order, field, amount string, pm orderPayMethod, now time.Time) (op *orderPayment, code, msg string) {
+	amt, ok := decimalText(amount)
+	if !ok || !amt.IsPositive() {
+		return nil, "property_value", field + ".amount must be a positive decimal string"
+	}
+	var tok *cardToken
+	switch pm.Type {
+	case "credit_card", "debit_card":
+		t, known := s.tokens.Get(pm.Token)
+		if !known || t.used || now.After(t.expires) {
+			return nil, "invalid_card_token", "card token is invalid or expired"
+		}
+		if pm.ID != t.brand() {
+			return nil, "property_value", "payment_method.id does not match the card" // simulator's code
+		}
+		if pm.Type == "credit_card" && pm.Installments < 1 {
+			return nil, "property_value", "payment_method.installments must be at least 1"
+		}
+		tok = t
+	case "bank_transfer", "ticket":
+		if pm.ID == "" {
+			return nil, "required_properties", "required property 'payment_method.id' is missing"
+		}
+	default:
+		return nil, "unsupported_payment_method", "the simulator plays card, bank_transfer and ticket orders only" // simulator's code
+	}
+	out := pm
+	out.Token = ""
+	s.seq++
+	op = &orderPayment{ID: "PAY" + o.ID + strconv.FormatInt(s.seq, 36), Amount: amt.String(), amount: amt, PaymentMethod: out,
+		Status: string(mercadopago.TransactionCreated), StatusDetail: string(mercadopago.OrderDetailCreated), token: tok}
+	if tok != nil {
+		op.holder = tok.holder
+	}
+	return op, "", ""
+}
+
+// notifyOrder queues a signed notification of the order topic
+// (action "order.<status>"). Call with s.mu held.
+func (s *Server) notifyOrder(o *order) {
+	s.notifyTopic(mercadopago.TopicOrder, "order."+o.Status, o.ID)
 }
 
 // processLocked plays the sandbox: the card holder's name picks each
@@ -249,6 +288,11 @@ func (s *Server) processLocked(o *order) {
 	var failDetail mercadopago.OrderStatusDetail
 	paid := money.Decimal{}
 	for _, p := range o.Transactions.Payments {
+		if p.token == nil {
+			s.awaitPayerLocked(o, p)
+			waiting = true
+			continue
+		}
 		st, detail := orderOutcome(p.holder)
 		if st == mercadopago.TransactionProcessed && o.CaptureMode == "manual" {
 			st, detail = mercadopago.TransactionActionRequired, mercadopago.OrderDetailWaitingCapture
@@ -273,6 +317,8 @@ func (s *Server) processLocked(o *order) {
 		o.Status, o.StatusDetail = string(mercadopago.OrderProcessing), string(mercadopago.OrderDetailInProcess)
 	case !allOK:
 		o.Status, o.StatusDetail = string(mercadopago.OrderFailed), string(failDetail)
+	case waiting && o.CaptureMode != "manual":
+		o.Status, o.StatusDetail = string(mercadopago.OrderActionRequired), string(mercadopago.OrderDetailWaitingPayment)
 	case waiting:
 		o.Status, o.StatusDetail = string(mercadopago.OrderActionRequired), string(mercadopago.OrderDetailWaitingCapture)
 	default:
@@ -302,8 +348,30 @@ func orderOutcome(holder string) (mercadopago.TransactionStatus, mercadopago.Ord
 	return mercadopago.TransactionProcessed, mercadopago.OrderDetailAccredited
 }
 
+// awaitPayerLocked processes a payment that is not a card: it waits for
+// the payer (action_required / waiting_payment, or waiting_transfer for a
+// bank transfer) with what they need to pay on its payment method. The
+// QR payload, ticket URL and numbers are the simulator's own (shaped like
+// the real ones, not payable anywhere).
+func (s *Server) awaitPayerLocked(o *order, p *orderPayment) {
+	p.Status, p.StatusDetail = string(mercadopago.TransactionActionRequired), string(mercadopago.OrderDetailWaitingPayment)
+	ref := strings.TrimPrefix(p.ID, "PAY")
+	if p.PaymentMethod.Type == "bank_transfer" {
+		p.StatusDetail = "waiting_transfer"
+		p.PaymentMethod.QRCode = "00020126580014br.gov.bcb.pix0136" + strings.ToLower(ref) + "5204000053039865802BR6009SAO PAULO6304ABCD"
+		p.PaymentMethod.QRCodeBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+		p.PaymentMethod.TicketURL = s.URL + "/sandbox/payments/" + ref + "/ticket"
+		return
+	}
+	digits := fmt.Sprintf("%047d", s.seq)
+	p.PaymentMethod.TicketURL = s.URL + "/sandbox/payments/" + ref + "/ticket"
+	p.PaymentMethod.BarcodeContent = digits[:44]
+	p.PaymentMethod.DigitableLine = digits
+	p.PaymentMethod.Reference = strconv.FormatInt(s.seq, 10)
+}
+
 func (s *Server) lookupOrder(w http.ResponseWriter, r *http.Request) *order {
-	if o, ok := s.ext().orders.Get(r.PathValue("id")); ok {
+	if o, ok := s.ext().orders.Get(strings.ToUpper(r.PathValue("id"))); ok {
 		if sl := sellerOf(r); sl == nil || o.UserID == strconv.FormatInt(sl.ID, 10) {
 			s.expireLocked(o)
 			return o
@@ -335,6 +403,7 @@ func (s *Server) orderAction(w http.ResponseWriter, r *http.Request, fn func(o *
 	}
 	o.LastUpdatedDate = isoTime(s.Clock.Now())
 	sim.WriteJSON(w, http.StatusOK, o)
+	s.notifyOrder(o)
 }
 
 // invalidState answers 409 for a transition the order's status forbids
@@ -349,6 +418,10 @@ func (s *Server) processOrder(w http.ResponseWriter, r *http.Request) {
 	s.orderAction(w, r, func(o *order) bool {
 		if o.ProcessingMode != "manual" || o.Status != string(mercadopago.OrderCreated) {
 			return invalidState(w, o, "process")
+		}
+		if len(o.Transactions.Payments) == 0 {
+			orderError(w, http.StatusBadRequest, "required_properties", "the order has no payment transaction to process")
+			return false
 		}
 		s.processLocked(o)
 		return true

@@ -3,10 +3,13 @@
 // authorize-then-capture, Fintoc, 3-D Secure challenges with a challenge
 // page), refunds, customers, cards, card tokens, payment methods,
 // installments, issuers and document types, Checkout Pro preferences with a
-// stand-in checkout page and merchant orders, the Orders API, marketplace
-// OAuth (a stand-in authorization page, code exchange, refresh, per-seller
-// tokens), subscription plans and subscriptions, chargebacks, /users/me,
-// search paging, and signed webhook notifications.
+// stand-in checkout page and merchant orders, the Orders API (search,
+// transaction edits, card, Pix and ticket orders), marketplace OAuth (a
+// stand-in authorization page, code exchange, refresh, per-seller tokens),
+// subscription plans and subscriptions with their periodic charges
+// (authorized payments, ChargeDue on the simulator's clock), chargebacks
+// and their search, /users/me, search paging, and signed webhook
+// notifications.
 //
 // It checks what the real API checks (the Bearer token, X-Idempotency-Key on
 // POST /v1/payments and refunds, required fields, one-use card tokens,
@@ -259,7 +262,9 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "GET /v1/customers/{id}/cards/{cid}", Handler: api(s.getCard)},
 		{Pattern: "PUT /v1/customers/{id}/cards/{cid}", Handler: api(s.updateCard)},
 		{Pattern: "DELETE /v1/customers/{id}/cards/{cid}", Handler: api(s.deleteCard)},
+		{Pattern: "GET /v1/chargebacks/search", Handler: api(s.searchChargebacks)},
 		{Pattern: "GET /v1/chargebacks/{id}", Handler: api(s.getChargeback)},
+		{Pattern: "POST /v1/chargebacks/{id}/documentation", Handler: api(s.uploadChargebackDocumentation)},
 		// Card tokens (MercadoPago.js posts with the public key), methods.
 		{Pattern: "POST /v1/card_tokens", Handler: cors(s.createCardTokenHTTP)},
 		{Pattern: "OPTIONS /v1/card_tokens", Handler: cors(nil)},
@@ -288,6 +293,10 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "POST /v1/orders/{id}/capture", Handler: api(s.captureOrder)},
 		{Pattern: "POST /v1/orders/{id}/cancel", Handler: api(s.cancelOrder)},
 		{Pattern: "POST /v1/orders/{id}/refund", Handler: api(s.refundOrder)},
+		{Pattern: "GET /v1/orders", Handler: api(s.searchOrders)},
+		{Pattern: "POST /v1/orders/{id}/transactions", Handler: api(s.addOrderTransactions)},
+		{Pattern: "PUT /v1/orders/{id}/transactions/{tid}", Handler: api(s.updateOrderTransaction)},
+		{Pattern: "DELETE /v1/orders/{id}/transactions/{tid}", Handler: api(s.deleteOrderTransaction)},
 		// Marketplace OAuth and the account.
 		{Pattern: "/authorization", Handler: s.authorizeHTTP},
 		{Pattern: "POST /oauth/token", Handler: s.idempotent(http.HandlerFunc(s.token)).ServeHTTP},
@@ -301,6 +310,8 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "GET /preapproval/search", Handler: api(s.searchSubscriptions)},
 		{Pattern: "GET /preapproval/{id}", Handler: api(s.getSubscription)},
 		{Pattern: "PUT /preapproval/{id}", Handler: api(s.updateSubscription)},
+		{Pattern: "GET /authorized_payments/search", Handler: api(s.searchAuthorizedPayments)},
+		{Pattern: "GET /authorized_payments/{id}", Handler: api(s.getAuthorizedPayment)},
 		// MercadoPago.js and the Fintoc widget.
 		{Pattern: "GET /js/v2", Handler: s.script},
 		{Pattern: "GET /fintoc/widget/{id}", Handler: s.fintocPage},

@@ -403,10 +403,42 @@ func (s *Server) searchSubscriptions(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// authorizedPayment is one periodic charge of a subscription as
+// GET /authorized_payments/{id} sends it (the reference's shape; its
+// example sends external_reference as a number, the simulator as text).
+type authorizedPayment struct {
+	ID                int64         `json:"id"`
+	Type              string        `json:"type"`
+	DateCreated       string        `json:"date_created"`
+	LastModified      string        `json:"last_modified"`
+	PreapprovalID     string        `json:"preapproval_id"`
+	Reason            string        `json:"reason"`
+	ExternalReference string        `json:"external_reference"`
+	CurrencyID        string        `json:"currency_id"`
+	TransactionAmount money.Decimal `json:"transaction_amount"`
+	DebitDate         string        `json:"debit_date"`
+	RetryAttempt      int           `json:"retry_attempt"`
+	Status            string        `json:"status"`
+	Summarized        string        `json:"summarized"`
+	Payment           struct {
+		ID           int64  `json:"id"`
+		Status       string `json:"status"`
+		StatusDetail string `json:"status_detail"`
+	} `json:"payment"`
+
+	payerID   int64
+	collector int64
+}
+
 // ChargeSubscription plays one periodic charge of an authorized
-// subscription: the amount is added to its totals, the next date moves one
-// period on, and a signed subscription_authorized_payment notification is
-// sent. It returns the authorized payment's id.
+// subscription now, whether it is due or not: the card on file is charged
+// (an approved payment in /v1/payments, operation type
+// recurring_payment), an authorized payment records the charge (status
+// processed), the amount is added to the subscription's totals, the next
+// date moves one period on, and a signed subscription_authorized_payment
+// notification is sent. It returns the authorized payment's id. (No
+// payment notification is sent for the charge's payment: the simulator's
+// choice.)
 func (s *Server) ChargeSubscription(id string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -414,30 +446,122 @@ func (s *Server) ChargeSubscription(id string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("mercadopagotest: unknown subscription %q", id)
 	}
+	return s.chargeLocked(sub, s.Clock.Now())
+}
+
+// ChargeDue plays the recurrence engine up to the simulator's clock: every
+// authorized subscription is charged once for each period whose date has
+// come (so advancing Clock by three months and calling ChargeDue charges
+// a monthly plan three times), in order of subscription and date. It
+// returns the authorized payment ids it made. Subscriptions that are
+// paused, cancelled, pending or out of repetitions are not charged.
+func (s *Server) ChargeDue() ([]int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Clock.Now()
+	subs := s.ext().subs.Search(func(sub *subscription) bool {
+		return sub.Status == string(mercadopago.SubscriptionAuthorized) && !sub.next.IsZero()
+	})
+	sort.SliceStable(subs, func(i, j int) bool { return subs[i].DateCreated < subs[j].DateCreated })
+	var made []int64
+	for _, sub := range subs {
+		for !sub.next.After(now) {
+			if q := sub.Summarized.Quotas; q != nil && sub.Summarized.ChargedQuantity >= *q {
+				break
+			}
+			id, err := s.chargeLocked(sub, sub.next)
+			if err != nil {
+				return made, err
+			}
+			made = append(made, id)
+		}
+	}
+	return made, nil
+}
+
+// chargeLocked charges sub once, dated at. Call with s.mu held.
+func (s *Server) chargeLocked(sub *subscription, at time.Time) (int64, error) {
 	if sub.Status != string(mercadopago.SubscriptionAuthorized) {
-		return 0, fmt.Errorf("mercadopagotest: subscription %s is %s, not authorized", id, sub.Status)
+		return 0, fmt.Errorf("mercadopagotest: subscription %s is %s, not authorized", sub.ID, sub.Status)
 	}
 	if q := sub.Summarized.Quotas; q != nil && sub.Summarized.ChargedQuantity >= *q {
-		return 0, fmt.Errorf("mercadopagotest: subscription %s has had all its %d charges", id, *q)
+		return 0, fmt.Errorf("mercadopagotest: subscription %s has had all its %d charges", sub.ID, *q)
 	}
-	now := s.Clock.Now()
 	amt := sub.AutoRecurring.TransactionAmount
 	sub.Summarized.ChargedQuantity++
 	sub.Summarized.ChargedAmount, _ = sub.Summarized.ChargedAmount.Add(amt)
 	sub.Summarized.LastChargedAmount = &amt
-	sub.Summarized.LastChargedDate = strPtr(mpTime(now))
+	sub.Summarized.LastChargedDate = strPtr(mpTime(at))
 	sub.Summarized.Semaphore = "green"
 	sub.next = advance(sub.next, sub.AutoRecurring.Frequency, sub.AutoRecurring.FrequencyType)
 	sub.NextPaymentDate = strPtr(mpTime(sub.next))
+
+	// The charge's payment.
 	s.seq++
-	apID := s.seq
-	sub.charges = append(sub.charges, apID)
-	s.notifyTopic(mercadopago.TopicSubscriptionAuthorizedPayment, "created", strconv.FormatInt(apID, 10))
-	return apID, nil
+	method := ""
+	if sub.PaymentMethodID != nil {
+		method = *sub.PaymentMethodID
+	}
+	p := &payment{ID: s.seq, DateCreated: mpTime(at), DateLastUpdated: mpTime(at), created: at,
+		CurrencyID: sub.AutoRecurring.CurrencyID, CollectorID: sub.CollectorID, Installments: 1,
+		TransactionAmount: amt, TransactionAmountRefunded: money.New(0, 0), Metadata: map[string]any{"preapproval_id": sub.ID}, Refunds: []*refund{},
+		ExternalReference: strPtr(sub.ExternalReference), Description: strPtr(sub.Reason), PaymentMethodID: method, PaymentTypeID: "credit_card",
+		PaymentMethod:      paymentMethodOut{ID: method, Type: "credit_card"},
+		Payer:              payerOut{Email: strPtr(sub.PayerEmail), ID: strPtr(strconv.FormatInt(sub.PayerID, 10)), Type: strPtr("registered")},
+		TransactionDetails: txDetails{TotalPaidAmount: amt, InstallmentAmount: amt, NetReceivedAmount: amt}}
+	p.setStatus(mercadopago.StatusApproved, mercadopago.DetailAccredited, at)
+	s.payments.Put(p.ID, p)
+	if sub.CollectorID != simUserID {
+		s.ext().collector[p.ID] = sub.CollectorID
+	}
+
+	// The authorized payment that records it.
+	s.seq++
+	ap := &authorizedPayment{ID: s.seq, Type: "scheduled", DateCreated: mpTime(at), LastModified: mpTime(at), PreapprovalID: sub.ID,
+		Reason: sub.Reason, ExternalReference: sub.ExternalReference, CurrencyID: sub.AutoRecurring.CurrencyID, TransactionAmount: amt,
+		DebitDate: mpTime(at), Status: string(mercadopago.AuthorizedPaymentProcessed), Summarized: "processed",
+		payerID: sub.PayerID, collector: sub.CollectorID}
+	ap.Payment.ID, ap.Payment.Status, ap.Payment.StatusDetail = p.ID, p.Status, p.StatusDetail
+	s.ext().authorized.Put(ap.ID, ap)
+	sub.charges = append(sub.charges, ap.ID)
+	s.notifyTopic(mercadopago.TopicSubscriptionAuthorizedPayment, "created", strconv.FormatInt(ap.ID, 10))
+	return ap.ID, nil
 }
 
-// notifyTopic queues a signed notification of a subscription topic, in the
-// shape those topics use (entity, date, application_id, version). Call
+func (s *Server) getAuthorizedPayment(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ap, ok := s.ext().authorized.Get(id)
+	if err != nil || !ok || ap.collector != s.collectorFor(r) {
+		apiError(w, http.StatusNotFound, "not_found", "authorized_payment not found")
+		return
+	}
+	sim.WriteJSON(w, http.StatusOK, ap)
+}
+
+func (s *Server) searchAuthorizedPayments(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	collector, sub, pay, payer := s.collectorFor(r), q.Get("preapproval_id"), q.Get("payment_id"), q.Get("payer_id")
+	searchAs(s, w, r, &s.ext().authorized, 30, 100, func(ap *authorizedPayment) bool {
+		return ap.collector == collector && (sub == "" || ap.PreapprovalID == sub) &&
+			(pay == "" || strconv.FormatInt(ap.Payment.ID, 10) == pay) && (payer == "" || strconv.FormatInt(ap.payerID, 10) == payer)
+	}, func(found []*authorizedPayment, limit, offset int) any {
+		sort.SliceStable(found, func(i, j int) bool { return found[i].ID < found[j].ID })
+		return results(found, limit, offset)
+	})
+}
+
+// AuthorizedPaymentCount is how many periodic charges the server has made.
+func (s *Server) AuthorizedPaymentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ext().authorized.Len()
+}
+
+// notifyTopic queues a signed notification of a subscription topic or of
+// the order topic, in the shape the subscription topics use (entity,
+// date, application_id, version; for orders the simulator's choice). Call
 // with s.mu held.
 func (s *Server) notifyTopic(topic, action, dataID string) {
 	if s.webhookURL == "" || s.closed {
@@ -447,8 +571,11 @@ func (s *Server) notifyTopic(topic, action, dataID string) {
 	now := s.Clock.Now()
 	s.seq++
 	entity := "preapproval"
-	if topic == mercadopago.TopicSubscriptionAuthorizedPayment {
+	switch topic {
+	case mercadopago.TopicSubscriptionAuthorizedPayment:
 		entity = "authorized_payment"
+	case mercadopago.TopicOrder:
+		entity = "order"
 	}
 	body, _ := json.Marshal(map[string]any{
 		"action": action, "application_id": simApplicationID, "data": map[string]string{"id": dataID},

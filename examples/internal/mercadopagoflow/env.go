@@ -70,7 +70,8 @@ func newEnv(t *transcript.T, live bool) (*env, error) {
 		return e, nil
 	}
 	// The verifier reads the simulator's clock, which flows that let days
-	// pass (an expiring voucher) move forward.
+	// pass (an expiring voucher, a subscription's charges) move forward, so
+	// their notifications are still accepted as fresh.
 	simNow := func() time.Time {
 		if e.srv != nil {
 			return e.srv.Clock.Now()
@@ -198,6 +199,35 @@ func (e *env) awaitNotification(ctx context.Context, paymentID int64, action str
 		e.mu.Unlock()
 		if time.Now().After(deadline) {
 			return nil, fmt.Errorf("no %s notification for payment %d", action, paymentID)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// errNoChargeback: a search found no dispute for the payment.
+var errNoChargeback = errors.New("no chargeback found for the payment")
+
+// awaitTopic waits for the verified notification of topic about the
+// resource id (offline only).
+func (e *env) awaitTopic(ctx context.Context, topic string, id int64) (*mercadopago.Notification, error) {
+	want := fmt.Sprint(id)
+	deadline := time.Now().Add(notificationWait)
+	for {
+		e.mu.Lock()
+		for i, n := range e.notifs {
+			if n.Type == topic && n.DataID == want {
+				e.notifs = append(e.notifs[:i], e.notifs[i+1:]...)
+				e.mu.Unlock()
+				return n, nil
+			}
+		}
+		e.mu.Unlock()
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("no %s notification for %d", topic, id)
 		}
 		select {
 		case <-ctx.Done():

@@ -12,10 +12,11 @@ import (
 )
 
 // RunOrders: one order of the Orders API from create to refund (a lost
-// answer repeated safely, a partial then a full refund), and an order
-// authorized with manual capture, then captured.
+// answer repeated safely, a partial then a full refund), an order
+// authorized with manual capture, then captured, and a manual order whose
+// payment is added and changed, found by search, then closed to edits.
 func RunOrders(ctx context.Context, t *transcript.T, live bool) error {
-	return run(ctx, t, live, orderLifecycle)
+	return run(ctx, t, live, orderLifecycle, orderEdits)
 }
 
 // describeOrder is the one line a transcript shows for an order.
