@@ -131,6 +131,12 @@ type Client struct {
 	// Chargebacks reads the disputes payers opened with their card issuer.
 	Chargebacks *ChargebacksService
 
+	// AdvancedPayments splits a payment between several sellers of a
+	// marketplace (disbursements), moves their release dates and refunds them.
+	AdvancedPayments *AdvancedPaymentsService
+	// Point takes in-person payments on Point terminals (payment intents, devices).
+	Point *PointService
+
 	t *transport.Client
 }
 
@@ -197,6 +203,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Plans = &PlansService{c: c}
 	c.Subscriptions = &SubscriptionsService{c: c}
 	c.Chargebacks = &ChargebacksService{c: c}
+	c.AdvancedPayments, c.Point = &AdvancedPaymentsService{c: c}, &PointService{c: c}
 	return c, nil
 }
 
