@@ -130,6 +130,7 @@ type Server struct {
 	delivered  chan struct{}
 	checkout   checkoutState // preferences, merchant orders, 3-D Secure (preferences.go)
 	x          *ext          // Orders API, OAuth, subscriptions (mount.go)
+	sp         splitPoint    // advanced payments and Point (advanced_payments.go, point.go)
 }
 
 // NewServer starts a simulator on a loopback port. Close it when done.
@@ -188,7 +189,7 @@ func (s *Server) Client(opts ...mercadopago.Option) (*mercadopago.Client, error)
 // MercadoPago.js) or the OAuth code exchange.
 func (s *Server) routes() []sim.Route {
 	api, cors := s.api, func(h http.HandlerFunc) http.HandlerFunc { return sim.CORS("Content-Type", h) }
-	return []sim.Route{
+	routes := []sim.Route{
 		// Payments, refunds, customers and cards.
 		{Pattern: "POST /v1/payments", Handler: api(s.createPayment)},
 		{Pattern: "GET /v1/payments/search", Handler: api(s.searchPayments)},
@@ -257,6 +258,8 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "POST /fintoc/widget-token/{token}/authorize", Handler: cors(s.fintocAuthorize)},
 		{Pattern: "OPTIONS /fintoc/widget-token/{token}/authorize", Handler: cors(nil)},
 	}
+	// Marketplace split payments and Point terminals.
+	return append(append(routes, s.advRoutes()...), s.pointRoutes()...)
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
