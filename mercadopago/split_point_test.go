@@ -133,8 +133,14 @@ func TestAdvancedPaymentValidation(t *testing.T) {
 
 	for _, call := range []func() error{
 		func() error { _, err := c.AdvancedPayments.Get(context.Background(), 0); return err },
-		func() error { _, err := c.AdvancedPayments.UpdateReleaseDate(context.Background(), 1, time.Time{}); return err },
-		func() error { _, err := c.AdvancedPayments.RefundDisbursement(context.Background(), 1, 0, nil); return err },
+		func() error {
+			_, err := c.AdvancedPayments.UpdateReleaseDate(context.Background(), 1, time.Time{})
+			return err
+		},
+		func() error {
+			_, err := c.AdvancedPayments.RefundDisbursement(context.Background(), 1, 0, nil)
+			return err
+		},
 		func() error {
 			_, err := c.AdvancedPayments.RefundDisbursement(context.Background(), 1, 2, Ptr(money.FromInt(0)))
 			return err

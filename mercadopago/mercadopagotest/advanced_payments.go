@@ -36,21 +36,21 @@ type splitPoint struct {
 }
 
 type advPayment struct {
-	ID                int64          `json:"id"`
-	ApplicationID     *string        `json:"application_id"`
-	Status            string         `json:"status"`
-	Marketplace       string         `json:"marketplace"`
-	SponsorID         *int64         `json:"sponsor_id"`
-	Payments          []*advCharge   `json:"payments"`
-	Disbursements     []*advDisb     `json:"disbursements"`
+	ID                int64           `json:"id"`
+	ApplicationID     *string         `json:"application_id"`
+	Status            string          `json:"status"`
+	Marketplace       string          `json:"marketplace"`
+	SponsorID         *int64          `json:"sponsor_id"`
+	Payments          []*advCharge    `json:"payments"`
+	Disbursements     []*advDisb      `json:"disbursements"`
 	Payer             json.RawMessage `json:"payer"`
-	ExternalReference *string        `json:"external_reference"`
-	Description       *string        `json:"description"`
-	BinaryMode        bool           `json:"binary_mode"`
-	Capture           bool           `json:"capture"`
-	DateCreated       string         `json:"date_created"`
-	DateLastUpdated   string         `json:"date_last_updated"`
-	Metadata          map[string]any `json:"metadata"`
+	ExternalReference *string         `json:"external_reference"`
+	Description       *string         `json:"description"`
+	BinaryMode        bool            `json:"binary_mode"`
+	Capture           bool            `json:"capture"`
+	DateCreated       string          `json:"date_created"`
+	DateLastUpdated   string          `json:"date_last_updated"`
+	Metadata          map[string]any  `json:"metadata"`
 
 	refunds []*advRefund
 }
