@@ -13,18 +13,19 @@ import (
 // noHTTPCall are the exported methods that send no request of their own,
 // each with the reason; they need no fault-matrix, secrets or wire row.
 var noHTTPCall = map[string]string{
-	"mercadopago OAuth.AuthorizationURL": "builds a URL for the seller's browser; sends nothing",
-	"mercadopago OAuth.Start":            "makes state and PKCE and the URL; sends nothing",
-	"mercadopago OAuth.TokenSource":      "wraps a token; its refreshes are OAuth.Refresh, which has rows",
-	"mercadopago Payments.Search":        "iterator over Payments.SearchPage, which has rows",
-	"mercadopago Customers.Search":       "iterator over Customers.SearchPage, which has rows",
-	"mercadopago Preferences.Search":     "iterator over Preferences.SearchPage, which has rows",
-	"mercadopago MerchantOrders.Search":  "iterator over MerchantOrders.SearchPage, which has rows",
-	"mercadopago Plans.Search":           "iterator over Plans.SearchPage, which has rows",
-	"mercadopago Subscriptions.Search":   "iterator over Subscriptions.SearchPage, which has rows",
-	"finrota Transactions.Search":        "iterator over Transactions.SearchPage, which has rows",
-	"fintecture PIS.ListPayments":        "iterator over PIS.ListPaymentsPage, which has rows",
-	"fintecture PIS.ListSettlements":     "iterator over PIS.ListSettlementsPage, which has rows",
+	"mercadopago OAuth.AuthorizationURL":  "builds a URL for the seller's browser; sends nothing",
+	"mercadopago OAuth.Start":             "makes state and PKCE and the URL; sends nothing",
+	"mercadopago OAuth.TokenSource":       "wraps a token; its refreshes are OAuth.Refresh, which has rows",
+	"mercadopago Payments.Search":         "iterator over Payments.SearchPage, which has rows",
+	"mercadopago Customers.Search":        "iterator over Customers.SearchPage, which has rows",
+	"mercadopago Preferences.Search":      "iterator over Preferences.SearchPage, which has rows",
+	"mercadopago MerchantOrders.Search":   "iterator over MerchantOrders.SearchPage, which has rows",
+	"mercadopago Plans.Search":            "iterator over Plans.SearchPage, which has rows",
+	"mercadopago Subscriptions.Search":    "iterator over Subscriptions.SearchPage, which has rows",
+	"mercadopago AdvancedPayments.Search": "iterator over AdvancedPayments.SearchPage, which has rows",
+	"finrota Transactions.Search":         "iterator over Transactions.SearchPage, which has rows",
+	"fintecture PIS.ListPayments":         "iterator over PIS.ListPaymentsPage, which has rows",
+	"fintecture PIS.ListSettlements":      "iterator over PIS.ListSettlementsPage, which has rows",
 }
 
 // serviceMethods names ("Service.Method") every exported method of every

@@ -116,8 +116,8 @@ func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {
 					_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
 					return err
 				}},
-		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(oauth, subs...),
-			mercadopagoCustomers(t, srv, c, setupClient)...)...)}
+		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(append(oauth, subs...),
+			mercadopagoCustomers(t, srv, c, setupClient)...), mercadopagoSplitPoint(t, srv, c, setupClient, card)...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger) env {

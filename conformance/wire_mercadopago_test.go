@@ -374,5 +374,5 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 			Call:  func(ctx context.Context, c mp) (any, error) { return c.Chargebacks.Get(ctx, "217000087654321000") },
 			Reply: reply("chargeback.json")},
 	}
-	return p, rows
+	return p, append(rows, mercadopagoSplitPointWire(fixture)...)
 }
