@@ -6,7 +6,10 @@
 // stand-in checkout page and merchant orders, the Orders API, marketplace
 // OAuth (a stand-in authorization page, code exchange, refresh, per-seller
 // tokens), subscription plans and subscriptions, chargebacks, /users/me,
-// search paging, and signed webhook notifications.
+// marketplace split payments (advanced payments, paid out only to sellers
+// who connected through OAuth), Point terminals (devices, payment intents,
+// a stand-in device page at TerminalURL), search paging, and signed webhook
+// notifications.
 //
 // It checks what the real API checks (the Bearer token, X-Idempotency-Key on
 // POST /v1/payments and refunds, required fields, one-use card tokens,

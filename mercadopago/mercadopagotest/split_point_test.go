@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -287,4 +288,32 @@ func TestSplitAndPointBadInputSendsNothing(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "amount", ve.Field)
 	assert.Equal(t, before, srv.Handled("POST", "/v1/advanced_payments")+srv.HandledPrefix("POST", "/point/"))
+}
+
+// The recorded answers are mounted for the new calls too, and every
+// fixture decodes into its client type.
+func TestSplitAndPointFixturesMount(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	mercadopagotest.RegisterFixtures(mt)
+	c, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: "TEST-x"}, mercadopago.WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	ap, err := c.AdvancedPayments.Get(ctx, 413372911)
+	require.NoError(t, err)
+	assert.Equal(t, "60.55", ap.Disbursements[0].ApplicationFee.String())
+	page, err := c.AdvancedPayments.SearchPage(ctx, nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Results, 2)
+	refunds, err := c.AdvancedPayments.ListRefunds(ctx, 413372911)
+	require.NoError(t, err)
+	assert.Len(t, refunds.Refunds, 2)
+	devs, err := c.Point.ListDevices(ctx, nil)
+	require.NoError(t, err)
+	assert.Len(t, devs.Devices, 2)
+	in, err := c.Point.CreatePaymentIntent(ctx, "PAX_A910__SMARTPOS1234345545", &mercadopago.PaymentIntentRequest{Amount: money.FromInt(1)})
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.IntentFinished, in.State)
+	for _, name := range []string{"advanced_payment_drifted", "point_payment_intent_drifted", "point_devices_drifted", "point_intent_events_drifted",
+		"disbursement_refunds_drifted", "point_intent_status", "point_intent_canceled", "point_device_mode", "notification_point", "disbursement_refund"} {
+		assert.Contains(t, mercadopagotest.Fixtures(), name)
+	}
 }
