@@ -38,6 +38,8 @@ var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: Checkout Pro", run: mercadopagoflow.RunCheckoutPro},
 	{provider: "mercadopago", title: "Mercado Pago: an order of the Orders API from create to refund", run: mercadopagoflow.RunOrders},
 	{provider: "mercadopago", title: "Mercado Pago: a seller connects through OAuth and is paid for", run: mercadopagoflow.RunMarketplace},
+	{provider: "mercadopago", title: "Mercado Pago: a split payment released to two sellers and refunded", run: mercadopagoflow.RunSplitPayment},
+	{provider: "mercadopago", title: "Mercado Pago: a Point payment taken on the simulated terminal", run: mercadopagoflow.RunPoint},
 	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund", run: finrotaflow.Run},
 	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund", run: fintectureflow.Run},
 	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},

@@ -18,6 +18,7 @@ func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 	for _, section := range []string{"== Mercado Pago · card payment", "== Mercado Pago · saved card", "== Mercado Pago · Fintoc",
 		"== Mercado Pago · refunds", "== Mercado Pago · card with 3-D Secure", "== Mercado Pago · Checkout Pro",
 		"== Mercado Pago · an order from create to refund", "== Mercado Pago · a seller connects through OAuth",
+		"== Mercado Pago · a split payment released to two sellers", "== Mercado Pago · a Point payment taken on the simulated terminal",
 		"== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
 		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
 		assert.Contains(t, out.String(), section)
