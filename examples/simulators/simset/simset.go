@@ -222,6 +222,13 @@ var errUnknownProvider = errors.New("provider must be one of " + strings.Join(Pr
 func (s *Set) Complete(ctx context.Context, c CompleteRequest) (*CompleteResult, error) {
 	switch c.Provider {
 	case MercadoPago:
+		if c.PointDevice != "" {
+			st, err := s.MercadoPago().PayOnTerminal(c.PointDevice, c.Holder)
+			if err != nil {
+				return nil, err
+			}
+			return &CompleteResult{Status: string(st)}, nil
+		}
 		st, err := s.MercadoPago().CompleteFintoc(c.WidgetToken)
 		if err != nil {
 			return nil, err
@@ -268,6 +275,11 @@ type CompleteRequest struct {
 	// WidgetToken is a Mercado Pago Fintoc widget token (its sandbox rule
 	// decides the outcome: an amount ending in 03 is rejected).
 	WidgetToken string `json:"widget_token,omitempty"`
+	// PointDevice is a Mercado Pago Point device: the payer pays its
+	// waiting payment intent with a card whose holder name, Holder
+	// (default APRO), picks the outcome (the intent ends FINISHED or ERROR).
+	PointDevice string `json:"point_device,omitempty"`
+	Holder      string `json:"holder,omitempty"`
 	// RedirectURL is a Finrota 3-D Secure redirectTo; OTP the code typed
 	// (default the one that succeeds).
 	RedirectURL string `json:"redirect_url,omitempty"`
