@@ -154,9 +154,11 @@ func TestSplitPaymentRefusals(t *testing.T) {
 func TestPointPaymentOnTheTerminal(t *testing.T) {
 	got := make(chan *http.Request, 8)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A copy: the server owns r once the handler returns.
 		b, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(strings.NewReader(string(b)))
-		got <- r
+		cp := httptest.NewRequest(r.Method, r.URL.String(), strings.NewReader(string(b)))
+		cp.Header = r.Header.Clone()
+		got <- cp
 	}))
 	defer hook.Close()
 	srv, c := setup(t, mercadopagotest.WithWebhook(hook.URL+"/mp", mercadopagotest.DefaultWebhookSecret))
