@@ -1,6 +1,7 @@
 package mercadopago
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -223,4 +224,22 @@ func TestPointDevicesAndEventsDrift(t *testing.T) {
 	_, err = c.Point.CreatePaymentIntent(context.Background(), "..", &PaymentIntentRequest{Amount: money.FromInt(1)})
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "device_id", ve.Field)
+}
+
+// FuzzDisbursementRefunds: the refunds answer is read as a list or as one
+// object; whatever arrives, decoding returns an error or a value, never a
+// panic, and a value of one object is a list of one.
+func FuzzDisbursementRefunds(f *testing.F) {
+	for _, s := range []string{`[]`, `{}`, `[{"id":1,"amount":"2.5"}]`, `{"id":"7","amount":1}`, ` {"id":[1]} `, `null`, `[null,{}]`, `"x"`, ``} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r DisbursementRefunds
+		if err := r.UnmarshalJSON(b); err != nil {
+			return
+		}
+		if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '{' && len(r.Refunds) != 1 {
+			t.Fatalf("one object read as %d refunds", len(r.Refunds))
+		}
+	})
 }
