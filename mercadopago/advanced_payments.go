@@ -496,5 +496,5 @@ func (s *AdvancedPaymentsService) Search(ctx context.Context, q *AdvancedPayment
 	return search[AdvancedPayment](ctx, q, s.SearchPage, opts)
 }
 
-// keep encoding/json imported for the refund list's decoder's callers.
+// The refunds answer decodes through its own UnmarshalJSON (a list or one object).
 var _ json.Unmarshaler = (*DisbursementRefunds)(nil)
