@@ -25,6 +25,7 @@ var noHTTPCall = map[string]string{
 	"mercadopago Orders.Search":             "iterator over Orders.SearchPage, which has rows",
 	"mercadopago Chargebacks.Search":        "iterator over Chargebacks.SearchPage, which has rows",
 	"mercadopago AuthorizedPayments.Search": "iterator over AuthorizedPayments.SearchPage, which has rows",
+	"mercadopago AdvancedPayments.Search":   "iterator over AdvancedPayments.SearchPage, which has rows",
 	"finrota Transactions.Search":           "iterator over Transactions.SearchPage, which has rows",
 	"fintecture PIS.ListPayments":           "iterator over PIS.ListPaymentsPage, which has rows",
 	"fintecture PIS.ListSettlements":        "iterator over PIS.ListSettlementsPage, which has rows",

@@ -126,8 +126,8 @@ func mercadopagoSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*p
 					_, err := c.Customers.Create(ctx, &mercadopago.CustomerRequest{Email: "fault@example.com"})
 					return err
 				}},
-		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(oauth, subs...),
-			append(mercadopagoCustomers(t, srv, c, setupClient), mercadopagoCallCalls(t, srv, c)...)...)...)}
+		}, mercadopagoCheckoutCalls(t, srv, c, setupClient)...), orders(c)...), append(append(append(oauth, subs...),
+			append(mercadopagoCustomers(t, srv, c, setupClient), mercadopagoCallCalls(t, srv, c)...)...), mercadopagoSplitPoint(t, srv, c, setupClient, card)...)...)}
 }
 
 func finrotaSuite(t *testing.T, hc *http.Client, log *slog.Logger, obs ...*paykit.Observer) env {

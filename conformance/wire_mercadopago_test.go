@@ -453,5 +453,5 @@ func mercadopagoWire(t *testing.T) (wiretest.Provider[*mercadopago.Client], []wi
 			Reply: reply("authorized_payment_search.json")},
 	}
 	rows = append(rows, mercadopagoLocalRows(fixture)...)
-	return p, rows
+	return p, append(rows, mercadopagoSplitPointWire(fixture)...)
 }

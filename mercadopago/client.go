@@ -143,6 +143,12 @@ type Client struct {
 	// AuthorizedPayments reads and searches the periodic charges of subscriptions.
 	AuthorizedPayments *AuthorizedPaymentsService
 
+	// AdvancedPayments splits a payment between several sellers of a
+	// marketplace (disbursements), moves their release dates and refunds them.
+	AdvancedPayments *AdvancedPaymentsService
+	// Point takes in-person payments on Point terminals (payment intents, devices).
+	Point *PointService
+
 	t        *transport.Client
 	site     Site
 	decimals map[string]int
@@ -216,6 +222,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.Subscriptions = &SubscriptionsService{c: c}
 	c.Chargebacks = &ChargebacksService{c: c}
 	c.AuthorizedPayments = &AuthorizedPaymentsService{c: c}
+	c.AdvancedPayments, c.Point = &AdvancedPaymentsService{c: c}, &PointService{c: c}
 	return c, nil
 }
 

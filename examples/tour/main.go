@@ -40,6 +40,8 @@ var flows = []flow{
 	{provider: "mercadopago", title: "Mercado Pago: a subscription charged and its charge read; a chargeback looked up", run: mercadopagoflow.RunSubscriptionsAndDisputes},
 	{provider: "mercadopago", title: "Mercado Pago: a seller connects through OAuth and is paid for", run: mercadopagoflow.RunMarketplace},
 	{provider: "mercadopago", title: "Mercado Pago: Pix, boleto, PSE, OXXO, SPEI, Efecty and Yape in each site's currency", run: mercadopagoflow.RunLocalMethods},
+	{provider: "mercadopago", title: "Mercado Pago: a split payment released to two sellers and refunded", run: mercadopagoflow.RunSplitPayment},
+	{provider: "mercadopago", title: "Mercado Pago: a Point payment taken on the simulated terminal", run: mercadopagoflow.RunPoint},
 	{provider: "finrota", title: "Finrota: widget token, prepare, pay with and without 3-D Secure, refund", run: finrotaflow.Run},
 	{provider: "fintecture", title: "Fintecture: token, connect, payer, callback, webhook, refund", run: fintectureflow.Run},
 	{provider: "etpay", title: "ETpay: session, funnel, notification, status", run: etpayflow.Run},

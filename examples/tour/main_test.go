@@ -23,6 +23,7 @@ func TestTourRunsEveryFlowAndSucceeds(t *testing.T) {
 		"== Mercado Pago · Yape (Peru, PEN)",
 		"== Mercado Pago · an order searched and edited",
 		"== Mercado Pago · a subscription charged and its charge read", "== Mercado Pago · a chargeback looked up",
+		"== Mercado Pago · a split payment released to two sellers", "== Mercado Pago · a Point payment taken on the simulated terminal",
 		"== Finrota · widget payment with 3-D Secure", "== Finrota · widget payment without 3-D Secure",
 		"== Fintecture · immediate transfer", "== ETpay · session, funnel"} {
 		assert.Contains(t, out.String(), section)

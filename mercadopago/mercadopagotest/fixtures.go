@@ -32,7 +32,8 @@ var fixtures = sim.NewFixtureSet(fixtureFiles, "testdata", map[string]int{
 // "refund", "customer", "card", "cards_list",
 // "card_token", "preference", "merchant_order", "order_processed",
 // "order_search", "order_pix", "authorized_payment", "chargeback_sdk",
-// "oauth_token", "user_me"… Errors: "error_duplicate", "error_cause_null",
+// "oauth_token", "user_me", "advanced_payment", "disbursement_refunds",
+// "point_payment_intent", "point_devices", "notification_point"… Errors: "error_duplicate", "error_cause_null",
 // "error_causes_object". Each "<name>_drifted" is <name> with the shape
 // changes paykit tolerates. It panics on a name that is not a fixture.
 func Fixture(name string) []byte { return fixtures.Bytes(name) }
@@ -56,7 +57,8 @@ func Responder(name string) httpmock.Responder { return fixtures.Responder(name)
 // payment methods and installments, identification types, preferences and
 // merchant orders (with their one-page searches), orders (with search and
 // transactions), chargebacks, subscriptions' authorized payments, OAuth
-// tokens and /users/me. Every call of a kind
+// tokens and /users/me, advanced payments (create, get, search, refunds)
+// and Point (devices, intents). Every call of a kind
 // gets the same answer, whatever ids it names. Register a route again
 // (mt.RegisterResponder, or RegisterRegexpResponder) to answer it otherwise.
 func RegisterFixtures(mt *httpmock.MockTransport) {
@@ -97,5 +99,13 @@ func RegisterFixtures(mt *httpmock.MockTransport) {
 		{Method: "GET", Path: "/preapproval/{id}", Fixture: "subscription"},
 		{Method: "POST", Path: "/oauth/token", Fixture: "oauth_token"},
 		{Method: "GET", Path: "/users/me", Fixture: "user_me"},
+		// Advanced payments and Point.
+		{Method: "POST", Path: "/v1/advanced_payments", Fixture: "advanced_payment"},
+		{Method: "GET", Path: "/v1/advanced_payments/search", Fixture: "advanced_payment_search"},
+		{Method: "GET", Path: "/v1/advanced_payments/{n}", Fixture: "advanced_payment"},
+		{Method: "GET", Path: "/v1/advanced_payments/{n}/refunds", Fixture: "disbursement_refunds"},
+		{Method: "GET", Path: "/point/integration-api/devices", Fixture: "point_devices"},
+		{Method: "POST", Path: "/point/integration-api/devices/{id}/payment-intents", Fixture: "point_payment_intent"},
+		{Method: "GET", Path: "/point/integration-api/payment-intents/{id}", Fixture: "point_payment_intent"},
 	})
 }

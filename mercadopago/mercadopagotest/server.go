@@ -8,7 +8,10 @@
 // stand-in authorization page, code exchange, refresh, per-seller tokens),
 // subscription plans and subscriptions with their periodic charges
 // (authorized payments, ChargeDue on the simulator's clock), chargebacks
-// and their search, /users/me, search paging, and signed webhook
+// and their search, /users/me, marketplace split payments (advanced
+// payments, paid out only to sellers who connected through OAuth), Point
+// terminals (devices, payment intents, a stand-in device page at
+// TerminalURL), search paging, and signed webhook
 // notifications.
 //
 // It checks what the real API checks (the Bearer token, X-Idempotency-Key on
@@ -178,6 +181,7 @@ type Server struct {
 	delivered  chan struct{}
 	checkout   checkoutState // preferences, merchant orders, 3-D Secure (preferences.go)
 	x          *ext          // Orders API, OAuth, subscriptions (mount.go)
+	sp         splitPoint    // advanced payments and Point (advanced_payments.go, point.go)
 }
 
 // NewServer starts a simulator on a loopback port. Close it when done.
@@ -243,7 +247,7 @@ func (s *Server) Client(opts ...mercadopago.Option) (*mercadopago.Client, error)
 // MercadoPago.js) or the OAuth code exchange.
 func (s *Server) routes() []sim.Route {
 	api, cors := s.api, func(h http.HandlerFunc) http.HandlerFunc { return sim.CORS("Content-Type", h) }
-	return append(s.localRoutes(), []sim.Route{
+	routes := []sim.Route{
 		// Payments, refunds, customers and cards.
 		{Pattern: "POST /v1/payments", Handler: api(s.createPayment)},
 		{Pattern: "GET /v1/payments/search", Handler: api(s.searchPayments)},
@@ -319,7 +323,9 @@ func (s *Server) routes() []sim.Route {
 		{Pattern: "OPTIONS /fintoc/widget-token/{token}", Handler: cors(nil)},
 		{Pattern: "POST /fintoc/widget-token/{token}/authorize", Handler: cors(s.fintocAuthorize)},
 		{Pattern: "OPTIONS /fintoc/widget-token/{token}/authorize", Handler: cors(nil)},
-	}...)
+	}
+	// Local methods' payer pages, marketplace split payments and Point terminals.
+	return append(append(append(s.localRoutes(), routes...), s.advRoutes()...), s.pointRoutes()...)
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {

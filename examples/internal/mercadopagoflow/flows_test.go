@@ -15,6 +15,7 @@ func TestFlowsOffline(t *testing.T) {
 		"Run": Run, "RunCardPayment": RunCardPayment, "RunSavedCard": RunSavedCard, "RunFintoc": RunFintoc, "RunRefundAndCancel": RunRefundAndCancel,
 		"RunCard3DS": RunCard3DS, "RunCheckoutPro": RunCheckoutPro,
 		"RunOrders": RunOrders, "RunMarketplace": RunMarketplace,
+		"RunSplitPayment": RunSplitPayment, "RunPoint": RunPoint,
 	}
 	for name, f := range flows {
 		t.Run(name, func(t *testing.T) {

@@ -43,3 +43,16 @@ func TestMarketplaceIsOfflineOnly(t *testing.T) {
 		t.Errorf("live mode should say the flow needs a person at the authorization page:\n%s", out.String())
 	}
 }
+
+func TestSplitAndPointAreOfflineOnly(t *testing.T) {
+	t.Setenv(EnvAccessToken, "APP_USR-not-used")
+	for _, f := range []func(context.Context, *transcript.T, bool) error{RunSplitPayment, RunPoint} {
+		var out bytes.Buffer
+		if err := f(context.Background(), transcript.New(&out, false), true); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "simulator only") {
+			t.Errorf("live mode should say the flow runs on the simulator only:\n%s", out.String())
+		}
+	}
+}

@@ -255,6 +255,13 @@ func (s *Set) Complete(ctx context.Context, c CompleteRequest) (*CompleteResult,
 			}
 			return &CompleteResult{Status: string(st)}, nil
 		}
+		if c.PointDevice != "" {
+			st, err := s.MercadoPago().PayOnTerminal(c.PointDevice, c.Holder)
+			if err != nil {
+				return nil, err
+			}
+			return &CompleteResult{Status: string(st)}, nil
+		}
 		st, err := s.MercadoPago().CompleteFintoc(c.WidgetToken)
 		if err != nil {
 			return nil, err
@@ -306,6 +313,11 @@ type CompleteRequest struct {
 	// ends it: paid (the default), rejected or expired.
 	PaymentID int64  `json:"payment_id,omitempty"`
 	Outcome   string `json:"outcome,omitempty"`
+	// PointDevice is a Mercado Pago Point device: the payer pays its
+	// waiting payment intent with a card whose holder name, Holder
+	// (default APRO), picks the outcome (the intent ends FINISHED or ERROR).
+	PointDevice string `json:"point_device,omitempty"`
+	Holder      string `json:"holder,omitempty"`
 	// RedirectURL is a Finrota 3-D Secure redirectTo; OTP the code typed
 	// (default the one that succeeds).
 	RedirectURL string `json:"redirect_url,omitempty"`

@@ -16,6 +16,7 @@ import (
 
 	"github.com/paykit-go/paykit/etpay"
 	"github.com/paykit-go/paykit/mercadopago"
+	"github.com/paykit-go/paykit/mercadopago/mercadopagotest"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -156,6 +157,17 @@ func TestCompleteAndNotifications(t *testing.T) {
 	require.Len(t, n[MercadoPago], 2)
 	assert.Equal(t, "payment.updated", n[MercadoPago][1].Action)
 	assert.Empty(t, n[Fintecture])
+
+	// The payer at a Point terminal, through the control API.
+	in, err := c.MercadoPago.Point.CreatePaymentIntent(ctx, mercadopagotest.DevicePDV, &mercadopago.PaymentIntentRequest{Amount: money.MustParse("12.50")})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, call(t, http.MethodPost, ctl.URL+"/complete", `{"provider":"mercadopago","point_device":"`+mercadopagotest.DevicePDV+`"}`, &res))
+	assert.Equal(t, "FINISHED", res.Status)
+	got, err := c.MercadoPago.Point.GetPaymentIntent(ctx, in.ID)
+	require.NoError(t, err)
+	assert.Equal(t, mercadopago.IntentFinished, got.State)
+	assert.Equal(t, http.StatusConflict, call(t, http.MethodPost, ctl.URL+"/complete", `{"provider":"mercadopago","point_device":"`+mercadopagotest.DevicePDV+`"}`, &e),
+		"no intent waits on the device any more")
 
 	assert.Equal(t, http.StatusBadRequest, call(t, http.MethodPost, ctl.URL+"/complete", `{"provider":"x"`, &e))
 	assert.Equal(t, http.StatusBadRequest, call(t, http.MethodPost, ctl.URL+"/complete", `{"provider":"x"}`, &e))
