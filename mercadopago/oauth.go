@@ -350,7 +350,7 @@ type SellerTokenSource struct {
 
 	mu      sync.Mutex
 	cur     *OAuthToken
-	seed    *OAuthToken  // the token TokenSource was given (seeds an empty store)
+	seed    *OAuthToken  // seeds an empty store: the token TokenSource was given, then the pair last used
 	last    string       // the access token last handed out (shared mode)
 	unsaved *unsavedPair // a refreshed pair the store failed to take
 	handed  bool
@@ -389,8 +389,8 @@ func (s *OAuthService) TokenSource(app *OAuthApp, tok *OAuthToken, onRefresh fun
 	}
 	src.ts = transport.NewTokenSource(src.fetch, 0, s.c.t.Now)
 	if src.shared != nil {
-		// Waiting for the lock (up to a lease) and the refresh (two
-		// thirds of one) must fit in one fetch.
+		// Waiting for the lock (up to a lease and a quarter) and the
+		// refresh (two thirds of a lease) must fit in one fetch.
 		src.ts.SetFetchTimeout(2*src.shared.lease() + 5*time.Second)
 	}
 	return src, nil

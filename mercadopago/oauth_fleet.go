@@ -74,6 +74,16 @@ func (st *SellerStore) lease() time.Duration {
 	return st.LeaseTTL
 }
 
+// lockWait is how long a replica waits for the seller's refresh lock: a
+// lease and a quarter. A holder that died right after taking the lock
+// frees it one lease after the grant, and a waiter began waiting no
+// earlier than that grant, so the quarter leaves it time to see the lock
+// run out (polling, and a store's own expiry, are not instant) instead of
+// failing just before.
+func (st *SellerStore) lockWait() time.Duration {
+	return st.lease() + st.lease()/4
+}
+
 func (st *SellerStore) lockKey() string { return "lock:" + st.Key }
 
 // SellerOption configures TokenSource.
@@ -136,8 +146,9 @@ func storeErr(what string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrSellerStore, what, err)
 }
 
-// load reads the stored pair, seeding an empty store with the source's
-// initial token. The tokens read become secrets of the client.
+// load reads the stored pair, seeding an empty store with the newest pair
+// the source knows (the token it was given, until it used another).
+// The tokens read become secrets of the client.
 func (src *SellerTokenSource) load(ctx context.Context) (paykit.StoredToken, *OAuthToken, error) {
 	sh := src.shared
 	for i := 0; i < 3; i++ {
@@ -186,7 +197,10 @@ func (src *SellerTokenSource) fresh(tok *OAuthToken) bool {
 
 func (src *SellerTokenSource) use(tok *OAuthToken) transport.Token {
 	src.mu.Lock()
-	src.cur, src.last = tok, tok.AccessToken
+	// The pair in use is the newest this source knows, and what seeds the
+	// store should it ever read empty again (a store that lost its
+	// state): the pair TokenSource was given may have been spent since.
+	src.cur, src.last, src.seed = tok, tok.AccessToken, tok
 	pending := src.unsaved != nil
 	src.mu.Unlock()
 	t := transport.Token{Value: tok.AccessToken, Expiry: tok.Expiry}
@@ -223,7 +237,7 @@ func (src *SellerTokenSource) flushUnsaved(ctx context.Context) *OAuthToken {
 		return nil
 	}
 	sh := src.shared
-	lctx, cancel := context.WithTimeout(ctx, sh.lease())
+	lctx, cancel := context.WithTimeout(ctx, sh.lockWait())
 	lease, err := paykit.Lock(lctx, sh.Locker, sh.lockKey(), sh.lease())
 	cancel()
 	if err != nil {
@@ -267,7 +281,7 @@ func (src *SellerTokenSource) fetchShared(ctx context.Context) (transport.Token,
 		if src.fresh(cur) {
 			return src.use(cur), nil
 		}
-		lctx, cancel := context.WithTimeout(ctx, sh.lease())
+		lctx, cancel := context.WithTimeout(ctx, sh.lockWait())
 		lease, err := paykit.Lock(lctx, sh.Locker, sh.lockKey(), sh.lease())
 		cancel()
 		if err != nil {

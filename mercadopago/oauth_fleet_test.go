@@ -373,3 +373,54 @@ func TestSellerPairLoadedFromTheStoreIsASecret(t *testing.T) {
 	assert.Contains(t, err.Error(), "[redacted]")
 	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", src, src, src), access)
 }
+
+// losableTokens is a token store that can lose everything it holds, as a
+// Redis server restarted without persistence does.
+type losableTokens struct {
+	mu    sync.Mutex
+	inner *paykit.MemoryTokenStore
+}
+
+func (l *losableTokens) store() *paykit.MemoryTokenStore {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.inner
+}
+
+func (l *losableTokens) Load(ctx context.Context, key string) (paykit.StoredToken, error) {
+	return l.store().Load(ctx, key)
+}
+
+func (l *losableTokens) CompareAndSwap(ctx context.Context, key string, old int64, data []byte, fence int64) (int64, bool, error) {
+	return l.store().CompareAndSwap(ctx, key, old, data, fence)
+}
+
+func (l *losableTokens) lose() {
+	l.mu.Lock()
+	l.inner = paykit.NewMemoryTokenStore()
+	l.mu.Unlock()
+}
+
+// A store that lost the seller's pair is seeded again with the newest pair
+// the replica loaded, not the spent pair it was first given.
+func TestSellerFleetStoreThatLostItsStateIsSeededWithTheNewestPair(t *testing.T) {
+	f := newSellerFleet(t, 10*time.Minute)
+	tokens := &losableTokens{inner: paykit.NewMemoryTokenStore()}
+	store := f.store
+	store.Tokens = tokens
+	src := f.replica(t, store)
+	c := f.client(t)
+
+	f.srv.Clock.Advance(10 * time.Minute)
+	actAll(t, c, []*mercadopago.SellerTokenSource{src})
+	require.Equal(t, 1, f.srv.SellerRefreshes(), "the given pair was refreshed: its refresh token is spent")
+
+	tokens.lose()
+	f.srv.Clock.Advance(10 * time.Minute)
+	actAll(t, c, []*mercadopago.SellerTokenSource{src})
+	assert.Equal(t, 2, f.srv.SellerRefreshes(), "the refresh after the loss used the newest refresh token")
+	assert.Equal(t, 0, f.srv.InvalidGrants(), "the spent pair was never stored again")
+	st, err := tokens.Load(context.Background(), store.Key)
+	require.NoError(t, err)
+	assert.NotEqual(t, int64(0), st.Version, "the store holds the pair again")
+}
