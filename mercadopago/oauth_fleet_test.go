@@ -1,6 +1,7 @@
 package mercadopago_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -423,4 +424,33 @@ func TestSellerFleetStoreThatLostItsStateIsSeededWithTheNewestPair(t *testing.T)
 	st, err := tokens.Load(context.Background(), store.Key)
 	require.NoError(t, err)
 	assert.NotEqual(t, int64(0), st.Version, "the store holds the pair again")
+}
+
+// A seller's pair sealed at rest: the replicas with the key use it; one
+// given another key fails with a typed error and never refreshes.
+func TestSellerFleetSealedStore(t *testing.T) {
+	f := newSellerFleet(t, 10*time.Minute)
+	key, wrong := bytes.Repeat([]byte{7}, 32), bytes.Repeat([]byte{9}, 32)
+	sealed, err := paykit.NewSealedTokenStore(f.tokens, key, nil)
+	require.NoError(t, err)
+	store := f.store
+	store.Tokens = sealed
+	c := f.client(t)
+	actAll(t, c, []*mercadopago.SellerTokenSource{f.replica(t, store), f.replica(t, store)})
+	f.srv.Clock.Advance(10 * time.Minute)
+	actAll(t, c, []*mercadopago.SellerTokenSource{f.replica(t, store)})
+	require.Equal(t, 1, f.srv.SellerRefreshes())
+	raw, err := f.tokens.Load(context.Background(), store.Key)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw.Data), "access_token", "the pair is sealed at rest")
+
+	other, err := paykit.NewSealedTokenStore(f.tokens, wrong, nil)
+	require.NoError(t, err)
+	store.Tokens = other
+	f.srv.Clock.Advance(10 * time.Minute)
+	_, err = c.Users.Me(context.Background(), mercadopago.WithSeller(f.replica(t, store)))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, mercadopago.ErrSellerStore)
+	assert.ErrorIs(t, err, paykit.ErrTokenSeal)
+	assert.Equal(t, 1, f.srv.SellerRefreshes(), "no refresh with a pair that did not open")
 }

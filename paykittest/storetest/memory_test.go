@@ -20,3 +20,17 @@ func TestMemoryTokenStore(t *testing.T) {
 func TestMemoryLocker(t *testing.T) {
 	storetest.Locker(t, func(*testing.T) paykit.Locker { return paykit.NewMemoryLocker() })
 }
+
+func TestSealedTokenStore(t *testing.T) {
+	key := make([]byte, 32)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	storetest.TokenStore(t, func(t *testing.T) paykit.TokenStore {
+		s, err := paykit.NewSealedTokenStore(paykit.NewMemoryTokenStore(), key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
