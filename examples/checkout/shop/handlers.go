@@ -115,8 +115,10 @@ func (s *Shop) orderPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := view{Title: "Order " + o.ID, Order: &o, Methods: Methods, Notice: noticeText(r.URL.Query().Get("notice"))}
-	if n := len(o.MPPayments); n > 0 && o.Status == StatusPending && o.mpLocal[o.MPPayments[n-1]] == o.Method {
-		v.LocalLink = paymentPath(o.ID, o.MPPayments[n-1])
+	if n := len(o.MPPayments); n > 0 && o.Status == StatusPending {
+		if key, ok := o.mpLocal[o.MPPayments[n-1]]; ok && key == o.Method {
+			v.LocalLink = paymentPath(o.ID, o.MPPayments[n-1])
+		}
 	}
 	s.render(w, http.StatusOK, "order", v)
 }
