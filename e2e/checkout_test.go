@@ -27,6 +27,7 @@ import (
 	"github.com/paykit-go/paykit/fintecture"
 	"github.com/paykit-go/paykit/fintecture/fintecturetest"
 	"github.com/paykit-go/paykit/mercadopago"
+	"github.com/paykit-go/paykit/mercadopago/mercadopagotest"
 	"github.com/paykit-go/paykit/money"
 )
 
@@ -705,3 +706,192 @@ func shot(t *testing.T, p page) []byte {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func money42() money.Decimal { return money.FromInt(42) }
+
+// The Mercado Pago local methods: for each of Pix, boleto, PSE and OXXO,
+// the payer pays, is rejected, or lets the payment expire, on the
+// simulator's payer page (the phone's bank app, the counter, the bank's
+// site) or by Mercado Pago's clock; the shop's page must end showing what
+// the SDK read, and the payment read back must agree.
+
+// localMethod is how the browser test drives one local method.
+type localMethod struct {
+	key  string // the shop's method
+	site mercadopago.Site
+	// form fills the pay form beyond its demo values.
+	form []chromedp.Action
+	// payerLink is the element of the shop's payment page whose href is the
+	// payer's page ("" for PSE, whose form sends the browser to the bank).
+	payerLink string
+	// expireByClock lets the payment expire by moving Mercado Pago's clock
+	// past its date_of_expiration and running its expiry job, rather than
+	// by the payer page's "Let it expire".
+	expireByClock bool
+	// shows checks what the payment page shows against the payment as the
+	// SDK reads it.
+	shows func(t *testing.T, p page, pay *mercadopago.Payment)
+}
+
+var localMethods = []localMethod{
+	{key: "mp-pix", site: mercadopago.SiteBrazil, payerLink: "#ticket-link", shows: func(t *testing.T, p page, pay *mercadopago.Payment) {
+		var width int
+		p.do(chromedp.Poll(`document.getElementById('qr').complete && document.getElementById('qr').naturalWidth`, &width, chromedp.WithPollingTimeout(stepTimeout)))
+		a := pay.NextAction(time.Now())
+		if code := p.value("#qr-code"); width < 100 || code != a.QRCode || !strings.HasPrefix(code, "000201") {
+			t.Errorf("Pix page: QR image %d px wide, code %q; the SDK read %q", width, code, a.QRCode)
+		}
+	}},
+	{key: "mp-boleto", site: mercadopago.SiteBrazil, payerLink: "#voucher-link", expireByClock: true, shows: func(t *testing.T, p page, pay *mercadopago.Payment) {
+		a := pay.NextAction(time.Now())
+		if line := p.text("#digitable-line"); line != a.DigitableLine || len(line) != 47 {
+			t.Errorf("boleto page: digitable line %q; the SDK read %q", line, a.DigitableLine)
+		}
+	}},
+	{key: "mp-pse", site: mercadopago.SiteColombia, form: []chromedp.Action{chromedp.SetValue("#bank", "1051", q)}},
+	{key: "mp-oxxo", site: mercadopago.SiteMexico, payerLink: "#voucher-link", expireByClock: true, shows: func(t *testing.T, p page, pay *mercadopago.Payment) {
+		a := pay.NextAction(time.Now())
+		if ref := p.text("#reference"); ref != a.Reference || ref == "" {
+			t.Errorf("OXXO page: reference %q; the SDK read %q", ref, a.Reference)
+		}
+	}},
+}
+
+// localOutcome is one way a local payment ends, and what must follow.
+type localOutcome struct {
+	outcome mercadopagotest.Outcome
+	button  string // the payer page's button
+	shows   string // the shop page's data-outcome and a word of its text
+	word    string
+	status  mercadopago.PaymentStatus
+	order   shop.Status
+}
+
+var localOutcomes = []localOutcome{
+	{mercadopagotest.OutcomePaid, "#pay", "paid", "Paid", mercadopago.StatusApproved, shop.StatusPaid},
+	{mercadopagotest.OutcomeRejected, "#reject", "rejected", "rejected", mercadopago.StatusRejected, shop.StatusFailed},
+	{mercadopagotest.OutcomeExpired, "#expire", "expired", "Expired", mercadopago.StatusCancelled, shop.StatusFailed},
+}
+
+func TestMercadoPagoLocalMethods(t *testing.T) {
+	// The payment pages poll the shop often, so the test does not wait on
+	// the demo's interval.
+	running.Shop.SetPollInterval(100 * time.Millisecond)
+	t.Cleanup(func() { running.Shop.SetPollInterval(0) })
+	for _, m := range localMethods {
+		for _, o := range localOutcomes {
+			t.Run(strings.TrimPrefix(m.key, "mp-")+"/"+string(o.outcome), func(t *testing.T) { payLocal(t, m, o) })
+		}
+	}
+}
+
+func payLocal(t *testing.T, m localMethod, want localOutcome) {
+	p := open(t)
+	id := p.newOrder()
+	p.choose(m.key)
+	if got := p.text("#total"); got != "42 "+m.site.Currency() {
+		t.Errorf("pay page total %q, want 42 %s", got, m.site.Currency())
+	}
+	p.do(append(m.form, chromedp.Click("#pay", q))...)
+	mp := running.Sims.MercadoPago()
+
+	if m.payerLink == "" {
+		// PSE: the browser is at the bank; the payer decides there and the
+		// bank sends them back to the shop, which reads the payment.
+		var bank string
+		p.do(chromedp.WaitVisible(`#payment[data-status="pending"]`, q), chromedp.Location(&bank))
+		if !strings.HasPrefix(bank, mp.URL+mercadopagotest.PayerPagePath+"/") || !strings.Contains(p.text("h1"), "Banco Davivienda") {
+			t.Errorf("expected Banco Davivienda's page, at %s showing %q", bank, p.text("h1"))
+		}
+		p.do(chromedp.Click(want.button, q))
+	} else {
+		p.do(chromedp.WaitVisible(`#outcome[data-outcome="pending"]`, q))
+		pay := localPaymentOf(t, m, p)
+		m.shows(t, p, pay)
+		if want.outcome == mercadopagotest.OutcomeExpired && m.expireByClock {
+			// Mercado Pago's clock passes the date the page shows, and its
+			// expiry job runs; the page, still open, finds out by itself.
+			var due string
+			var ok bool
+			p.do(chromedp.AttributeValue("#expires", "datetime", &due, &ok, q))
+			at, err := time.Parse(time.RFC3339, due)
+			if !ok || err != nil {
+				t.Fatalf("the page shows no expiry date (%q): %v", due, err)
+			}
+			mp.Clock.Set(at.Add(time.Minute))
+			t.Cleanup(func() { mp.Clock.Set(time.Time{}) })
+			mp.ExpireDue()
+		} else {
+			// The payer, on another device (a second tab), opens the page
+			// the shop links to and presses the outcome's button.
+			var href string
+			var ok bool
+			p.do(chromedp.AttributeValue(m.payerLink, "href", &href, &ok, q))
+			payer := open(t)
+			payer.do(chromedp.Navigate(href), chromedp.WaitVisible(want.button, q), chromedp.Click(want.button, q),
+				chromedp.WaitVisible(`#result[data-status="`+string(want.status)+`"]`, q))
+		}
+	}
+
+	p.do(chromedp.WaitVisible(`#outcome[data-outcome="`+want.shows+`"]`, q))
+	var status string
+	var ok bool
+	p.do(chromedp.AttributeValue("#outcome", "data-status", &status, &ok, q))
+	if text := p.text("#outcome"); !strings.Contains(text, want.word) || status != string(want.status) {
+		t.Errorf("the shop shows %q (status %q), want %q (%s)", text, status, want.word, want.status)
+	}
+	pay := localPaymentOf(t, m, p)
+	now := mp.Clock.Now()
+	if pay.Status != want.status || pay.CurrencyID != m.site.Currency() || !pay.TransactionAmount.Equal(money42()) || pay.ExternalReference != id {
+		t.Errorf("Mercado Pago holds payment %d: %s (%s), %s %s, reference %s", pay.ID, pay.Status, pay.StatusDetail,
+			pay.TransactionAmount, pay.CurrencyID, pay.ExternalReference)
+	}
+	if expired := pay.Expired(now); expired != (want.outcome == mercadopagotest.OutcomeExpired) {
+		t.Errorf("payment %d reads expired=%t (%s, %s)", pay.ID, expired, pay.Status, pay.StatusDetail)
+	}
+	o := order(t, id)
+	if o.Status != want.order || (want.order == shop.StatusPaid) != (o.PaidRef == "mp-"+itoa(pay.ID)) {
+		t.Errorf("order %s is %s, paid by %q (%s), for payment %d %s", id, o.Status, o.PaidRef, o.PaidBy, pay.ID, pay.Status)
+	}
+	// The payment's notification reached the shop's endpoint for the
+	// site's account and was accepted.
+	hook := running.URL + "/webhooks/mercadopago/" + string(m.site) + "?"
+	var code int
+	for deadline := time.Now().Add(stepTimeout); code == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, d := range mp.Deliveries() {
+			if d.DataID == itoa(pay.ID) && d.Action == "payment.updated" && strings.HasPrefix(d.URL, hook) && d.StatusCode != 0 {
+				code = d.StatusCode
+			}
+		}
+	}
+	if code != http.StatusOK {
+		t.Errorf("the payment.updated notification of payment %d at %s was answered %d, want 200", pay.ID, hook, code)
+	}
+}
+
+// localPaymentOf reads, with the site's own client, the payment the shop's
+// payment page names.
+func localPaymentOf(t *testing.T, m localMethod, p page) *mercadopago.Payment {
+	t.Helper()
+	pid, err := strconv.ParseInt(p.text("#payment-id"), 10, 64)
+	if err != nil {
+		t.Fatalf("payment id on the page: %v", err)
+	}
+	mp := running.Sims.MercadoPago()
+	c, err := mercadopago.NewClient(mercadopago.Credentials{AccessToken: mp.SiteAccessToken(m.site)},
+		mercadopago.WithBaseURL(mp.URL), mercadopago.WithSite(m.site))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pay, err := c.Payments.Get(context.Background(), pid)
+	if err != nil {
+		t.Fatalf("reading payment %d: %v", pid, err)
+	}
+	return pay
+}
+
+// value reads a form control's value.
+func (p page) value(sel string) string {
+	p.t.Helper()
+	var s string
+	p.do(chromedp.Value(sel, &s, q))
+	return s
+}

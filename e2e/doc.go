@@ -1,6 +1,7 @@
 // Package e2e drives the checkout shop (examples/checkout) in headless
-// Chromium through every payment method, the decline and abandon paths and
-// the notification faults, on the provider simulators.
+// Chromium through every payment method, the decline and abandon paths, the
+// notification faults, and Mercado Pago's Pix, boleto, PSE and OXXO each
+// paid, rejected and expired, on the provider simulators.
 //
 // It is a module of its own so that the browser driver (chromedp) stays out
 // of what an importer of paykit downloads: the root go.work puts it next to

@@ -1,13 +1,15 @@
 // Command checkout is a small web shop that takes payments with every
 // paykit provider, running offline on the simulators: open the URL it
 // prints and pay an order by card (Mercado Pago, Finrota with or without
-// 3-D Secure), saved card, Fintoc, Fintecture or ETpay. The providers'
-// browser steps (MercadoPago.js, the Fintoc and FinrotaPay widgets, the
+// 3-D Secure), saved card, Fintoc, Pix, boleto, PSE, OXXO, Fintecture or
+// ETpay. The providers' browser steps (MercadoPago.js, the Fintoc and
+// FinrotaPay widgets, the Pix, boleto and OXXO payer's page, PSE's bank, the
 // bank's 3-D Secure page, Fintecture Connect, the ETpay funnel) are the
 // simulators' stand-in pages.
 //
 //	go run ./examples/checkout                  # http://127.0.0.1:8080
 //	go run ./examples/checkout -addr :9000      # another port
+//	go run ./examples/checkout -poll 500ms      # how often a Pix or voucher page asks whether it was paid
 //	go run ./examples/checkout -smoke           # start, check one order, exit
 //
 // The shop's code is in examples/checkout/shop; the browser test in e2e/
@@ -36,14 +38,15 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address the shop listens on")
 	smoke := flag.Bool("smoke", false, "start on a free port, place one order, check its page, and exit")
+	poll := flag.Duration("poll", shop.DefaultPollInterval, "how often a Pix, boleto or OXXO payment page asks the shop whether it was paid")
 	flag.Parse()
-	if err := run(*addr, *smoke); err != nil {
+	if err := run(*addr, *smoke, *poll); err != nil {
 		fmt.Fprintln(os.Stderr, "checkout:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, smoke bool) error {
+func run(addr string, smoke bool, poll time.Duration) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if smoke {
@@ -55,6 +58,7 @@ func run(addr string, smoke bool) error {
 		return err
 	}
 	defer r.Close()
+	r.Shop.SetPollInterval(poll)
 	if smoke {
 		return smokeTest(r.URL)
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/paykit-go/paykit/mercadopago"
 )
 
 // Handler returns the shop's routes.
@@ -20,7 +22,12 @@ func (s *Shop) Handler() http.Handler {
 	mux.HandleFunc("GET /orders/{id}/pay/{method}", s.payPage)
 	mux.HandleFunc("POST /orders/{id}/pay/{method}", s.pay)
 	mux.HandleFunc("GET /orders/{id}/return/{method}", s.returned)
+	mux.HandleFunc("GET /orders/{id}/payments/{payment}", s.localPaymentPage)
+	mux.HandleFunc("GET /orders/{id}/payments/{payment}/status", s.localPaymentStatus)
 	mux.Handle("POST /webhooks/mercadopago", s.mpVerifier.Handler(s.mpNotification))
+	for site, acct := range s.mpSites {
+		mux.Handle("POST "+mpWebhookPath(site), acct.verifier.Handler(s.mpSiteNotification(acct.c)))
+	}
 	mux.Handle("POST /webhooks/fintecture", s.ftVerifier.Handler(s.ftNotification))
 	mux.Handle("POST /webhooks/etpay", s.etVerifier.Handler(s.etNotification))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -47,6 +54,13 @@ type view struct {
 	FinrotaScript         string
 	WidgetToken           string
 	Use3D                 bool
+
+	// Form holds a local-method form's values; Banks are PSE's banks; Local
+	// is a local-method payment's page.
+	Form      map[string]string
+	Banks     []mercadopago.FinancialInstitution
+	Local     *localView
+	LocalLink string
 }
 
 type cardView struct{ ID, Label string }
@@ -100,7 +114,13 @@ func (s *Shop) orderPage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.render(w, http.StatusOK, "order", view{Title: "Order " + o.ID, Order: &o, Methods: Methods, Notice: noticeText(r.URL.Query().Get("notice"))})
+	v := view{Title: "Order " + o.ID, Order: &o, Methods: Methods, Notice: noticeText(r.URL.Query().Get("notice"))}
+	if n := len(o.MPPayments); n > 0 && o.Status == StatusPending {
+		if key, ok := o.mpLocal[o.MPPayments[n-1]]; ok && key == o.Method {
+			v.LocalLink = paymentPath(o.ID, o.MPPayments[n-1])
+		}
+	}
+	s.render(w, http.StatusOK, "order", v)
 }
 
 // noticeText turns a notice key from a redirect into a sentence (the
@@ -169,6 +189,8 @@ func (s *Shop) payPage(w http.ResponseWriter, r *http.Request) {
 		s.mpPayPage(w, r, v)
 	case "finrota", "finrota-3ds":
 		s.finrotaPayPage(w, r, v)
+	case "mp-pix", "mp-boleto", "mp-pse", "mp-oxxo":
+		s.mpLocalPayPage(w, r, v)
 	default:
 		s.render(w, http.StatusOK, "pay-redirect", v)
 	}
@@ -197,6 +219,8 @@ func (s *Shop) pay(w http.ResponseWriter, r *http.Request) {
 		s.mpPayCard(ctx, w, r, &o, m)
 	case "mp-fintoc":
 		s.mpStartFintoc(ctx, w, &o, m)
+	case "mp-pix", "mp-boleto", "mp-pse", "mp-oxxo":
+		s.mpPayLocal(ctx, w, r, &o, m)
 	case "finrota", "finrota-3ds":
 		s.finrotaPay(ctx, w, r, &o, m)
 	case "fintecture":
@@ -224,6 +248,12 @@ func (s *Shop) returned(w http.ResponseWriter, r *http.Request) {
 	case "mp-fintoc":
 		s.note(id, "browser", "the Fintoc widget reported success; asking Mercado Pago")
 		err = s.mpLookup(ctx, id)
+	case "mp-pse":
+		var page string
+		if page, err = s.pseReturn(ctx, r, &o); err == nil {
+			http.Redirect(w, r, page+"?notice=returned", http.StatusSeeOther)
+			return
+		}
 	case "finrota":
 		notice = "3ds"
 		err = s.finrotaReturn(ctx, r, &o)

@@ -80,7 +80,7 @@ func (s *Shop) mpPayCard(ctx context.Context, w http.ResponseWriter, r *http.Req
 		o.attempt = "mp-" + strconv.FormatInt(p.ID, 10)
 		o.event("backend", "Mercado Pago payment %d created (%s); confirming it", p.ID, p.Status)
 	})
-	if err := s.mpSettle(ctx, p.ID, FromLookup); err != nil {
+	if err := s.mpSettle(ctx, s.c.MercadoPago, p.ID, FromLookup); err != nil {
 		s.log.Warn("mercadopago lookup", "order", o.ID, "err", err)
 	}
 	http.Redirect(w, r, "/orders/"+o.ID, http.StatusSeeOther)
@@ -124,7 +124,8 @@ func (s *Shop) mpStartFintoc(ctx context.Context, w http.ResponseWriter, o *Orde
 	sim.WriteJSON(w, http.StatusOK, map[string]string{"widgetToken": token})
 }
 
-// mpLookup asks Mercado Pago about the order's last payment.
+// mpLookup asks Mercado Pago about the order's last payment, with the
+// client of the account it belongs to.
 func (s *Shop) mpLookup(ctx context.Context, id string) error {
 	o, ok := s.Order(id)
 	if !ok {
@@ -137,26 +138,20 @@ func (s *Shop) mpLookup(ctx context.Context, id string) error {
 	if pid == 0 {
 		return errors.New("no Mercado Pago payment for this order yet")
 	}
-	return s.mpSettle(ctx, pid, FromLookup)
+	return s.mpSettle(ctx, s.mpClientOf(o.mpLocal[pid]), pid, FromLookup)
 }
 
-// mpSettle gets the payment and settles the order named by its
-// external_reference.
-func (s *Shop) mpSettle(ctx context.Context, paymentID int64, src Source) error {
-	p, err := s.c.MercadoPago.Payments.Get(ctx, paymentID)
+// mpSettle gets the payment with c and settles the order named by its
+// external_reference. Where the payment stands is what the SDK read: its
+// status, and for a pending one whether NextAction reads it as expired.
+func (s *Shop) mpSettle(ctx context.Context, c *mercadopago.Client, paymentID int64, src Source) error {
+	p, err := c.Payments.Get(ctx, paymentID)
 	if err != nil {
 		return err
 	}
-	out := outPending
-	switch p.Status {
-	case mercadopago.StatusApproved:
-		out = outPaid
-	case mercadopago.StatusRejected, mercadopago.StatusCancelled:
-		out = outFailed
-	}
-	detail := fmt.Sprintf("%s (%s)", p.Status, p.StatusDetail)
+	state := localState(p, s.mpNow())
 	ref := "mp-" + strconv.FormatInt(p.ID, 10)
-	if !s.withOrder(p.ExternalReference, func(o *Order) { s.settle(o, src, out, ref, ref, detail) }) {
+	if !s.withOrder(p.ExternalReference, func(o *Order) { s.settle(o, src, outcomeOf(state), ref, ref, detailOf(p, state)) }) {
 		s.log.Warn("mercadopago payment for an unknown order", "payment", p.ID, "reference", p.ExternalReference)
 	}
 	return nil
@@ -169,5 +164,5 @@ func (s *Shop) mpNotification(ctx context.Context, n *mercadopago.Notification) 
 	if !ok || n.Type != "payment" {
 		return nil // another topic: acknowledged, nothing to do
 	}
-	return s.mpSettle(ctx, id, FromNotification)
+	return s.mpSettle(ctx, s.c.MercadoPago, id, FromNotification)
 }

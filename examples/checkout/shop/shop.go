@@ -1,9 +1,11 @@
 // Package shop is a small merchant web shop built on paykit: a cart, a pay
-// page per method (Mercado Pago card, saved card and Fintoc; Finrota card
-// with and without 3-D Secure; Fintecture and ETpay bank transfers), the
-// return and callback endpoints, webhook endpoints checked with paykit's
-// verifiers, and an order page. It runs on the provider simulators
-// (simset), whose stand-in pages play the payer's side in a real browser.
+// page per method (Mercado Pago card, saved card and Fintoc in Chile; Pix
+// and boleto in Brazil, PSE in Colombia and OXXO in Mexico, each on that
+// country's Mercado Pago account and in its currency; Finrota card with and
+// without 3-D Secure; Fintecture and ETpay bank transfers), the return and
+// callback endpoints, webhook endpoints checked with paykit's verifiers, and
+// an order page. It runs on the provider simulators (simset), whose
+// stand-in pages play the payer's side in a real browser.
 //
 // The rule the shop keeps: an order's status changes only from a
 // notification whose signature was verified (and whose payment was then
@@ -18,12 +20,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paykit-go/paykit/etpay"
@@ -73,6 +77,10 @@ var Methods = []Method{
 	{"mp-card", "Card (Mercado Pago)", simset.MercadoPago, "CLP"},
 	{"mp-saved-card", "Saved card (Mercado Pago)", simset.MercadoPago, "CLP"},
 	{"mp-fintoc", "Bank transfer with Fintoc (Mercado Pago)", simset.MercadoPago, "CLP"},
+	{"mp-pix", "Pix (Mercado Pago Brazil)", simset.MercadoPago, "BRL"},
+	{"mp-boleto", "Boleto bancário (Mercado Pago Brazil)", simset.MercadoPago, "BRL"},
+	{"mp-pse", "PSE bank transfer (Mercado Pago Colombia)", simset.MercadoPago, "COP"},
+	{"mp-oxxo", "Cash at OXXO (Mercado Pago Mexico)", simset.MercadoPago, "MXN"},
 	{"finrota", "Card (Finrota)", simset.Finrota, "TRY"},
 	{"finrota-3ds", "Card with 3-D Secure (Finrota)", simset.Finrota, "TRY"},
 	{"fintecture", "Pay by bank (Fintecture)", simset.Fintecture, "EUR"},
@@ -134,8 +142,9 @@ type Order struct {
 	Events []Event
 
 	// The provider's references of the order's payments: Mercado Pago card
-	// payment ids, the Fintoc payment id, Finrota's client reference of the
-	// last attempt, the Fintecture session and the ETpay session.
+	// and local-method payment ids, the Fintoc payment id, Finrota's client
+	// reference of the last attempt, the Fintecture session and the ETpay
+	// session.
 	MPPayments        []int64
 	FintocPayment     int64
 	FinrotaRef        string
@@ -153,6 +162,11 @@ type Order struct {
 	// "fintecture-<session>", "etpay-<session>"): only news about it may
 	// move an unpaid order, so a late word on an earlier attempt cannot.
 	attempt string
+	// mpLocal maps the order's local-method payments (Pix, boleto, PSE,
+	// OXXO) to the shop's method key, which says whose account they are in;
+	// localForm fingerprints the form that made the one in progress.
+	mpLocal   map[int64]string
+	localForm string
 }
 
 // orderKeys are an order's provider secrets. Read and write them with
@@ -184,6 +198,12 @@ type Shop struct {
 	log  *slog.Logger
 
 	mpVerifier *mercadopago.WebhookVerifier
+	// mpSites are the clients and webhook verifiers of the shop's other
+	// Mercado Pago accounts, one per country of a local method (Brazil,
+	// Colombia, Mexico): a Mercado Pago account belongs to one site, which
+	// fixes its currency and methods.
+	mpSites    map[mercadopago.Site]*mpAccount
+	pollEvery  atomic.Int64 // the local-method pages' poll interval, in ns
 	ftVerifier *fintecture.WebhookVerifier
 	etVerifier *etpay.WebhookVerifier
 	customerID string // the demo customer with a saved card
@@ -205,9 +225,14 @@ func New(ctx context.Context, base string, sims *simset.Set, log *slog.Logger) (
 	}
 	s := &Shop{base: base, sims: sims, c: c, log: log, orders: map[string]*Order{}, seq: 1000}
 	mp := sims.MercadoPago()
-	if s.mpVerifier, err = mercadopago.NewWebhookVerifier(mp.WebhookSecret, mercadopago.WithWebhookObserver(sims.Observer())); err != nil {
+	if s.mpVerifier, err = mercadopago.NewWebhookVerifier(mp.WebhookSecret, mercadopago.WithWebhookObserver(sims.Observer()),
+		mercadopago.WithWebhookClock(s.mpNow)); err != nil {
 		return nil, err
 	}
+	if err := s.openMPSites(mp); err != nil {
+		return nil, err
+	}
+	s.pollEvery.Store(int64(DefaultPollInterval))
 	creds := sims.Fintecture().Credentials()
 	if s.ftVerifier, err = fintecture.NewWebhookVerifier(creds.PrivateKey, fintecture.WithExpectedKeyID(creds.AppID),
 		fintecture.WithMaxAge(10*time.Minute), fintecture.WithWebhookObserver(sims.Observer())); err != nil {
@@ -260,6 +285,7 @@ func (s *Shop) Order(id string) (Order, bool) {
 	cp.Lines = append([]Line(nil), o.Lines...)
 	cp.Events = append([]Event(nil), o.Events...)
 	cp.MPPayments = append([]int64(nil), o.MPPayments...)
+	cp.mpLocal = maps.Clone(o.mpLocal)
 	return cp, true
 }
 
