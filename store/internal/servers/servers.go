@@ -1,8 +1,10 @@
 // Package servers starts real Redis and PostgreSQL servers for the store
 // adapters' tests: Debian's redis-server and PostgreSQL 15 binaries, each in
 // a temporary directory, on a free loopback port, stopped when the test
-// ends (t.Cleanup). A missing binary fails the test, saying what to
-// install; it never skips.
+// ends (t.Cleanup). Missing binaries are installed from Debian's packages
+// when the tests run as root with apt-get (as the browser test does with
+// chromium); otherwise a missing binary fails the test, saying what to
+// install. It never skips.
 package servers
 
 import (
@@ -152,11 +154,10 @@ type RedisOptions struct {
 // directory and stops it when the test ends.
 func StartRedis(t T, opts RedisOptions) *Redis {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
+	ensureInstalled(t)
+	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("servers: redis-server is not on the PATH (%v); %s", err, installHint)
 	}
-	_ = bin
 	dir, err := os.MkdirTemp("", "paykit-redis-")
 	if err != nil {
 		t.Fatalf("servers: %v", err)
@@ -245,18 +246,57 @@ type Postgres struct {
 	Port int
 }
 
+// findPG looks for one of PostgreSQL's programs where Debian puts them,
+// then on the PATH.
+func findPG(name string) (string, bool) {
+	for _, d := range pgBinDirs {
+		p := filepath.Join(d, name)
+		if _, err := os.Stat(p); err == nil {
+			return p, true
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, true
+	}
+	return "", false
+}
+
+// serversPresent reports whether redis-server, initdb and postgres are all
+// there.
+func serversPresent() bool {
+	_, err := exec.LookPath("redis-server")
+	_, initdb := findPG("initdb")
+	_, postgres := findPG("postgres")
+	return err == nil && initdb && postgres
+}
+
+var (
+	installOnce sync.Once
+	installErr  error
+)
+
+// ensureInstalled installs the servers when they are missing and that is
+// possible (root, apt-get); when it is not, the caller's look for the
+// binary fails the test with installHint. It runs once per process.
+func ensureInstalled(t T) {
+	t.Helper()
+	installOnce.Do(func() {
+		if !serversPresent() {
+			installErr = install(serversPresent)
+		}
+	})
+	if installErr != nil && !serversPresent() {
+		t.Fatalf("servers: redis-server or PostgreSQL is missing and could not be installed: %v; %s", installErr, installHint)
+	}
+}
+
 // pgBinDirs are where Debian's postgresql packages put initdb and postgres.
 var pgBinDirs = []string{"/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"}
 
 func pgBin(t T, name string) string {
 	t.Helper()
-	for _, d := range pgBinDirs {
-		p := filepath.Join(d, name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath(name); err == nil {
+	ensureInstalled(t)
+	if p, ok := findPG(name); ok {
 		return p
 	}
 	t.Fatalf("servers: PostgreSQL's %s is neither in %v nor on the PATH; %s", name, pgBinDirs, installHint)
