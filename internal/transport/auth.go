@@ -216,12 +216,19 @@ func (s *TokenSource) observedFetch(ctx context.Context) (Token, error) {
 	s.mu.Lock()
 	refresh := s.tok.Value != ""
 	s.mu.Unlock()
-	started := s.clock()
-	t, err := s.fetch(ctx)
+	return fetchTold(ctx, s.fetch, s.clock, refresh, s.onFetch)
+}
+
+// fetchTold runs fetch and tells onFetch how it went: refresh (a token
+// was held before), when it began, and its error (an empty token is one).
+func fetchTold(ctx context.Context, fetch FetchFunc, clock func() time.Time, refresh bool,
+	onFetch func(ctx context.Context, refresh bool, started time.Time, err error)) (Token, error) {
+	started := clock()
+	t, err := fetch(ctx)
 	if err == nil && t.Value == "" {
 		err = errors.New("token endpoint returned an empty token")
 	}
-	s.onFetch(ctx, refresh, started, err)
+	onFetch(ctx, refresh, started, err)
 	return t, err
 }
 

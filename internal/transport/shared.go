@@ -3,7 +3,6 @@ package transport
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sync"
 	"time"
 
@@ -93,13 +92,7 @@ func (sh *sharedFetch) fetchObserved(ctx context.Context, held bool) (Token, err
 	if sh.c.OnFetch == nil {
 		return sh.fetch(ctx)
 	}
-	started := sh.c.Clock()
-	t, err := sh.fetch(ctx)
-	if err == nil && t.Value == "" {
-		err = errors.New("token endpoint returned an empty token")
-	}
-	sh.c.OnFetch(ctx, held, started, err)
-	return t, err
+	return fetchTold(ctx, sh.fetch, sh.c.Clock, held, sh.c.OnFetch)
 }
 
 type sharedFetch struct {
