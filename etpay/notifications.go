@@ -546,13 +546,9 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 // verifyClaim is Verify with the claim's lease given, observed when an
 // Observer is set.
 func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
-	if v.cfg.obs == nil {
+	return webhook.Observed(v.cfg.obs, r, "etpay", "notification", notificationReasons, func() (*Notification, error) {
 		return v.verifyRequest(r, lease)
-	}
-	started := time.Now()
-	n, err := v.verifyRequest(r, lease)
-	webhook.Observe(v.cfg.obs, r, "etpay", "notification", started, err, notificationReasons)
-	return n, err
+	})
 }
 
 // verifyRequest is verifyClaim without the Observer.
@@ -745,13 +741,12 @@ type RedirectOutcome struct {
 // confirmation and do not name the parameter that carries a JWT on it; set
 // the names your integration receives with WithRedirectParams.
 func (v *WebhookVerifier) VerifyRedirect(r *http.Request) (*RedirectOutcome, error) {
-	if v == nil || v.cfg.obs == nil {
-		return v.verifyRedirect(r)
+	if v == nil {
+		return v.verifyRedirect(r) // answers the nil verifier's error
 	}
-	started := time.Now()
-	out, err := v.verifyRedirect(r)
-	webhook.Observe(v.cfg.obs, r, "etpay", "redirect", started, err, notificationReasons)
-	return out, err
+	return webhook.Observed(v.cfg.obs, r, "etpay", "redirect", notificationReasons, func() (*RedirectOutcome, error) {
+		return v.verifyRedirect(r)
+	})
 }
 
 // verifyRedirect is VerifyRedirect without the Observer.

@@ -479,13 +479,9 @@ func (v *WebhookVerifier) Verify(r *http.Request) (*Notification, error) {
 // verifyClaim is Verify with the claim's lease given, observed when an
 // Observer is set.
 func (v *WebhookVerifier) verifyClaim(r *http.Request, lease time.Duration) (*Notification, error) {
-	if v.obs == nil {
+	return webhook.Observed(v.obs, r, "mercadopago", "webhook", webhookReasons, func() (*Notification, error) {
 		return v.verifyRequest(r, lease)
-	}
-	started := time.Now()
-	n, err := v.verifyRequest(r, lease)
-	webhook.Observe(v.obs, r, "mercadopago", "webhook", started, err, webhookReasons)
-	return n, err
+	})
 }
 
 // verifyRequest is verifyClaim without the Observer.

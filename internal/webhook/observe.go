@@ -58,3 +58,15 @@ func reasonOf(err error, reasons []Reason) string {
 	}
 	return "other"
 }
+
+// Observed runs verify and, when o hears of verifications, tells it how
+// that one ended (see Observe). Without an Observer it only runs verify.
+func Observed[T any](o *paykit.Observer, r *http.Request, provider, kind string, reasons []Reason, verify func() (T, error)) (T, error) {
+	if o == nil || o.Verify == nil {
+		return verify()
+	}
+	started := time.Now()
+	out, err := verify()
+	Observe(o, r, provider, kind, started, err, reasons)
+	return out, err
+}
